@@ -1,0 +1,179 @@
+//! The command line: clap types, turned into the options structs of each
+//! command. The only module that names `clap`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::build::BuildOptions;
+use crate::config::Overrides;
+use crate::report::Verbosity;
+
+/// folio: a fast static site generator. Markdown and YAML in, plain HTML out.
+#[derive(Debug, Parser)]
+#[command(name = "folio", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Say only what went wrong.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say what each step did.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+/// folio's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into `public/`.
+    #[command(after_help = "Example:\n  folio build --base-url https://me.github.io/portfolio/")]
+    Build(BuildArgs),
+    /// Build in memory and check every internal link and anchor; writes nothing.
+    #[command(after_help = "Example:\n  folio check --external")]
+    Check(CheckArgs),
+    /// Serve the site locally, rebuilding and reloading on every change.
+    #[command(after_help = "Example:\n  folio serve --port 8080 --open")]
+    Serve(ServeArgs),
+    /// Create a new site with the default theme and sample content.
+    #[command(after_help = "Example:\n  folio init my-site && cd my-site && folio serve")]
+    Init(InitArgs),
+    /// Create a page with its front matter filled in.
+    #[command(after_help = "Example:\n  folio new content/projects/search-engine.md")]
+    New(NewArgs),
+}
+
+/// Options every site command shares.
+#[derive(Debug, Args, Clone)]
+pub struct SiteArgs {
+    /// The site folder (default: the nearest folder upwards holding folio.yaml).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// The public URL, instead of `base_url` (it may carry a sub-path).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+/// `folio build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    /// The site.
+    pub site: SiteArgs,
+    /// Where to write (default: public/).
+    #[arg(long, short, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Include pages with `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include pages dated in the future.
+    #[arg(long)]
+    pub future: bool,
+    /// Allow an output folder outside the site.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `folio check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    /// The site.
+    pub site: SiteArgs,
+    /// Include pages with `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include pages dated in the future.
+    #[arg(long)]
+    pub future: bool,
+    /// Also check external links over HTTP.
+    #[arg(long)]
+    pub external: bool,
+}
+
+/// `folio serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    /// The site.
+    pub site: SiteArgs,
+    /// Where to write the served site (default: public/).
+    #[arg(long, short, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// The port; the next free one is taken when it is busy.
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the site in the browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Leave drafts and future pages out.
+    #[arg(long)]
+    pub no_drafts: bool,
+    /// Rebuild the whole site on every change.
+    #[arg(long)]
+    pub full: bool,
+    /// Allow an output folder outside the site.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `folio init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Write into a folder that is not empty (existing files are kept).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `folio new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The page to create, like content/projects/x.md.
+    pub path: PathBuf,
+    /// The site folder.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+impl Cli {
+    /// How much to print.
+    pub fn verbosity(&self) -> Verbosity {
+        if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        }
+    }
+}
+
+impl SiteArgs {
+    /// The configuration overrides these arguments ask for.
+    pub fn overrides(&self, output_dir: Option<PathBuf>) -> Overrides {
+        Overrides {
+            root: self.root.clone(),
+            output_dir,
+            base_url: self.base_url.clone(),
+        }
+    }
+}
+
+impl BuildArgs {
+    /// The build options these arguments ask for.
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            include_drafts: self.drafts,
+            include_future: self.future,
+            force: self.force,
+            inject: None,
+        }
+    }
+}

@@ -1,0 +1,514 @@
+//! Finds the site root, reads `folio.yaml` and resolves it into a `Config`.
+//!
+//! Also owns the one function every YAML document in a site goes through,
+//! `parse_yaml`, so that YAML errors read the same wherever they come from.
+//! Nothing here reads `content/` or knows about templates.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+
+/// The name of the configuration file that marks a site root.
+pub const CONFIG_FILE: &str = "folio.yaml";
+
+/// A resolved site configuration: every path absolute, every default applied.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder holding `folio.yaml`.
+    pub root: PathBuf,
+    /// `root/content`.
+    pub content_dir: PathBuf,
+    /// Where the site is written: `root/public` unless told otherwise.
+    pub output_dir: PathBuf,
+    /// Template folders, looked up in this order: the site's, then the theme's.
+    pub template_dirs: Vec<PathBuf>,
+    /// Static folders, copied in this order so that the site's files win.
+    pub static_dirs: Vec<PathBuf>,
+    /// The theme's folder, when the site names a theme.
+    pub theme_dir: Option<PathBuf>,
+    /// The public URL: scheme, host and base path, always ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url`: `/` or `/portfolio/`.
+    pub base_path: String,
+    /// Everything templates see as `config`.
+    pub site: SiteConfig,
+}
+
+/// The part of the configuration that templates see as `config`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The site's title.
+    #[serde(default)]
+    pub title: String,
+    /// A sentence about the site.
+    #[serde(default)]
+    pub description: String,
+    /// The public URL as written; resolved into `Config::base_url`.
+    #[serde(default)]
+    pub base_url: String,
+    /// Filled in when resolved: the base path.
+    #[serde(skip_deserializing)]
+    pub base_path: String,
+    /// The language of the content, for `<html lang>`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// The theme folder's name under `themes/`.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// The taxonomies pages may use.
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// The site's person.
+    #[serde(default)]
+    pub author: Author,
+    /// The Atom feed.
+    #[serde(default)]
+    pub feed: FeedConfig,
+    /// Whether to write `sitemap.xml` and `robots.txt`.
+    #[serde(default = "yes")]
+    pub sitemap: bool,
+    /// The custom domain to write into `CNAME`.
+    #[serde(default)]
+    pub cname: Option<String>,
+    /// Markdown options.
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// A free map for themes.
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A taxonomy declared in `folio.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// The front-matter key and URL segment: `stack`.
+    pub name: String,
+    /// Whether each term gets its own Atom feed.
+    #[serde(default)]
+    pub feed: bool,
+}
+
+/// The site's person.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Author {
+    /// The person's name.
+    #[serde(default)]
+    pub name: String,
+    /// Where to write to them.
+    #[serde(default)]
+    pub email: String,
+    /// Profiles elsewhere.
+    #[serde(default)]
+    pub links: Vec<AuthorLink>,
+}
+
+/// One of the author's profiles.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorLink {
+    /// What the link is called: `GitHub`.
+    pub name: String,
+    /// Where it goes.
+    pub url: String,
+}
+
+/// The site-wide Atom feed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    /// Whether to write it.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Its file name.
+    #[serde(default = "default_feed_filename")]
+    pub filename: String,
+    /// How many entries it holds at most.
+    #[serde(default = "default_feed_limit")]
+    pub limit: usize,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig {
+            enabled: true,
+            filename: default_feed_filename(),
+            limit: default_feed_limit(),
+        }
+    }
+}
+
+/// How Markdown is rendered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Curly quotes, dashes and ellipses.
+    #[serde(default = "yes")]
+    pub smart_punctuation: bool,
+    /// Whether headings link to themselves.
+    #[serde(default = "yes")]
+    pub heading_links: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: true,
+            heading_links: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+fn default_feed_filename() -> String {
+    "atom.xml".to_string()
+}
+
+fn default_feed_limit() -> usize {
+    20
+}
+
+/// What the command line may change about a configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// The site root, instead of searching upwards.
+    pub root: Option<PathBuf>,
+    /// Where to write, instead of `public/`.
+    pub output_dir: Option<PathBuf>,
+    /// The public URL, instead of `base_url`.
+    pub base_url: Option<String>,
+}
+
+/// Finds the site root and loads its configuration.
+pub fn load(cwd: &Path, overrides: &Overrides) -> Result<Config> {
+    let root = match &overrides.root {
+        Some(root) => {
+            let root = cwd.join(root);
+            if !root.join(CONFIG_FILE).is_file() {
+                return Err(
+                    Error::at(root.join(CONFIG_FILE), None, "no site configuration here").help(
+                        "pass `--root` a folder that holds `folio.yaml`, or run `folio init` there",
+                    ),
+                );
+            }
+            root
+        }
+        None => find_root(cwd)?,
+    };
+    let root = root
+        .canonicalize()
+        .map_err(|e| Error::at(&root, None, "cannot open the site folder").cause(e))?;
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::at(CONFIG_FILE, None, "cannot read the configuration").cause(e))?;
+    let mut site: SiteConfig = parse_yaml(&text, Path::new(CONFIG_FILE), 1)?;
+    if let Some(url) = &overrides.base_url {
+        site.base_url = url.clone();
+    }
+    resolve(root, site, &text, overrides)
+}
+
+/// Parses a YAML document whose first line is line `first_line` of `path`.
+///
+/// Errors point at the file's own line and column, and an unknown key gets
+/// a "did you mean" when a known one is close.
+pub fn parse_yaml<T: DeserializeOwned>(text: &str, path: &Path, first_line: usize) -> Result<T> {
+    serde_yaml::from_str(text).map_err(|e| yaml_error(&e, text, path, first_line))
+}
+
+fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize) -> Error {
+    let full = e.to_string();
+    // serde_yaml appends " at line L column C" to its message; the location
+    // is reported separately, shifted to the file's own lines.
+    let message = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
+    };
+    let mut location = e.location().map(|l| Location {
+        line: l.line() + first_line - 1,
+        column: l.column(),
+    });
+    let mut help = "fix the YAML syntax at this place".to_string();
+    if let Some((field, expected)) = unknown_field(&message) {
+        if let Some(found) = key_location(text, &field) {
+            location = Some(Location {
+                line: found.line + first_line - 1,
+                column: found.column,
+            });
+        }
+        help = match closest(&field, &expected) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "use one of {}",
+                expected
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+    }
+    let message = message.replace("unknown field", "unknown key");
+    Error::at(path, location, message).help(help)
+}
+
+/// Splits serde's "unknown field `x`, expected one of `a`, `b`" into its parts.
+fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.split("unknown field `").nth(1)?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((field.to_string(), expected))
+}
+
+/// Returns where a key of a YAML mapping is written, looking at every indentation level.
+pub fn key_location(text: &str, key: &str) -> Option<Location> {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let unquoted = trimmed.trim_start_matches(['"', '\'']);
+        let quote = trimmed.len() - unquoted.len();
+        if let Some(after) = unquoted.strip_prefix(key) {
+            let after = after.trim_start_matches(['"', '\'']);
+            if after.trim_start().starts_with(':') {
+                return Some(Location {
+                    line: i + 1,
+                    column: indent + quote + 1,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Returns the candidate one or two edits away from `word`, if any.
+pub fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.as_str())
+}
+
+/// Levenshtein distance, with a swap of two neighbours counted as one edit.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+fn find_root(cwd: &Path) -> Result<PathBuf> {
+    cwd.ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            Error::msg(format!(
+                "no `{CONFIG_FILE}` in {} or any folder above it",
+                cwd.display()
+            ))
+            .help("run folio inside a site, pass `--root DIR`, or create a site with `folio init`")
+        })
+}
+
+fn resolve(
+    root: PathBuf,
+    mut site: SiteConfig,
+    text: &str,
+    overrides: &Overrides,
+) -> Result<Config> {
+    let config_path = Path::new(CONFIG_FILE);
+    let (base_url, base_path) = parse_base_url(&site.base_url).map_err(|message| {
+        Error::at(config_path, key_location(text, "base_url"), message)
+            .help("write an absolute URL such as `https://me.github.io/portfolio/`")
+    })?;
+    site.base_url = base_url.clone();
+    site.base_path = base_path.clone();
+    let mut template_dirs = vec![root.join("templates")];
+    let mut static_dirs = Vec::new();
+    let mut theme_dir = None;
+    if let Some(theme) = &site.theme {
+        let dir = root.join("themes").join(theme);
+        if !dir.is_dir() {
+            return Err(Error::at(
+                config_path,
+                key_location(text, "theme"),
+                format!("theme `{theme}` not found in `themes/{theme}/`"),
+            )
+            .help("put the theme in `themes/`, or remove the `theme` key"));
+        }
+        template_dirs.push(dir.join("templates"));
+        static_dirs.push(dir.join("static"));
+        theme_dir = Some(dir);
+    }
+    static_dirs.push(root.join("static"));
+    let mut seen = Vec::new();
+    for taxonomy in &site.taxonomies {
+        if seen.contains(&taxonomy.name) {
+            return Err(Error::at(
+                config_path,
+                key_location(text, "taxonomies"),
+                format!("taxonomy `{}` is declared twice", taxonomy.name),
+            )
+            .help("remove one of the two entries"));
+        }
+        seen.push(taxonomy.name.clone());
+    }
+    let output_dir = match &overrides.output_dir {
+        Some(dir) if dir.is_absolute() => dir.clone(),
+        Some(dir) => std::env::current_dir()
+            .map(|cwd| cwd.join(dir))
+            .unwrap_or_else(|_| root.join(dir)),
+        None => root.join("public"),
+    };
+    Ok(Config {
+        content_dir: root.join("content"),
+        output_dir,
+        template_dirs,
+        static_dirs,
+        theme_dir,
+        base_url,
+        base_path,
+        site,
+        root,
+    })
+}
+
+/// Splits an absolute http(s) URL into the URL with a trailing `/` and its path.
+pub fn parse_base_url(url: &str) -> std::result::Result<(String, String), String> {
+    if url.is_empty() {
+        return Err("`base_url` is missing".to_string());
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`base_url` must be an absolute http(s) URL, found \"{url}\""))?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty() || host.contains(char::is_whitespace) || path.contains(['?', '#']) {
+        return Err(format!(
+            "`base_url` must be an absolute http(s) URL, found \"{url}\""
+        ));
+    }
+    let mut path = path.to_string();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    let scheme_len = url.len() - rest.len();
+    Ok((format!("{}{host}{path}", &url[..scheme_len]), path))
+}
+
+impl Config {
+    /// Returns the absolute URL of a path that already carries the base path.
+    pub fn permalink(&self, path_with_base: &str) -> String {
+        let origin = &self.base_url[..self.base_url.len() - self.base_path.len()];
+        format!("{origin}{path_with_base}")
+    }
+
+    /// Returns a site path (`/projects/x/`) under the base path (`/portfolio/projects/x/`).
+    pub fn with_base(&self, site_path: &str) -> String {
+        let trimmed = site_path.trim_start_matches('/');
+        format!("{}{trimmed}", self.base_path)
+    }
+
+    /// Returns the taxonomy declared under `name`.
+    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
+        self.site.taxonomies.iter().find(|t| t.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_base_url_keeps_its_sub_path_and_gains_a_trailing_slash() {
+        assert_eq!(
+            parse_base_url("https://me.github.io/portfolio").unwrap(),
+            (
+                "https://me.github.io/portfolio/".to_string(),
+                "/portfolio/".to_string()
+            )
+        );
+        assert_eq!(
+            parse_base_url("http://localhost:1111").unwrap(),
+            ("http://localhost:1111/".to_string(), "/".to_string())
+        );
+    }
+
+    #[test]
+    fn a_base_url_that_is_not_absolute_http_is_refused() {
+        assert!(parse_base_url("me.dev").is_err());
+        assert!(parse_base_url("ftp://me.dev/").is_err());
+        assert!(parse_base_url("/portfolio/").is_err());
+        assert!(parse_base_url("").is_err());
+    }
+
+    #[test]
+    fn an_unknown_key_is_reported_at_its_line_with_the_nearest_known_key() {
+        let text = "title: x\nbase_ulr: https://me.dev/\n";
+        let error = parse_yaml::<SiteConfig>(text, Path::new("folio.yaml"), 1).unwrap_err();
+        assert_eq!(error.location, Some(Location { line: 2, column: 1 }));
+        assert!(
+            error.message.starts_with("unknown key `base_ulr`"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.help.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn yaml_lines_are_shifted_to_the_file_lines() {
+        let text = "title: x\ndescription: [unclosed\n";
+        let at_one = parse_yaml::<SiteConfig>(text, Path::new("a.md"), 1).unwrap_err();
+        let at_two = parse_yaml::<SiteConfig>(text, Path::new("a.md"), 2).unwrap_err();
+        let line = at_one.location.map(|l| l.line).unwrap();
+        assert_eq!(at_two.location.map(|l| l.line), Some(line + 1));
+    }
+
+    #[test]
+    fn edit_distance_counts_a_swap_as_one() {
+        assert_eq!(edit_distance("titel", "title"), 1);
+        assert_eq!(edit_distance("date", "date"), 0);
+        assert_eq!(edit_distance("weigth", "weight"), 1);
+        assert_eq!(edit_distance("abc", "xyz"), 3);
+    }
+}

@@ -1,0 +1,1192 @@
+//! Loads `content/` into a tree of sections and pages, plus its data files.
+//!
+//! Reads files and front matter only: Markdown stays unrendered here, and
+//! nothing in this module knows about templates or the output directory.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::Value as Json;
+use walkdir::WalkDir;
+
+use crate::config::{Config, closest, key_location, parse_yaml};
+use crate::error::{Error, Errors, Location, Result};
+
+/// Everything `content/` holds, with drafts and future pages already left out.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Every published page; `Section::pages` index into this.
+    pub pages: Vec<Page>,
+    /// Every section; the first is the home page.
+    pub sections: Vec<Section>,
+    /// The YAML data tree: `content/home/stats.yaml` is `data.home.stats`.
+    pub data: Json,
+    /// Files other than Markdown and YAML, copied as they are.
+    pub files: Vec<ContentFile>,
+    /// How many drafts and future pages were left out.
+    pub left_out: usize,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Error>,
+}
+
+/// A Markdown page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The source file, relative to `content/`, with `/` separators: `projects/x.md`.
+    pub relative_path: String,
+    /// The source file, relative to the site root, for messages.
+    pub source: PathBuf,
+    /// Front matter, typed.
+    pub meta: FrontMatter,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// The file's line on which `body` starts.
+    pub body_line: usize,
+    /// The last URL segment.
+    pub slug: String,
+    /// The URL path without the base path: `/projects/x/`.
+    pub url: String,
+    /// The section the page belongs to (index into `Content::sections`).
+    pub section: usize,
+    /// Files of a page bundle, relative to the bundle folder.
+    pub assets: Vec<String>,
+    /// The bundle folder, for a page bundle.
+    pub bundle_dir: Option<PathBuf>,
+}
+
+/// A section: a folder with an `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `projects/_index.md`; the home page is `_index.md`.
+    pub relative_path: String,
+    /// The source file relative to the site root, for messages.
+    pub source: PathBuf,
+    /// Front matter, typed.
+    pub meta: FrontMatter,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// The file's line on which `body` starts.
+    pub body_line: usize,
+    /// The URL path without the base path: `/projects/`.
+    pub url: String,
+    /// The parent section, none for the home page.
+    pub parent: Option<usize>,
+    /// Pages, in the section's sort order.
+    pub pages: Vec<usize>,
+    /// Child sections, by weight then path.
+    pub subsections: Vec<usize>,
+    /// The YAML files of the section's own folder, by stem.
+    pub data: Json,
+    /// Whether a real `_index.md` exists (the home page may be implied).
+    pub exists: bool,
+}
+
+/// A file under `content/` that is neither Markdown nor YAML.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    /// Where it is.
+    pub source: PathBuf,
+    /// Where it goes, relative to the output folder, with `/` separators.
+    pub dest: String,
+}
+
+/// A date from front matter or a file name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Date {
+    /// As written (`2024-05-01` or RFC 3339).
+    pub text: String,
+    /// Seconds since the Unix epoch, UTC; midnight for a plain date.
+    pub seconds: i64,
+}
+
+/// How pages of a section are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// Newest first.
+    #[default]
+    Date,
+    /// Lightest first.
+    Weight,
+    /// A to Z.
+    Title,
+    /// By path.
+    None,
+}
+
+/// Typed front matter; unknown keys are kept in `extra`.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `date`.
+    pub date: Option<Date>,
+    /// `updated`.
+    pub updated: Option<Date>,
+    /// `draft`.
+    pub draft: bool,
+    /// `weight`.
+    pub weight: Option<i64>,
+    /// `slug`.
+    pub slug: Option<String>,
+    /// `path`.
+    pub path: Option<String>,
+    /// `template`.
+    pub template: Option<String>,
+    /// `aliases`.
+    pub aliases: Vec<String>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// Sections: `sort_by`.
+    pub sort_by: SortBy,
+    /// Sections: `paginate_by`.
+    pub paginate_by: Option<usize>,
+    /// Sections: `page_template`.
+    pub page_template: Option<String>,
+    /// Terms by taxonomy name.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Every other key, as written.
+    pub extra: serde_json::Map<String, Json>,
+}
+
+/// What to leave out while loading.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep `draft: true` pages.
+    pub include_drafts: bool,
+    /// Keep pages dated after now.
+    pub include_future: bool,
+    /// "Now", in seconds since the epoch, for the future check.
+    pub now: i64,
+}
+
+const PAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "slug",
+    "path",
+    "template",
+    "aliases",
+    "summary",
+];
+const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by", "page_template"];
+/// Keys that only make sense as taxonomies, so using one undeclared is an error.
+const TAXONOMY_LIKE: &[&str] = &["tags", "categories"];
+
+/// Loads the whole of `content/`, collecting every problem it can find.
+pub fn load(config: &Config, options: &LoadOptions) -> std::result::Result<Content, Errors> {
+    let mut errors = Errors::default();
+    let entries = walk(config, &mut errors);
+    let parsed: Vec<std::result::Result<Parsed, Error>> = entries
+        .markdown
+        .par_iter()
+        .map(|entry| parse_file(config, entry))
+        .collect();
+    let mut data_files = Vec::new();
+    for (rel, path) in &entries.yaml {
+        match read_data(config, path) {
+            Ok(value) => data_files.push((rel.clone(), value)),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut content = Content {
+        files: entries.files,
+        ..Content::default()
+    };
+    let mut pages = Vec::new();
+    let mut sections = Vec::new();
+    for item in parsed {
+        match item {
+            Ok(Parsed {
+                kind: Kind::Section,
+                file,
+                warnings,
+            }) => {
+                content.warnings.extend(warnings);
+                sections.push(file);
+            }
+            Ok(Parsed {
+                kind: Kind::Page,
+                file,
+                warnings,
+            }) => {
+                content.warnings.extend(warnings);
+                pages.push(file);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    content.data = data_tree(&data_files);
+    assemble(
+        &mut content,
+        sections,
+        pages,
+        &data_files,
+        options,
+        &mut errors,
+    );
+    if errors.has_errors() {
+        errors.0.extend(content.warnings);
+        return Err(errors);
+    }
+    Ok(content)
+}
+
+struct Entries {
+    markdown: Vec<Entry>,
+    yaml: Vec<(String, PathBuf)>,
+    files: Vec<ContentFile>,
+}
+
+struct Entry {
+    path: PathBuf,
+    relative: String,
+    /// Set for `index.md`: the other files of its folder.
+    bundle_assets: Option<Vec<String>>,
+}
+
+/// Returns true for files editors and systems leave behind.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+fn walk(config: &Config, errors: &mut Errors) -> Entries {
+    let mut entries = Entries {
+        markdown: Vec::new(),
+        yaml: Vec::new(),
+        files: Vec::new(),
+    };
+    if !config.content_dir.is_dir() {
+        return entries;
+    }
+    let mut bundles: Vec<(String, usize)> = Vec::new();
+    let walker = WalkDir::new(&config.content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || e.file_name().to_str().is_none_or(|n| !is_ignored_name(n))
+        });
+    for item in walker {
+        let entry = match item {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push(walk_error(config, &e));
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let path = entry.path();
+        let Some(relative) = relative_name(config, path, errors) else {
+            continue;
+        };
+        // A file inside a page bundle belongs to that bundle, whatever its kind.
+        if let Some((dir, index)) = bundles
+            .iter()
+            .rev()
+            .find(|(dir, _)| relative.starts_with(dir.as_str()))
+        {
+            if let Some(assets) = &mut entries.markdown[*index].bundle_assets {
+                assets.push(relative[dir.len()..].to_string());
+            }
+            continue;
+        }
+        let name = relative.rsplit('/').next().unwrap_or(&relative);
+        if name == "index.md" {
+            let dir = relative.trim_end_matches("index.md").to_string();
+            bundles.push((dir, entries.markdown.len()));
+            entries.markdown.push(Entry {
+                path: path.to_path_buf(),
+                relative,
+                bundle_assets: Some(Vec::new()),
+            });
+        } else if name.ends_with(".md") {
+            entries.markdown.push(Entry {
+                path: path.to_path_buf(),
+                relative,
+                bundle_assets: None,
+            });
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            entries.yaml.push((relative, path.to_path_buf()));
+        } else {
+            entries.files.push(ContentFile {
+                source: path.to_path_buf(),
+                dest: relative,
+            });
+        }
+    }
+    entries
+}
+
+fn walk_error(config: &Config, e: &walkdir::Error) -> Error {
+    let path = e
+        .path()
+        .map(|p| site_relative(config, p))
+        .unwrap_or_else(|| PathBuf::from("content"));
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Error::at(
+            path,
+            None,
+            format!(
+                "symbolic link loop: this folder leads back to `{}`",
+                site_relative(config, ancestor).display()
+            ),
+        )
+        .help("remove the link or point it somewhere outside its own parents");
+    }
+    let cause = e
+        .io_error()
+        .map(|io| io.to_string())
+        .unwrap_or_else(|| e.to_string());
+    Error::at(path, None, "cannot read this path")
+        .cause(cause)
+        .help("fix the file's permissions, or remove a link that points nowhere")
+}
+
+fn relative_name(config: &Config, path: &Path, errors: &mut Errors) -> Option<String> {
+    let rel = path.strip_prefix(&config.content_dir).ok()?;
+    match rel.to_str() {
+        Some(s) => Some(s.replace('\\', "/")),
+        None => {
+            errors.push(
+                Error::at(
+                    site_relative(config, path),
+                    None,
+                    "file name is not valid UTF-8",
+                )
+                .help("rename the file"),
+            );
+            None
+        }
+    }
+}
+
+/// Returns `path` relative to the site root when it is inside it.
+pub fn site_relative(config: &Config, path: &Path) -> PathBuf {
+    path.strip_prefix(&config.root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+enum Kind {
+    Page,
+    Section,
+}
+
+struct Parsed {
+    kind: Kind,
+    file: SourceFile,
+    warnings: Vec<Error>,
+}
+
+struct SourceFile {
+    relative: String,
+    source: PathBuf,
+    meta: FrontMatter,
+    body: String,
+    body_line: usize,
+    bundle_assets: Option<Vec<String>>,
+    bundle_dir: Option<PathBuf>,
+}
+
+fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
+    let source = site_relative(config, &entry.path);
+    let bytes = std::fs::read(&entry.path)
+        .map_err(|e| Error::at(&source, None, "cannot read the file").cause(e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes());
+        Error::at(
+            &source,
+            Some(Location::of_offset(&text, offset)),
+            "file is not valid UTF-8",
+        )
+        .help("save the file as UTF-8")
+    })?;
+    let is_section = entry.relative == "_index.md" || entry.relative.ends_with("/_index.md");
+    let split = split_front_matter(&text).map_err(|line| {
+        Error::at(
+            &source,
+            Some(Location { line, column: 1 }),
+            "front matter is not closed",
+        )
+        .help("end the front matter with a line holding only `---`")
+    })?;
+    let mut warnings = Vec::new();
+    let meta = parse_front_matter(config, &source, &split, is_section, &mut warnings)?;
+    let body = text[split.body_start..].to_string();
+    let bundle_dir = entry
+        .bundle_assets
+        .as_ref()
+        .and_then(|_| entry.path.parent().map(Path::to_path_buf));
+    Ok(Parsed {
+        kind: if is_section {
+            Kind::Section
+        } else {
+            Kind::Page
+        },
+        file: SourceFile {
+            relative: entry.relative.clone(),
+            source,
+            meta,
+            body,
+            body_line: split.body_line,
+            bundle_assets: entry.bundle_assets.clone(),
+            bundle_dir,
+        },
+        warnings,
+    })
+}
+
+/// Front matter and body of a Markdown file, as byte ranges.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines, empty when there is none.
+    pub yaml: &'a str,
+    /// The file's line on which the YAML starts.
+    pub yaml_line: usize,
+    /// Where the body starts.
+    pub body_start: usize,
+    /// The file's line on which the body starts.
+    pub body_line: usize,
+}
+
+/// Splits front matter (between a first line `---` and the next `---` line) from the body.
+///
+/// Returns the line of the opening `---` when the front matter is never closed.
+pub fn split_front_matter(text: &str) -> std::result::Result<Split<'_>, usize> {
+    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - text_no_bom.len();
+    let first_line_end = text_no_bom.find('\n').map_or(text_no_bom.len(), |i| i + 1);
+    if text_no_bom[..first_line_end].trim_end() != "---" {
+        return Ok(Split {
+            yaml: "",
+            yaml_line: 1,
+            body_start: bom,
+            body_line: 1,
+        });
+    }
+    let yaml_start = bom + first_line_end;
+    let mut offset = yaml_start;
+    for (line, l) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
+        if l.trim_end() == "---" {
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body_start: offset + l.len(),
+                body_line: line + 1,
+            });
+        }
+        offset += l.len();
+    }
+    Err(1)
+}
+
+fn parse_front_matter(
+    config: &Config,
+    source: &Path,
+    split: &Split<'_>,
+    is_section: bool,
+    warnings: &mut Vec<Error>,
+) -> Result<FrontMatter> {
+    let mut meta = FrontMatter::default();
+    if split.yaml.trim().is_empty() {
+        return Ok(meta);
+    }
+    let value: serde_yaml::Value = parse_yaml(split.yaml, source, split.yaml_line)?;
+    let map = match value {
+        serde_yaml::Value::Mapping(map) => map,
+        serde_yaml::Value::Null => return Ok(meta),
+        _ => {
+            return Err(Error::at(
+                source,
+                Some(Location {
+                    line: split.yaml_line,
+                    column: 1,
+                }),
+                "front matter must be a mapping of keys to values",
+            )
+            .help("write front matter as `key: value` lines, like `title: Hello`"));
+        }
+    };
+    let reader = FieldReader {
+        source,
+        yaml: split.yaml,
+        first_line: split.yaml_line,
+    };
+    for (key, value) in map {
+        let Some(key) = key.as_str().map(str::to_string) else {
+            return Err(Error::at(
+                source,
+                Some(Location {
+                    line: split.yaml_line,
+                    column: 1,
+                }),
+                "front matter keys must be strings",
+            )
+            .help("quote the key"));
+        };
+        read_key(
+            config, &reader, &mut meta, &key, value, is_section, warnings,
+        )?;
+    }
+    Ok(meta)
+}
+
+struct FieldReader<'a> {
+    source: &'a Path,
+    yaml: &'a str,
+    first_line: usize,
+}
+
+impl FieldReader<'_> {
+    /// Where the value of `key` starts, in the file's lines.
+    fn value_location(&self, key: &str) -> Option<Location> {
+        let at = key_location(self.yaml, key)?;
+        let line = self.yaml.lines().nth(at.line - 1)?;
+        let after_key = line.char_indices().nth(at.column - 1).map_or(0, |(i, _)| i);
+        let colon = line[after_key..]
+            .find(':')
+            .map_or(line.len(), |i| after_key + i + 1);
+        let spaces = line[colon..].len() - line[colon..].trim_start().len();
+        Some(Location {
+            line: at.line + self.first_line - 1,
+            column: line[..colon + spaces].chars().count() + 1,
+        })
+    }
+
+    fn key_location(&self, key: &str) -> Option<Location> {
+        key_location(self.yaml, key).map(|l| Location {
+            line: l.line + self.first_line - 1,
+            column: l.column,
+        })
+    }
+
+    fn error(&self, key: &str, message: String, help: &str) -> Error {
+        Error::at(self.source, self.value_location(key), message).help(help)
+    }
+
+    fn string(&self, key: &str, value: serde_yaml::Value) -> Result<String> {
+        match value {
+            serde_yaml::Value::String(s) => Ok(s),
+            serde_yaml::Value::Number(n) => Ok(n.to_string()),
+            serde_yaml::Value::Bool(b) => Ok(b.to_string()),
+            other => Err(self.error(
+                key,
+                format!("`{key}` must be text, found {}", describe(&other)),
+                "write the value as text on the same line",
+            )),
+        }
+    }
+
+    fn strings(&self, key: &str, value: serde_yaml::Value) -> Result<Vec<String>> {
+        match value {
+            serde_yaml::Value::Sequence(items) => {
+                items.into_iter().map(|v| self.string(key, v)).collect()
+            }
+            serde_yaml::Value::String(s) => Ok(vec![s]),
+            serde_yaml::Value::Null => Ok(Vec::new()),
+            other => Err(self.error(
+                key,
+                format!("`{key}` must be a list, found {}", describe(&other)),
+                "write a list like `[a, b]`",
+            )),
+        }
+    }
+
+    fn date(&self, key: &str, value: serde_yaml::Value) -> Result<Date> {
+        let text = self.string(key, value)?;
+        parse_date(&text).ok_or_else(|| {
+            self.error(
+                key,
+                format!("`{key}` must be a date like 2024-05-01, found \"{text}\""),
+                "write the date as YYYY-MM-DD",
+            )
+        })
+    }
+}
+
+fn describe(value: &serde_yaml::Value) -> &'static str {
+    match value {
+        serde_yaml::Value::Null => "nothing",
+        serde_yaml::Value::Bool(_) => "a boolean",
+        serde_yaml::Value::Number(_) => "a number",
+        serde_yaml::Value::String(_) => "text",
+        serde_yaml::Value::Sequence(_) => "a list",
+        serde_yaml::Value::Mapping(_) => "a mapping",
+        serde_yaml::Value::Tagged(_) => "a tagged value",
+    }
+}
+
+fn read_key(
+    config: &Config,
+    r: &FieldReader<'_>,
+    meta: &mut FrontMatter,
+    key: &str,
+    value: serde_yaml::Value,
+    is_section: bool,
+    warnings: &mut Vec<Error>,
+) -> Result<()> {
+    match key {
+        "title" => meta.title = Some(r.string(key, value)?),
+        "description" => meta.description = Some(r.string(key, value)?),
+        "date" => meta.date = Some(r.date(key, value)?),
+        "updated" => meta.updated = Some(r.date(key, value)?),
+        "draft" => {
+            meta.draft = value.as_bool().ok_or_else(|| {
+                r.error(
+                    key,
+                    format!("`draft` must be true or false, found {}", describe(&value)),
+                    "write `draft: true` or `draft: false`",
+                )
+            })?;
+        }
+        "weight" => {
+            meta.weight = Some(value.as_i64().ok_or_else(|| {
+                r.error(
+                    key,
+                    format!(
+                        "`weight` must be a whole number, found {}",
+                        describe(&value)
+                    ),
+                    "write a whole number like `weight: 10`",
+                )
+            })?);
+        }
+        "slug" => meta.slug = Some(r.string(key, value)?),
+        "path" => meta.path = Some(r.string(key, value)?),
+        "template" => meta.template = Some(r.string(key, value)?),
+        "aliases" => meta.aliases = r.strings(key, value)?,
+        "summary" => meta.summary = Some(r.string(key, value)?),
+        "sort_by" if is_section => {
+            let text = r.string(key, value)?;
+            meta.sort_by = match text.as_str() {
+                "date" => SortBy::Date,
+                "weight" => SortBy::Weight,
+                "title" => SortBy::Title,
+                "none" => SortBy::None,
+                _ => {
+                    return Err(r.error(
+                        key,
+                        format!("`sort_by` must be date, weight, title or none, found \"{text}\""),
+                        "write one of `date`, `weight`, `title`, `none`",
+                    ));
+                }
+            };
+        }
+        "paginate_by" if is_section => {
+            let n = value.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+                r.error(
+                    key,
+                    format!(
+                        "`paginate_by` must be a whole number above 0, found {}",
+                        describe(&value)
+                    ),
+                    "write a number of pages per list page, like `paginate_by: 10`",
+                )
+            })?;
+            meta.paginate_by = usize::try_from(n).ok();
+        }
+        "page_template" if is_section => meta.page_template = Some(r.string(key, value)?),
+        "taxonomies" if value.is_mapping() => {
+            let serde_yaml::Value::Mapping(map) = value else {
+                return Ok(());
+            };
+            for (name, terms) in map {
+                let name = name.as_str().unwrap_or_default().to_string();
+                read_terms(config, r, meta, &name, terms)?;
+            }
+        }
+        _ if config.taxonomy(key).is_some() || TAXONOMY_LIKE.contains(&key) => {
+            read_terms(config, r, meta, key, value)?;
+        }
+        _ => {
+            warn_near_miss(r, key, is_section, warnings);
+            let json = serde_json::to_value(&value).map_err(|e| {
+                r.error(key, format!("`{key}` cannot be read"), "simplify the value")
+                    .cause(e)
+            })?;
+            meta.extra.insert(key.to_string(), json);
+        }
+    }
+    Ok(())
+}
+
+fn read_terms(
+    config: &Config,
+    r: &FieldReader<'_>,
+    meta: &mut FrontMatter,
+    name: &str,
+    value: serde_yaml::Value,
+) -> Result<()> {
+    if config.taxonomy(name).is_none() {
+        let declared: Vec<String> = config
+            .site
+            .taxonomies
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        let help = match closest(name, &declared) {
+            Some(near) => format!(
+                "did you mean `{near}`? or declare it: `taxonomies: [{{name: {name}}}]` in folio.yaml"
+            ),
+            None => format!("declare it in folio.yaml: `taxonomies: [{{name: {name}}}]`"),
+        };
+        return Err(Error::at(
+            r.source,
+            r.key_location(name),
+            format!("taxonomy `{name}` is not declared"),
+        )
+        .help(help));
+    }
+    let terms = r.strings(name, value)?;
+    meta.taxonomies
+        .entry(name.to_string())
+        .or_default()
+        .extend(terms);
+    Ok(())
+}
+
+fn warn_near_miss(r: &FieldReader<'_>, key: &str, is_section: bool, warnings: &mut Vec<Error>) {
+    let mut known: Vec<String> = PAGE_KEYS.iter().map(|k| k.to_string()).collect();
+    if is_section {
+        known.extend(SECTION_KEYS.iter().map(|k| k.to_string()));
+    }
+    let limit = if key.chars().count() <= 4 { 1 } else { 2 };
+    if let Some(near) = known
+        .iter()
+        .find(|k| crate::config::edit_distance(key, k) <= limit && k.as_str() != key)
+    {
+        warnings.push(
+            Error::at(
+                r.source,
+                r.key_location(key),
+                format!("unknown key `{key}` is kept under `extra`"),
+            )
+            .help(format!("did you mean `{near}`?"))
+            .warning(),
+        );
+    }
+}
+
+/// Parses `YYYY-MM-DD` or an RFC 3339 timestamp.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let text = text.trim();
+    let seconds = if text.len() == 10 {
+        let date: jiff::civil::Date = text.parse().ok()?;
+        jiff::tz::Offset::UTC
+            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+            .ok()?
+            .as_second()
+    } else {
+        let ts: jiff::Timestamp = text.parse().ok()?;
+        ts.as_second()
+    };
+    Some(Date {
+        text: text.to_string(),
+        seconds,
+    })
+}
+
+fn read_data(config: &Config, path: &Path) -> Result<Json> {
+    let source = site_relative(config, path);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::at(&source, None, "cannot read the data file")
+            .cause(e)
+            .help("save the file as UTF-8")
+    })?;
+    let value: serde_yaml::Value = parse_yaml(&text, &source, 1)?;
+    serde_json::to_value(value).map_err(|e| {
+        Error::at(&source, None, "cannot use this data")
+            .cause(e)
+            .help("use text keys in mappings")
+    })
+}
+
+fn data_tree(files: &[(String, Json)]) -> Json {
+    let mut root = serde_json::Map::new();
+    for (rel, value) in files {
+        let without_ext = rel.trim_end_matches(".yaml").trim_end_matches(".yml");
+        let mut parts: Vec<&str> = without_ext.split('/').collect();
+        let Some(last) = parts.pop() else { continue };
+        insert_at(&mut root, &parts, last, value.clone());
+    }
+    Json::Object(root)
+}
+
+fn insert_at(node: &mut serde_json::Map<String, Json>, parts: &[&str], last: &str, value: Json) {
+    let Some((first, rest)) = parts.split_first() else {
+        node.insert(last.to_string(), value);
+        return;
+    };
+    let entry = node
+        .entry(first.to_string())
+        .or_insert_with(|| Json::Object(serde_json::Map::new()));
+    if !entry.is_object() {
+        *entry = Json::Object(serde_json::Map::new());
+    }
+    if let Json::Object(next) = entry {
+        insert_at(next, rest, last, value);
+    }
+}
+
+fn assemble(
+    content: &mut Content,
+    sections: Vec<SourceFile>,
+    pages: Vec<SourceFile>,
+    data_files: &[(String, Json)],
+    options: &LoadOptions,
+    errors: &mut Errors,
+) {
+    let mut by_dir: HashMap<String, usize> = HashMap::new();
+    let mut sections = sections;
+    if !sections.iter().any(|s| s.relative == "_index.md") {
+        sections.push(SourceFile {
+            relative: "_index.md".to_string(),
+            source: PathBuf::from("content/_index.md"),
+            meta: FrontMatter::default(),
+            body: String::new(),
+            body_line: 1,
+            bundle_assets: None,
+            bundle_dir: None,
+        });
+    }
+    // Parents before children: the home page first.
+    sections.sort_by(|a, b| dir_of(&a.relative).cmp(dir_of(&b.relative)));
+    for file in sections {
+        let dir = dir_of(&file.relative).to_string();
+        let parent = parent_section(&by_dir, &dir);
+        let url = match &file.meta.path {
+            Some(path) => normalize_path(path),
+            None => dir_url(&dir),
+        };
+        let section_data = section_data(data_files, &dir);
+        by_dir.insert(dir, content.sections.len());
+        let exists = file.source != Path::new("content/_index.md")
+            || file.body_line > 1
+            || !file.body.is_empty();
+        content.sections.push(Section {
+            relative_path: file.relative,
+            source: file.source,
+            meta: file.meta,
+            body: file.body,
+            body_line: file.body_line,
+            url,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            data: section_data,
+            exists,
+        });
+    }
+    for i in 1..content.sections.len() {
+        if let Some(parent) = content.sections[i].parent {
+            content.sections[parent].subsections.push(i);
+        }
+    }
+    for file in pages {
+        if file.meta.draft && !options.include_drafts {
+            content.left_out += 1;
+            continue;
+        }
+        if !options.include_future
+            && file
+                .meta
+                .date
+                .as_ref()
+                .is_some_and(|d| d.seconds > options.now)
+        {
+            content.left_out += 1;
+            continue;
+        }
+        let page = make_page(file, &by_dir, content.pages.len());
+        content.sections[page.section]
+            .pages
+            .push(content.pages.len());
+        content.pages.push(page);
+    }
+    sort_sections(content);
+    check_duplicate_urls(content, errors);
+}
+
+fn dir_of(relative: &str) -> &str {
+    match relative.rfind('/') {
+        Some(i) => &relative[..i],
+        None => "",
+    }
+}
+
+fn parent_section(by_dir: &HashMap<String, usize>, dir: &str) -> Option<usize> {
+    if dir.is_empty() && by_dir.is_empty() {
+        return None;
+    }
+    let mut current = dir;
+    loop {
+        current = match current.rfind('/') {
+            Some(i) => &current[..i],
+            None if current.is_empty() => return None,
+            None => "",
+        };
+        if let Some(i) = by_dir.get(current) {
+            return Some(*i);
+        }
+        if current.is_empty() {
+            return None;
+        }
+    }
+}
+
+fn nearest_section(by_dir: &HashMap<String, usize>, dir: &str) -> usize {
+    let mut current = dir;
+    loop {
+        if let Some(i) = by_dir.get(current) {
+            return *i;
+        }
+        match current.rfind('/') {
+            Some(i) => current = &current[..i],
+            None if current.is_empty() => return 0,
+            None => current = "",
+        }
+    }
+}
+
+fn dir_url(dir: &str) -> String {
+    if dir.is_empty() {
+        return "/".to_string();
+    }
+    let parts: Vec<String> = dir.split('/').map(slugify).collect();
+    format!("/{}/", parts.join("/"))
+}
+
+/// Returns `/a/b/` for `a/b`, `/a/b`, `a/b/`.
+pub fn normalize_path(path: &str) -> String {
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// Turns text into a URL segment: `C++ Tips` → `c-tips`.
+pub fn slugify(text: &str) -> String {
+    slug::slugify(text)
+}
+
+fn make_page(mut file: SourceFile, by_dir: &HashMap<String, usize>, _index: usize) -> Page {
+    let is_bundle = file.bundle_assets.is_some();
+    let (dir, stem) = if is_bundle {
+        let dir = dir_of(&file.relative);
+        (
+            dir_of(dir).to_string(),
+            dir.rsplit('/').next().unwrap_or(dir).to_string(),
+        )
+    } else {
+        let stem = file
+            .relative
+            .rsplit('/')
+            .next()
+            .unwrap_or(&file.relative)
+            .trim_end_matches(".md")
+            .to_string();
+        (dir_of(&file.relative).to_string(), stem)
+    };
+    let (file_date, stem) = split_date_prefix(&stem);
+    if file.meta.date.is_none() {
+        file.meta.date = file_date;
+    }
+    if file.meta.title.is_none() {
+        file.meta.title = Some(stem.clone());
+    }
+    let slug = file
+        .meta
+        .slug
+        .clone()
+        .map(|s| slugify(&s))
+        .unwrap_or_else(|| slugify(&stem));
+    let url = match &file.meta.path {
+        Some(path) => normalize_path(path),
+        None => format!("{}{slug}/", dir_url(&dir)),
+    };
+    let section = nearest_section(
+        by_dir,
+        if is_bundle {
+            &dir
+        } else {
+            dir_of(&file.relative)
+        },
+    );
+    Page {
+        relative_path: file.relative,
+        source: file.source,
+        meta: file.meta,
+        body: file.body,
+        body_line: file.body_line,
+        slug,
+        url,
+        section,
+        assets: file.bundle_assets.unwrap_or_default(),
+        bundle_dir: file.bundle_dir,
+    }
+}
+
+/// Splits `2024-05-01-launch` into its date and `launch`.
+fn split_date_prefix(stem: &str) -> (Option<Date>, String) {
+    if stem.len() > 11
+        && stem.as_bytes()[10] == b'-'
+        && let Some(date) = stem.get(..10).and_then(parse_date)
+    {
+        return (Some(date), stem[11..].to_string());
+    }
+    (None, stem.to_string())
+}
+
+fn section_data(files: &[(String, Json)], dir: &str) -> Json {
+    let mut map = serde_json::Map::new();
+    for (rel, value) in files {
+        if dir_of(rel) == dir {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+            map.insert(stem.to_string(), value.clone());
+        }
+    }
+    Json::Object(map)
+}
+
+fn sort_sections(content: &mut Content) {
+    let pages = &content.pages;
+    for section in &mut content.sections {
+        let sort_by = section.meta.sort_by;
+        section.pages.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            let primary = match sort_by {
+                SortBy::Date => b
+                    .meta
+                    .date
+                    .as_ref()
+                    .map(|d| d.seconds)
+                    .cmp(&a.meta.date.as_ref().map(|d| d.seconds)),
+                SortBy::Weight => a
+                    .meta
+                    .weight
+                    .unwrap_or(i64::MAX)
+                    .cmp(&b.meta.weight.unwrap_or(i64::MAX)),
+                SortBy::Title => a.meta.title.cmp(&b.meta.title),
+                SortBy::None => std::cmp::Ordering::Equal,
+            };
+            primary.then_with(|| a.relative_path.cmp(&b.relative_path))
+        });
+    }
+    let sections = content.sections.clone();
+    for section in &mut content.sections {
+        section.subsections.sort_by(|&a, &b| {
+            let (a, b) = (&sections[a], &sections[b]);
+            a.meta
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.meta.weight.unwrap_or(i64::MAX))
+                .then_with(|| a.relative_path.cmp(&b.relative_path))
+        });
+    }
+}
+
+fn check_duplicate_urls(content: &Content, errors: &mut Errors) {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let sections = content
+        .sections
+        .iter()
+        .map(|s| (s.url.as_str(), s.source.as_path()));
+    let pages = content
+        .pages
+        .iter()
+        .map(|p| (p.url.as_str(), p.source.as_path()));
+    for (url, source) in sections.chain(pages) {
+        if let Some(first) = seen.insert(url, source) {
+            errors.push(
+                Error::at(
+                    source,
+                    None,
+                    format!("writes the same page `{url}` as `{}`", first.display()),
+                )
+                .help("give one of the two files another `slug` or `path`"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_from_the_body_with_file_line_numbers() {
+        let text = "---\ntitle: A\n---\nbody\n";
+        let split = split_front_matter(text).unwrap();
+        assert_eq!(split.yaml, "title: A\n");
+        assert_eq!(split.yaml_line, 2);
+        assert_eq!(&text[split.body_start..], "body\n");
+        assert_eq!(split.body_line, 4);
+    }
+
+    #[test]
+    fn a_file_without_front_matter_is_all_body() {
+        let split = split_front_matter("# Hi\n").unwrap();
+        assert_eq!(split.yaml, "");
+        assert_eq!(split.body_start, 0);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_reported() {
+        assert_eq!(split_front_matter("---\ntitle: A\n"), Err(1));
+    }
+
+    #[test]
+    fn a_dated_file_name_gives_its_date_and_slug() {
+        let (date, stem) = split_date_prefix("2024-05-01-launch");
+        assert_eq!(date.map(|d| d.text), Some("2024-05-01".to_string()));
+        assert_eq!(stem, "launch");
+        assert_eq!(split_date_prefix("launch").1, "launch");
+    }
+
+    #[test]
+    fn dates_accept_plain_dates_and_rfc_3339() {
+        assert_eq!(parse_date("1970-01-02").map(|d| d.seconds), Some(86_400));
+        assert_eq!(
+            parse_date("1970-01-01T01:00:00+01:00").map(|d| d.seconds),
+            Some(0)
+        );
+        assert_eq!(parse_date("soon"), None);
+        assert_eq!(parse_date("2024-13-01"), None);
+    }
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".#x.md", "x.md~", ".x.swp", ".hidden", "#x.md#"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("x.md"));
+    }
+
+    #[test]
+    fn data_files_nest_by_folder() {
+        let tree = data_tree(&[
+            ("skills.yaml".to_string(), Json::from(1)),
+            ("home/stats.yml".to_string(), Json::from(2)),
+        ]);
+        assert_eq!(tree["skills"], Json::from(1));
+        assert_eq!(tree["home"]["stats"], Json::from(2));
+    }
+}

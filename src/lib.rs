@@ -1,0 +1,15 @@
+//! folio: a static site generator. It walks `content/`, renders Markdown and
+//! YAML through Tera templates, and writes plain HTML into `public/`.
+//!
+//! Modules are listed in pipeline order; imports only point upstream.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod report;

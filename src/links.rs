@@ -1,0 +1,217 @@
+//! Finds and checks the internal links of rendered HTML: every `href` and
+//! `src` under the base path must name a file of the output, and every
+//! `#anchor` an `id` on its target page.
+//!
+//! Works on the in-memory output, so `check` writes nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::Config;
+use crate::error::{Error, Errors};
+use crate::render::{Contents, OutputFile};
+
+/// Checks every internal reference in every HTML file of `files`.
+pub fn check(config: &Config, files: &[OutputFile]) -> Errors {
+    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let html: Vec<(&str, &str)> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .filter_map(|f| match &f.contents {
+            Contents::Text(t) => Some((f.path.as_str(), t.as_str())),
+            Contents::Copy(_) => None,
+        })
+        .collect();
+    let ids: HashMap<&str, HashSet<String>> =
+        html.iter().map(|(p, t)| (*p, collect_ids(t))).collect();
+    let mut errors = Errors::default();
+    for (path, text) in &html {
+        for url in collect_urls(text) {
+            if let Some(problem) = check_url(config, path, &url, &paths, &ids) {
+                errors.push(
+                    Error::at(
+                        format!(
+                            "{}/{path}",
+                            config
+                                .output_dir
+                                .file_name()
+                                .and_then(|n| n.to_str())
+                                .unwrap_or("public")
+                        ),
+                        None,
+                        problem,
+                    )
+                    .help("fix the link in the template or the page that writes it"),
+                );
+            }
+        }
+    }
+    errors
+}
+
+fn check_url(
+    config: &Config,
+    page: &str,
+    url: &str,
+    paths: &HashSet<&str>,
+    ids: &HashMap<&str, HashSet<String>>,
+) -> Option<String> {
+    let url = decode_entities(url);
+    if url.is_empty()
+        || url.contains("://")
+        || url.starts_with("//")
+        || url.starts_with("mailto:")
+        || url.starts_with("tel:")
+        || url.starts_with("data:")
+        || url.starts_with("javascript:")
+    {
+        return None;
+    }
+    let (path_part, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (url.as_str(), None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("");
+    let target = if path_part.is_empty() {
+        page.to_string()
+    } else if let Some(absolute) = path_part.strip_prefix('/') {
+        let Some(under) = format!("/{absolute}")
+            .strip_prefix(&config.base_path)
+            .map(str::to_string)
+        else {
+            return Some(format!(
+                "link `{url}` is outside the base path `{}`",
+                config.base_path
+            ));
+        };
+        under
+    } else {
+        let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+        normalize(&format!("{dir}/{path_part}"))
+    };
+    let target = percent_decode(&target);
+    let file = if target.is_empty() || target.ends_with('/') {
+        format!("{target}index.html")
+    } else if paths.contains(target.as_str()) {
+        target.clone()
+    } else {
+        format!("{target}/index.html")
+    };
+    if !paths.contains(file.as_str()) {
+        return Some(format!("link `{url}` points at nothing in the site"));
+    }
+    match fragment {
+        Some(f) if !f.is_empty() && f != "top" => {
+            let f = percent_decode(f);
+            match ids.get(file.as_str()) {
+                Some(set) if !set.contains(&f) => Some(format!(
+                    "anchor `#{f}` of link `{url}` does not exist on its page"
+                )),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = parts.join("/");
+    if path.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(Ok(b)) = text.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn decode_entities(text: &str) -> String {
+    text.replace("&amp;", "&")
+        .replace("&#x2F;", "/")
+        .replace("&#47;", "/")
+}
+
+/// Returns every `id` (and `<a name>`) value in `html`.
+pub fn collect_ids(html: &str) -> HashSet<String> {
+    attribute_values(html, &["id", "name"])
+        .into_iter()
+        .collect()
+}
+
+/// Returns every `href` and `src` value in `html`.
+pub fn collect_urls(html: &str) -> Vec<String> {
+    attribute_values(html, &["href", "src"])
+}
+
+fn attribute_values(html: &str, names: &[&str]) -> Vec<String> {
+    let mut values = Vec::new();
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(i) = html[from..].find('=').map(|i| i + from) {
+        from = i + 1;
+        let Some(quote) = bytes
+            .get(i + 1)
+            .copied()
+            .filter(|q| *q == b'"' || *q == b'\'')
+        else {
+            continue;
+        };
+        let matched = names.iter().any(|name| {
+            html[..i].ends_with(name)
+                && i.checked_sub(name.len() + 1)
+                    .is_some_and(|b| bytes[b].is_ascii_whitespace())
+        });
+        if !matched {
+            continue;
+        }
+        let start = i + 2;
+        if let Some(end) = html[start..].find(quote as char) {
+            values.push(html[start..start + end].to_string());
+            from = start + end;
+        }
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_urls_are_found_in_either_quotes() {
+        let html = r#"<h2 id="a">x</h2><a href='/b/#a' data-id="no">y</a><img src="/i.png">"#;
+        assert_eq!(collect_ids(html), HashSet::from(["a".to_string()]));
+        assert_eq!(collect_urls(html), vec!["/b/#a", "/i.png"]);
+    }
+
+    #[test]
+    fn relative_paths_normalize() {
+        assert_eq!(normalize("a/b/../c/"), "a/c/");
+        assert_eq!(normalize("/./x"), "x");
+        assert_eq!(percent_decode("a%20b"), "a b");
+    }
+}

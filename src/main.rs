@@ -1,0 +1,62 @@
+//! The `folio` binary: parses the command line, runs the command, and is the
+//! only place that exits the process.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use folio::build;
+use folio::cli::{Cli, Command};
+use folio::config;
+use folio::error::Errors;
+use folio::report::Reporter;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let reporter = Reporter {
+        verbosity: cli.verbosity(),
+    };
+    match run(&cli, &reporter) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(errors) => {
+            reporter.problems(&errors);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: &Cli, reporter: &Reporter) -> Result<(), Errors> {
+    let cwd = std::env::current_dir().map_err(|e| {
+        Errors::from(folio::error::Error::msg("cannot read the current folder").cause(e))
+    })?;
+    match &cli.command {
+        Command::Build(args) => {
+            let config = config::load(&cwd, &args.site.overrides(args.output_dir.clone()))?;
+            let report = build::build(&config, &args.options())?;
+            reporter.built(&report, "built");
+            Ok(())
+        }
+        Command::Check(args) => {
+            let config = config::load(&cwd, &args.site.overrides(None))?;
+            let options = build::BuildOptions {
+                include_drafts: args.drafts,
+                include_future: args.future,
+                ..Default::default()
+            };
+            let (report, _) = build::check(&config, &options)?;
+            reporter.built(&report, "checked");
+            Ok(())
+        }
+        Command::Serve(_) | Command::Init(_) | Command::New(_) => Err(Errors::from(
+            folio::error::Error::msg("this command is not available in this build")
+                .help("use `folio build`"),
+        )),
+    }
+}

@@ -1,0 +1,421 @@
+//! Turns Markdown into HTML with pulldown-cmark.
+//!
+//! Pure text in, text out: no filesystem, no templates. Links written as
+//! `@/path.md` are resolved through a callback the caller provides, and
+//! root-relative URLs are given the site's base path, so the HTML is right
+//! wherever it is printed.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options as CmarkOptions, Parser, Tag, TagEnd};
+
+/// How to render.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Curly quotes, dashes and ellipses.
+    pub smart_punctuation: bool,
+    /// Wrap each heading's text in a link to itself.
+    pub heading_links: bool,
+    /// The base path root-relative URLs are put under: `/` or `/portfolio/`.
+    pub base_path: String,
+}
+
+/// The rendered HTML and what was learnt while rendering it.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// The headings, nested by level.
+    pub toc: Vec<Heading>,
+    /// Every `id` a heading got, in order.
+    pub ids: Vec<String>,
+    /// Links that must be checked once every page is known.
+    pub links: Vec<Link>,
+    /// Words of text, code excluded.
+    pub word_count: usize,
+}
+
+/// A heading in the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading's `id`.
+    pub id: String,
+    /// Its text.
+    pub title: String,
+    /// Headings of a deeper level below it.
+    pub children: Vec<Heading>,
+}
+
+/// A link to check: to another page (`@/x.md#id`) or to an anchor of this one (`#id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The target page's path relative to `content/`, or empty for this page.
+    pub page: String,
+    /// The anchor, without `#`.
+    pub fragment: Option<String>,
+    /// Whether the page part resolved.
+    pub resolved: bool,
+    /// Byte offset of the link in the source.
+    pub offset: usize,
+}
+
+/// The marker that ends a page's summary.
+pub const MORE_MARKER: &str = "<!-- more -->";
+
+/// Renders `source`; `resolve` maps `projects/x.md` to that page's URL path.
+pub fn to_html(
+    source: &str,
+    options: &Options,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> Rendered {
+    let mut flags = CmarkOptions::ENABLE_TABLES
+        | CmarkOptions::ENABLE_FOOTNOTES
+        | CmarkOptions::ENABLE_STRIKETHROUGH
+        | CmarkOptions::ENABLE_TASKLISTS
+        | CmarkOptions::ENABLE_HEADING_ATTRIBUTES;
+    if options.smart_punctuation {
+        flags |= CmarkOptions::ENABLE_SMART_PUNCTUATION;
+    }
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<PendingHeading<'_>> = None;
+    let mut flat: Vec<(u8, String, String)> = Vec::new();
+    let mut in_code = false;
+    for (event, range) in Parser::new_ext(source, flags).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_url(dest_url, range.start, options, resolve, &mut out.links);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_url(dest_url, range.start, options, resolve, &mut out.links);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                event
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                event
+            }
+            Event::Text(ref text) if !in_code => {
+                out.word_count += text.split_whitespace().count();
+                event
+            }
+            other => other,
+        };
+        match (&mut heading, event) {
+            (
+                None,
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }),
+            ) => {
+                heading = Some(PendingHeading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                    inner: Vec::new(),
+                });
+            }
+            (Some(_), Event::End(TagEnd::Heading(_))) => {
+                if let Some(pending) = heading.take() {
+                    let (level, id, title) = pending.emit(&mut events, options, &mut out.ids);
+                    flat.push((level, id, title));
+                }
+            }
+            (Some(pending), event) => pending.inner.push(event),
+            (None, event) => events.push(event),
+        }
+    }
+    out.html.reserve(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.toc = nest(&flat);
+    out
+}
+
+struct PendingHeading<'a> {
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    inner: Vec<Event<'a>>,
+}
+
+impl<'a> PendingHeading<'a> {
+    fn emit(
+        self,
+        events: &mut Vec<Event<'a>>,
+        options: &Options,
+        ids: &mut Vec<String>,
+    ) -> (u8, String, String) {
+        let level = self.level as u8;
+        let mut title = String::new();
+        let mut has_link = false;
+        for event in &self.inner {
+            match event {
+                Event::Text(t) | Event::Code(t) => title.push_str(t),
+                Event::Start(Tag::Link { .. }) => has_link = true,
+                _ => {}
+            }
+        }
+        let wanted = match &self.id {
+            Some(id) => id.to_string(),
+            None => {
+                let slug = slug::slugify(&title);
+                if slug.is_empty() {
+                    "section".to_string()
+                } else {
+                    slug
+                }
+            }
+        };
+        let id = unique_id(&wanted, ids);
+        ids.push(id.clone());
+        let mut open = format!("<h{level} id=\"{}\"", escape_attr(&id));
+        if !self.classes.is_empty() {
+            let classes: Vec<&str> = self.classes.iter().map(|c| c.as_ref()).collect();
+            open.push_str(&format!(" class=\"{}\"", escape_attr(&classes.join(" "))));
+        }
+        for (name, value) in &self.attrs {
+            match value {
+                Some(v) => open.push_str(&format!(" {}=\"{}\"", escape_attr(name), escape_attr(v))),
+                None => open.push_str(&format!(" {}", escape_attr(name))),
+            }
+        }
+        open.push('>');
+        let linked = options.heading_links && !has_link;
+        if linked {
+            open.push_str(&format!(
+                "<a class=\"heading-link\" href=\"#{}\">",
+                escape_attr(&id)
+            ));
+        }
+        events.push(Event::Html(open.into()));
+        events.extend(self.inner);
+        let close = if linked {
+            format!("</a></h{level}>\n")
+        } else {
+            format!("</h{level}>\n")
+        };
+        events.push(Event::Html(close.into()));
+        (level, id, title)
+    }
+}
+
+fn unique_id(wanted: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == wanted) {
+        return wanted.to_string();
+    }
+    (1..)
+        .map(|n| format!("{wanted}-{n}"))
+        .find(|candidate| !taken.iter().any(|t| t == candidate))
+        .unwrap_or_else(|| wanted.to_string())
+}
+
+fn nest(flat: &[(u8, String, String)]) -> Vec<Heading> {
+    let mut roots: Vec<Heading> = Vec::new();
+    for (level, id, title) in flat {
+        let heading = Heading {
+            level: *level,
+            id: id.clone(),
+            title: title.clone(),
+            children: Vec::new(),
+        };
+        insert_heading(&mut roots, heading);
+    }
+    roots
+}
+
+fn insert_heading(list: &mut Vec<Heading>, heading: Heading) {
+    match list.last_mut() {
+        Some(last) if last.level < heading.level => insert_heading(&mut last.children, heading),
+        _ => list.push(heading),
+    }
+}
+
+fn rewrite_url<'a>(
+    url: CowStr<'a>,
+    offset: usize,
+    options: &Options,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    links: &mut Vec<Link>,
+) -> CowStr<'a> {
+    if let Some(target) = url.strip_prefix("@/") {
+        let (page, fragment) = match target.split_once('#') {
+            Some((p, f)) => (p, Some(f.to_string())),
+            None => (target, None),
+        };
+        let resolved = resolve(page);
+        links.push(Link {
+            page: page.to_string(),
+            fragment: fragment.clone(),
+            resolved: resolved.is_some(),
+            offset,
+        });
+        let mut href = resolved.unwrap_or_else(|| "#".to_string());
+        if let Some(f) = fragment {
+            href.push('#');
+            href.push_str(&f);
+        }
+        return href.into();
+    }
+    if let Some(fragment) = url.strip_prefix('#') {
+        if !fragment.is_empty() {
+            links.push(Link {
+                page: String::new(),
+                fragment: Some(fragment.to_string()),
+                resolved: true,
+                offset,
+            });
+        }
+        return url;
+    }
+    match with_base_path(&url, &options.base_path) {
+        Some(rewritten) => rewritten.into(),
+        None => url,
+    }
+}
+
+/// Returns `url` under `base_path` when it is root-relative and not already there.
+pub fn with_base_path(url: &str, base_path: &str) -> Option<String> {
+    if base_path == "/"
+        || !url.starts_with('/')
+        || url.starts_with("//")
+        || url.starts_with(base_path)
+    {
+        return None;
+    }
+    // `/portfolio` itself, without its trailing slash, is already under the base path.
+    if url == base_path.trim_end_matches('/') {
+        return None;
+    }
+    Some(format!("{}{}", base_path, &url[1..]))
+}
+
+/// Escapes text for an HTML attribute value in double quotes.
+pub fn escape_attr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Returns the part of `source` before the summary marker, if there is one.
+pub fn summary_source(source: &str) -> Option<&str> {
+    source.find(MORE_MARKER).map(|i| &source[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(base_path: &str) -> Options {
+        Options {
+            smart_punctuation: true,
+            heading_links: true,
+            base_path: base_path.to_string(),
+        }
+    }
+
+    fn render(source: &str) -> Rendered {
+        to_html(source, &options("/"), &|p| {
+            (p == "projects/x.md").then(|| "/projects/x/".to_string())
+        })
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_link_to_themselves() {
+        let out = render("## Hello World\n\n## Hello World\n");
+        assert!(out.html.contains("<h2 id=\"hello-world\"><a class=\"heading-link\" href=\"#hello-world\">Hello World</a></h2>"), "{}", out.html);
+        assert!(out.html.contains("id=\"hello-world-1\""));
+        assert_eq!(out.ids, vec!["hello-world", "hello-world-1"]);
+    }
+
+    #[test]
+    fn the_toc_nests_deeper_headings() {
+        let out = render("# A\n## B\n### C\n## D\n");
+        assert_eq!(out.toc.len(), 1);
+        assert_eq!(out.toc[0].children.len(), 2);
+        assert_eq!(out.toc[0].children[0].children[0].title, "C");
+    }
+
+    #[test]
+    fn internal_links_resolve_and_unknown_ones_are_recorded() {
+        let out = render("[a](@/projects/x.md#top) [b](@/nope.md)");
+        assert!(
+            out.html.contains("href=\"/projects/x/#top\""),
+            "{}",
+            out.html
+        );
+        assert_eq!(out.links.len(), 2);
+        assert!(out.links[0].resolved);
+        assert!(!out.links[1].resolved);
+        assert_eq!(out.links[1].offset, 25);
+    }
+
+    #[test]
+    fn root_relative_urls_get_the_base_path_once() {
+        let out = to_html(
+            "[a](/x/) ![i](/img/a.png) [b](/portfolio/y/) [c](https://e.com/) [d](#f)",
+            &options("/portfolio/"),
+            &|_| None,
+        );
+        assert!(out.html.contains("href=\"/portfolio/x/\""));
+        assert!(out.html.contains("src=\"/portfolio/img/a.png\""));
+        assert!(out.html.contains("href=\"/portfolio/y/\""));
+        assert!(out.html.contains("href=\"https://e.com/\""));
+        assert!(out.html.contains("href=\"#f\""));
+    }
+
+    #[test]
+    fn gfm_extensions_and_smart_punctuation_are_on() {
+        let out =
+            render("| a |\n|---|\n| b |\n\n~~x~~ - [x] \"q\"\n\n- [ ] t\n\nn[^1]\n\n[^1]: f\n");
+        assert!(out.html.contains("<table>"));
+        assert!(out.html.contains("<del>x</del>"));
+        assert!(out.html.contains("type=\"checkbox\""));
+        assert!(out.html.contains("“q”"));
+        assert!(out.html.contains("footnote"));
+    }
+
+    #[test]
+    fn raw_html_passes_through_and_code_is_not_counted() {
+        let out =
+            render("<div class=\"x\">hi</div>\n\none two three\n\n```\nnot counted here\n```\n");
+        assert!(out.html.contains("<div class=\"x\">hi</div>"));
+        assert_eq!(out.word_count, 3);
+    }
+}

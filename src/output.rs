@@ -1,0 +1,271 @@
+//! Everything written under the output folder: checking that the folder is
+//! safe to write, writing the files that changed, and removing stale ones.
+//!
+//! A build renders the whole site in memory before this module runs, so a
+//! build that fails never touches the output. Unchanged files are left
+//! alone: on ext4, replacing thousands of identical files costs more than
+//! rendering them.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// One file to have in the output folder.
+#[derive(Debug, Clone, Copy)]
+pub struct Planned<'a> {
+    /// Relative path with `/` separators.
+    pub path: &'a str,
+    /// Where its bytes come from.
+    pub source: Source<'a>,
+}
+
+/// The bytes of a planned file.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// In memory.
+    Bytes(&'a [u8]),
+    /// In another file.
+    File(&'a Path),
+}
+
+/// What writing did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files created or replaced.
+    pub written: usize,
+    /// Files already holding the right bytes.
+    pub unchanged: usize,
+    /// Stale files removed.
+    pub removed: usize,
+}
+
+/// Where a site's sources are, so the output never lands on them.
+#[derive(Debug, Clone)]
+pub struct Guard<'a> {
+    /// The site root.
+    pub root: &'a Path,
+    /// Folders that must never be written into.
+    pub sources: Vec<PathBuf>,
+    /// Allow an output folder outside the site root.
+    pub force: bool,
+}
+
+/// Refuses an output folder that would overwrite the site or lies outside it.
+pub fn check_output_dir(output: &Path, guard: &Guard<'_>) -> Result<()> {
+    let out = resolve(output);
+    let root = resolve(guard.root);
+    let shown = output.display().to_string();
+    if out == root {
+        return Err(
+            Error::msg(format!("output folder `{shown}` is the site root"))
+                .help("write the site into a folder of its own, like `public`"),
+        );
+    }
+    for name in ["content", "themes", "folio.yaml", "templates", "static"] {
+        if (name == "folio.yaml" || name == "content" || name == "themes")
+            && out.join(name).exists()
+        {
+            return Err(Error::msg(format!(
+                "output folder `{shown}` holds `{name}`, so it looks like a site"
+            ))
+            .help("choose an empty folder or one folio wrote, like `public`"));
+        }
+    }
+    for source in &guard.sources {
+        let source = resolve(source);
+        if out.starts_with(&source) || source.starts_with(&out) {
+            return Err(Error::msg(format!(
+                "output folder `{shown}` overlaps the source folder `{}`",
+                source.display()
+            ))
+            .help("write the site into a folder of its own, like `public`"));
+        }
+    }
+    if !out.starts_with(&root) && !guard.force {
+        return Err(
+            Error::msg(format!("output folder `{shown}` is outside the site"))
+                .help("pass `--force` to write there anyway"),
+        );
+    }
+    Ok(())
+}
+
+/// Resolves links and `..` as far as the path exists.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Makes `dir` hold exactly `files`: writes what differs, removes what is stale.
+pub fn write_all(dir: &Path, files: &[Planned<'_>]) -> Result<WriteReport> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::at(dir, None, "cannot create the output folder").cause(e))?;
+    let results: Vec<Result<bool>> = files.par_iter().map(|file| write_one(dir, file)).collect();
+    let mut report = WriteReport::default();
+    for result in results {
+        if result? {
+            report.written += 1;
+        } else {
+            report.unchanged += 1;
+        }
+    }
+    let keep: HashSet<PathBuf> = files.iter().map(|f| dir.join(f.path)).collect();
+    report.removed = remove_stale(dir, &keep)?;
+    Ok(report)
+}
+
+fn write_one(dir: &Path, file: &Planned<'_>) -> Result<bool> {
+    let target = dir.join(file.path);
+    let fail =
+        |what: &str, e: std::io::Error| Error::at(&target, None, format!("cannot {what}")).cause(e);
+    let owned;
+    let bytes: &[u8] = match file.source {
+        Source::Bytes(b) => b,
+        Source::File(path) => {
+            owned = std::fs::read(path)
+                .map_err(|e| Error::at(path, None, "cannot read the file to copy").cause(e))?;
+            &owned
+        }
+    };
+    match std::fs::symlink_metadata(&target) {
+        Ok(meta)
+            if meta.is_file()
+                && meta.len() == bytes.len() as u64
+                && std::fs::read(&target).is_ok_and(|old| old == bytes) =>
+        {
+            return Ok(false);
+        }
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&target)
+            .map_err(|e| fail("replace this folder with a file", e))?,
+        _ => {}
+    }
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
+    }
+    std::fs::write(&target, bytes).map_err(|e| fail("write the file", e))?;
+    Ok(true)
+}
+
+fn remove_stale(dir: &Path, keep: &HashSet<PathBuf>) -> Result<usize> {
+    let mut removed = 0;
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
+        let entry =
+            entry.map_err(|e| Error::at(dir, None, "cannot read the output folder").cause(e))?;
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            dirs.push(path.to_path_buf());
+        } else if !keep.contains(path) {
+            std::fs::remove_file(path)
+                .map_err(|e| Error::at(path, None, "cannot remove a stale file").cause(e))?;
+            removed += 1;
+        }
+    }
+    // Deepest first, so that emptied parents go too.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in dirs {
+        if std::fs::read_dir(&d).is_ok_and(|mut it| it.next().is_none()) {
+            let _ = std::fs::remove_dir(&d);
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writing_twice_changes_nothing_and_stale_files_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = [
+            Planned {
+                path: "a/index.html",
+                source: Source::Bytes(b"a"),
+            },
+            Planned {
+                path: "b.txt",
+                source: Source::Bytes(b"b"),
+            },
+        ];
+        assert_eq!(
+            write_all(&out, &files).unwrap(),
+            WriteReport {
+                written: 2,
+                unchanged: 0,
+                removed: 0
+            }
+        );
+        assert_eq!(
+            write_all(&out, &files).unwrap(),
+            WriteReport {
+                written: 0,
+                unchanged: 2,
+                removed: 0
+            }
+        );
+        assert_eq!(
+            write_all(&out, &files[..1]).unwrap(),
+            WriteReport {
+                written: 0,
+                unchanged: 1,
+                removed: 1
+            }
+        );
+        assert!(!out.join("b.txt").exists());
+        let changed = [Planned {
+            path: "a/index.html",
+            source: Source::Bytes(b"A"),
+        }];
+        assert_eq!(write_all(&out, &changed).unwrap().written, 1);
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A");
+    }
+
+    #[test]
+    fn the_site_root_and_outside_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let guard = Guard {
+            root: &root,
+            sources: vec![root.join("content")],
+            force: false,
+        };
+        assert!(check_output_dir(&root, &guard).is_err());
+        assert!(check_output_dir(&root.join("content/x"), &guard).is_err());
+        assert!(check_output_dir(&dir.path().join("elsewhere"), &guard).is_err());
+        assert!(check_output_dir(&root.join("public"), &guard).is_ok());
+        let forced = Guard {
+            force: true,
+            ..guard
+        };
+        assert!(check_output_dir(&dir.path().join("elsewhere"), &forced).is_ok());
+    }
+}

@@ -1,0 +1,508 @@
+//! Renders the loaded site through Tera: one `OutputFile` per page, section,
+//! taxonomy page, redirect, feed and sitemap.
+//!
+//! Templates are parsed once, the site-wide context (`config`, `site`,
+//! `data`) is built once and shared by reference, and pages render in
+//! parallel. Nothing here writes to disk: `output` does.
+
+mod feeds;
+mod functions;
+mod values;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use rayon::prelude::*;
+use tera::{Context, Tera, Value};
+
+use crate::config::Config;
+use crate::content::{Content, site_relative};
+use crate::error::{Error, Errors, Location, Result};
+use crate::markdown::{self, Rendered};
+
+pub use functions::{Lookup, hash_static_files};
+pub use values::{Taxonomy, Term, taxonomies};
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Where it goes, relative to the output folder, with `/` separators.
+    pub path: String,
+    /// What it holds.
+    pub contents: Contents,
+}
+
+/// The bytes of an output file, or the file to copy them from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contents {
+    /// Rendered text.
+    Text(String),
+    /// A file copied as it is.
+    Copy(PathBuf),
+}
+
+/// The site's templates, parsed once.
+pub struct Templates {
+    tera: Tera,
+    /// Template name → its file relative to the site root, for messages.
+    files: HashMap<String, PathBuf>,
+    lookup: Arc<RwLock<Arc<Lookup>>>,
+}
+
+/// What rendering makes besides the files themselves.
+#[derive(Debug, Default)]
+pub struct RenderSummary {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Sections rendered.
+    pub sections: usize,
+}
+
+/// Loads the templates of the site and its theme; the site's win.
+pub fn load_templates(config: &Config) -> Result<Templates> {
+    let lookup = Arc::new(RwLock::new(Arc::new(Lookup::default())));
+    let mut tera = Tera::new();
+    functions::register(&mut tera, &lookup);
+    let mut files: HashMap<String, PathBuf> = HashMap::new();
+    let mut sources: HashMap<String, String> = HashMap::new();
+    // The theme first, so that a site template of the same name replaces it.
+    for dir in config.template_dirs.iter().rev() {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(dir)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| {
+                Error::at(
+                    site_relative(config, dir),
+                    None,
+                    "cannot read the template folder",
+                )
+                .cause(e)
+            })?;
+            let name_ok = entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| !crate::content::is_ignored_name(n));
+            if !entry.file_type().is_file() || !name_ok {
+                continue;
+            }
+            let rel_file = site_relative(config, entry.path());
+            let name = entry
+                .path()
+                .strip_prefix(dir)
+                .ok()
+                .and_then(Path::to_str)
+                .map(|s| s.replace('\\', "/"))
+                .ok_or_else(|| {
+                    Error::at(&rel_file, None, "file name is not valid UTF-8")
+                        .help("rename the file")
+                })?;
+            let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+                Error::at(&rel_file, None, "cannot read the template")
+                    .cause(e)
+                    .help("save the file as UTF-8")
+            })?;
+            files.insert(name.clone(), rel_file);
+            sources.insert(name, text);
+        }
+    }
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    tera.add_raw_templates(
+        names
+            .iter()
+            .map(|n| (n.as_str(), sources[n.as_str()].as_str())),
+    )
+    .map_err(|e| template_error(&e, &files, None))?;
+    Ok(Templates {
+        tera,
+        files,
+        lookup,
+    })
+}
+
+/// Renders every page's Markdown; pages and sections in parallel.
+pub fn render_markdown(config: &Config, content: &Content) -> (Vec<Rendered>, Vec<Rendered>) {
+    let options = markdown::Options {
+        smart_punctuation: config.site.markdown.smart_punctuation,
+        heading_links: config.site.markdown.heading_links,
+        base_path: config.base_path.clone(),
+    };
+    let urls: HashMap<&str, &str> = content
+        .pages
+        .iter()
+        .map(|p| (p.relative_path.as_str(), p.url.as_str()))
+        .chain(
+            content
+                .sections
+                .iter()
+                .map(|s| (s.relative_path.as_str(), s.url.as_str())),
+        )
+        .collect();
+    let resolve = |target: &str| {
+        urls.get(target.trim_start_matches('/'))
+            .map(|u| config.with_base(u))
+    };
+    let pages = content
+        .pages
+        .par_iter()
+        .map(|p| markdown::to_html(&p.body, &options, &resolve))
+        .collect();
+    let sections = content
+        .sections
+        .par_iter()
+        .map(|s| markdown::to_html(&s.body, &options, &resolve))
+        .collect();
+    (pages, sections)
+}
+
+/// Checks every `@/` link and `#anchor` written in Markdown, all at once.
+pub fn check_markdown_links(
+    content: &Content,
+    pages: &[Rendered],
+    sections: &[Rendered],
+) -> Errors {
+    let mut ids: HashMap<&str, &[String]> = HashMap::new();
+    for (p, r) in content.pages.iter().zip(pages) {
+        ids.insert(&p.relative_path, &r.ids);
+    }
+    for (s, r) in content.sections.iter().zip(sections) {
+        ids.insert(&s.relative_path, &r.ids);
+    }
+    let mut errors = Errors::default();
+    let sources = content
+        .pages
+        .iter()
+        .map(|p| (&p.relative_path, &p.source, &p.body, p.body_line))
+        .chain(
+            content
+                .sections
+                .iter()
+                .map(|s| (&s.relative_path, &s.source, &s.body, s.body_line)),
+        );
+    for ((relative, source, body, body_line), rendered) in sources.zip(pages.iter().chain(sections))
+    {
+        for link in &rendered.links {
+            let at = Location::of_offset(body, link.offset);
+            let location = Some(Location {
+                line: at.line + body_line - 1,
+                column: at.column,
+            });
+            let target = if link.page.is_empty() {
+                relative.as_str()
+            } else {
+                link.page.trim_start_matches('/')
+            };
+            if !link.resolved {
+                errors.push(
+                    Error::at(
+                        source,
+                        location,
+                        format!("link to `@/{}`, which does not exist", link.page),
+                    )
+                    .help("link to a file under `content/`, like `@/projects/x.md`"),
+                );
+                continue;
+            }
+            if let Some(fragment) = &link.fragment
+                && !ids
+                    .get(target)
+                    .is_some_and(|ids| ids.iter().any(|id| id == fragment))
+            {
+                let what = if link.page.is_empty() {
+                    "this page".to_string()
+                } else {
+                    format!("`@/{}`", link.page)
+                };
+                errors.push(
+                    Error::at(
+                        source,
+                        location,
+                        format!("anchor `#{fragment}` does not exist on {what}"),
+                    )
+                    .help("link to one of the page's heading ids, or add `{#id}` to a heading"),
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// Options that change what is rendered.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// A script to put before `</body>` of every HTML page (serve's live reload).
+    pub inject: Option<String>,
+}
+
+/// Renders every output file of the site.
+pub fn render_site(
+    config: &Config,
+    content: &Content,
+    markdown: (&[Rendered], &[Rendered]),
+    templates: &mut Templates,
+    options: &RenderOptions,
+) -> std::result::Result<(Vec<OutputFile>, RenderSummary), Errors> {
+    let taxonomies = taxonomies(config, content);
+    let statics = hash_static_files(config).map_err(Errors::from)?;
+    let model = values::build(config, content, markdown, &taxonomies);
+    {
+        let global = templates.tera.global_context();
+        global.insert_value("config", model.config.clone());
+        global.insert_value("site", model.site.clone());
+        global.insert_value("data", model.data.clone());
+    }
+    let static_copies = static_files(&statics);
+    let lookup = Lookup::new(config, content, &model, statics);
+    if let Ok(mut shared) = templates.lookup.write() {
+        *shared = Arc::new(lookup);
+    }
+    let templates = &*templates;
+    let jobs = values::jobs(config, content, &model, &taxonomies);
+    let results: Vec<std::result::Result<OutputFile, Error>> = jobs
+        .par_iter()
+        .map(|job| render_job(config, templates, job, options))
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + 16);
+    let mut errors = Errors::default();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(e) => errors.push(e),
+        }
+    }
+    if templates.tera.contains_template("404.html") {
+        let context = path_context(config, "/404.html");
+        match templates.tera.render("404.html", &context) {
+            Ok(html) => files.push(html_file(config, "404.html", html, options)),
+            Err(e) => errors.push(template_error(
+                &e,
+                &templates.files,
+                Some(Path::new("404.html")),
+            )),
+        }
+    }
+    files.extend(feeds::files(config, content, markdown.0, &taxonomies));
+    files.extend(feeds::alias_files(config, content).map_err(|e| errors_plus(&errors, e))?);
+    files.extend(static_copies);
+    files.extend(copy_files(content));
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    let summary = RenderSummary {
+        pages: content.pages.len(),
+        sections: content.sections.iter().filter(|s| s.exists).count(),
+    };
+    Ok((files, summary))
+}
+
+fn errors_plus(errors: &Errors, more: Errors) -> Errors {
+    let mut all = errors.clone();
+    all.0.extend(more.0);
+    all
+}
+
+fn render_job(
+    config: &Config,
+    templates: &Templates,
+    job: &values::Job,
+    options: &RenderOptions,
+) -> Result<OutputFile> {
+    if !templates.tera.contains_template(&job.template) {
+        return Err(Error::at(&job.source, None, format!("template `{}` does not exist", job.template))
+            .help("add it to `templates/` or the theme, or pick another with the `template` front-matter key"));
+    }
+    let mut context = path_context(config, &job.url);
+    for (key, value) in &job.context {
+        context.insert_value(*key, value.clone());
+    }
+    let html = templates
+        .tera
+        .render(&job.template, &context)
+        .map_err(|e| template_error(&e, &templates.files, Some(&job.source)))?;
+    Ok(html_file(config, &output_path(&job.url), html, options))
+}
+
+fn path_context(config: &Config, url: &str) -> Context {
+    let mut context = Context::new();
+    let path = config.with_base(url);
+    context.insert_value("current_permalink", Value::from(config.permalink(&path)));
+    context.insert_value("current_path", Value::from(path));
+    context
+}
+
+fn html_file(config: &Config, path: &str, html: String, options: &RenderOptions) -> OutputFile {
+    let mut html = prefix_root_relative(&html, &config.base_path);
+    if let Some(script) = &options.inject {
+        match html.rfind("</body>") {
+            Some(i) => html.insert_str(i, script),
+            None => html.push_str(script),
+        }
+    }
+    OutputFile {
+        path: path.to_string(),
+        contents: Contents::Text(html),
+    }
+}
+
+/// Returns where a URL path is written: `/a/b/` → `a/b/index.html`.
+pub fn output_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Puts root-relative `href` and `src` values that are not under the base path under it.
+pub fn prefix_root_relative(html: &str, base_path: &str) -> String {
+    if base_path == "/" {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(i) = find_url_attribute(rest) {
+        let (before, after) = rest.split_at(i);
+        out.push_str(before);
+        let end = after.find(['"', '\'']).map_or(after.len(), |q| q);
+        let url = &after[..end];
+        match markdown::with_base_path(url, base_path) {
+            Some(rewritten) => out.push_str(&rewritten),
+            None => out.push_str(url),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Finds the start of the next `href="`/`src="` value (either quote).
+fn find_url_attribute(html: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(i) = html[from..].find("=").map(|i| i + from) {
+        let name_end = i;
+        let is_attr = ["href", "src", "action", "poster"].iter().any(|name| {
+            name_end >= name.len()
+                && html[..name_end].ends_with(name)
+                && name_end
+                    .checked_sub(name.len() + 1)
+                    .is_some_and(|b| bytes[b].is_ascii_whitespace())
+        });
+        if is_attr && matches!(bytes.get(i + 1), Some(b'"') | Some(b'\'')) {
+            return Some(i + 2);
+        }
+        from = i + 1;
+    }
+    None
+}
+
+fn static_files(
+    statics: &std::collections::BTreeMap<String, functions::StaticFile>,
+) -> Vec<OutputFile> {
+    statics
+        .iter()
+        .map(|(path, file)| OutputFile {
+            path: path.clone(),
+            contents: Contents::Copy(file.source.clone()),
+        })
+        .collect()
+}
+
+fn copy_files(content: &Content) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for file in &content.files {
+        files.push(OutputFile {
+            path: file.dest.clone(),
+            contents: Contents::Copy(file.source.clone()),
+        });
+    }
+    for page in &content.pages {
+        let Some(dir) = &page.bundle_dir else {
+            continue;
+        };
+        let base = output_path(&page.url);
+        let base = base.trim_end_matches("index.html");
+        for asset in &page.assets {
+            files.push(OutputFile {
+                path: format!("{base}{asset}"),
+                contents: Contents::Copy(dir.join(asset)),
+            });
+        }
+    }
+    files
+}
+
+/// Turns a Tera error into a located folio error; `rendering` is the content file.
+fn template_error(
+    e: &tera::Error,
+    files: &HashMap<String, PathBuf>,
+    rendering: Option<&Path>,
+) -> Error {
+    let (file, location, report, detail) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let location = Location {
+                line: span.start_line,
+                column: span.start_col + 1,
+            };
+            (
+                Some(r.filename().to_string()),
+                Some(location),
+                e.to_string(),
+                r.message().to_string(),
+            )
+        }
+        _ => (None, None, e.to_string(), e.to_string()),
+    };
+    let path = file
+        .as_ref()
+        .and_then(|f| files.get(f).cloned())
+        .or(file.map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("templates"));
+    let message = match rendering {
+        Some(source) => format!("failed to render {}", source.display()),
+        None => "template does not parse".to_string(),
+    };
+    // Tera's own report opens with "error: <message>"; keep its snippet below ours.
+    let snippet = report
+        .split_once('\n')
+        .map(|(_, s)| s.to_string())
+        .unwrap_or_default();
+    let mut error = Error::at(path, location, message).cause(detail);
+    if !snippet.trim().is_empty() {
+        error = error.cause(snippet.trim_end());
+    }
+    let help = if rendering.is_some() {
+        "fix the template, or give the page what the template reads (`x or \"\"` covers a missing value)"
+    } else {
+        "fix the template syntax at this place"
+    };
+    error.help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_relative_attributes_get_the_base_path() {
+        let html = r##"<a href="/x/">x</a><img src='/i.png'><a href="/portfolio/y/">y</a><a href="//cdn/x">c</a><a href="#f">f</a><p data-href="/no">"##;
+        assert_eq!(
+            prefix_root_relative(html, "/portfolio/"),
+            r##"<a href="/portfolio/x/">x</a><img src='/portfolio/i.png'><a href="/portfolio/y/">y</a><a href="//cdn/x">c</a><a href="#f">f</a><p data-href="/no">"##
+        );
+    }
+
+    #[test]
+    fn url_paths_map_to_index_files() {
+        assert_eq!(output_path("/"), "index.html");
+        assert_eq!(output_path("/a/b/"), "a/b/index.html");
+        assert_eq!(output_path("/404.html"), "404.html");
+    }
+}

@@ -1,0 +1,353 @@
+//! The files around the pages: Atom feeds, `sitemap.xml`, `robots.txt`,
+//! `CNAME`, redirect pages for aliases and pagination, and Netlify's
+//! `_redirects`. Every URL in them is absolute under `base_url`.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::content::{Content, Date, Page};
+use crate::error::{Error, Errors};
+use crate::markdown::Rendered;
+
+use super::values::Taxonomy;
+use super::{Contents, OutputFile, output_path};
+
+/// Feeds, sitemap, robots.txt and CNAME.
+pub fn files(
+    config: &Config,
+    content: &Content,
+    rendered: &[Rendered],
+    taxonomies: &[Taxonomy],
+) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let feed = &config.site.feed;
+    if feed.enabled {
+        let all: Vec<usize> = (0..content.pages.len()).collect();
+        let xml = atom(
+            config,
+            content,
+            rendered,
+            &all,
+            &config.site.title,
+            &feed.filename,
+        );
+        files.push(text(&feed.filename, xml));
+    }
+    for section in &content.sections {
+        if section
+            .meta
+            .extra
+            .get("feed")
+            .and_then(serde_json::Value::as_bool)
+            == Some(true)
+        {
+            let name = format!(
+                "{}{}",
+                output_path(&section.url).trim_end_matches("index.html"),
+                feed.filename
+            );
+            let title = format!(
+                "{} - {}",
+                config.site.title,
+                section.meta.title.clone().unwrap_or_default()
+            );
+            files.push(text(
+                &name,
+                atom(config, content, rendered, &section.pages, &title, &name),
+            ));
+        }
+    }
+    for taxonomy in taxonomies {
+        if !config.taxonomy(&taxonomy.name).is_some_and(|t| t.feed) {
+            continue;
+        }
+        for term in &taxonomy.terms {
+            let name = format!(
+                "{}{}",
+                output_path(&term.url).trim_end_matches("index.html"),
+                feed.filename
+            );
+            let title = format!("{} - {}", config.site.title, term.name);
+            files.push(text(
+                &name,
+                atom(config, content, rendered, &term.pages, &title, &name),
+            ));
+        }
+    }
+    if config.site.sitemap {
+        files.push(text("sitemap.xml", sitemap(config, content, taxonomies)));
+        files.push(text(
+            "robots.txt",
+            format!(
+                "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+                config.base_url
+            ),
+        ));
+    }
+    if let Some(cname) = &config.site.cname {
+        files.push(text("CNAME", format!("{}\n", cname.trim())));
+    }
+    files
+}
+
+fn text(path: &str, body: String) -> OutputFile {
+    OutputFile {
+        path: path.to_string(),
+        contents: Contents::Text(body),
+    }
+}
+
+/// Escapes text for XML content and attributes.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn rfc3339(date: &Date) -> String {
+    jiff::Timestamp::from_second(date.seconds)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| date.text.clone())
+}
+
+fn atom(
+    config: &Config,
+    content: &Content,
+    rendered: &[Rendered],
+    pages: &[usize],
+    title: &str,
+    file: &str,
+) -> String {
+    let mut dated: Vec<usize> = pages
+        .iter()
+        .copied()
+        .filter(|&i| content.pages[i].meta.date.is_some())
+        .collect();
+    dated.sort_by(|&a, &b| {
+        let (pa, pb) = (&content.pages[a], &content.pages[b]);
+        let key = |p: &Page| p.meta.date.as_ref().map(|d| d.seconds);
+        key(pb)
+            .cmp(&key(pa))
+            .then_with(|| pa.relative_path.cmp(&pb.relative_path))
+    });
+    dated.truncate(config.site.feed.limit);
+    let self_url = format!("{}{}", config.base_url, file.trim_start_matches('/'));
+    let updated = dated
+        .iter()
+        .filter_map(|&i| latest(&content.pages[i]))
+        .max_by_key(|d| d.seconds)
+        .map(rfc3339)
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+    let mut xml = String::new();
+    let _ = write!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n",
+        escape_xml(&config.site.language),
+        escape_xml(&config.base_url)
+    );
+    let _ = writeln!(xml, "  <title>{}</title>", escape_xml(title));
+    if !config.site.description.is_empty() {
+        let _ = writeln!(
+            xml,
+            "  <subtitle>{}</subtitle>",
+            escape_xml(&config.site.description)
+        );
+    }
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape_xml(&self_url)
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape_xml(&config.base_url)
+    );
+    let _ = writeln!(
+        xml,
+        "  <updated>{updated}</updated>\n  <id>{}</id>",
+        escape_xml(&self_url)
+    );
+    let author = if config.site.author.name.is_empty() {
+        &config.site.title
+    } else {
+        &config.site.author.name
+    };
+    let _ = writeln!(
+        xml,
+        "  <author><name>{}</name></author>",
+        escape_xml(author)
+    );
+    for &i in &dated {
+        let page = &content.pages[i];
+        let url = config.permalink(&config.with_base(&page.url));
+        let published = page.meta.date.as_ref().map(rfc3339).unwrap_or_default();
+        let updated = latest(page).map(rfc3339).unwrap_or_default();
+        let _ = writeln!(
+            xml,
+            "  <entry>\n    <title>{}</title>",
+            escape_xml(page.meta.title.as_deref().unwrap_or_default())
+        );
+        let _ = writeln!(
+            xml,
+            "    <published>{published}</published>\n    <updated>{updated}</updated>"
+        );
+        let _ = writeln!(
+            xml,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>",
+            escape_xml(&url),
+            escape_xml(&url)
+        );
+        if let Some(description) = &page.meta.description {
+            let _ = writeln!(xml, "    <summary>{}</summary>", escape_xml(description));
+        }
+        let _ = writeln!(
+            xml,
+            "    <content type=\"html\">{}</content>\n  </entry>",
+            escape_xml(&rendered[i].html)
+        );
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn latest(page: &Page) -> Option<&Date> {
+    page.meta.updated.as_ref().or(page.meta.date.as_ref())
+}
+
+fn sitemap(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> String {
+    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    let lastmod = |d: Option<&Date>| d.map(|d| d.text.get(..10).unwrap_or(&d.text).to_string());
+    for (i, section) in content.sections.iter().enumerate() {
+        if !section.exists && i != 0 {
+            continue;
+        }
+        entries.push((section.url.clone(), None));
+        if let Some(per) = section.meta.paginate_by {
+            let total = section.pages.len().div_ceil(per).max(1);
+            for n in 2..=total {
+                entries.push((format!("{}page/{n}/", section.url), None));
+            }
+        }
+    }
+    for page in &content.pages {
+        entries.push((page.url.clone(), lastmod(latest(page))));
+    }
+    for taxonomy in taxonomies {
+        entries.push((taxonomy.url.clone(), None));
+        for term in &taxonomy.terms {
+            entries.push((term.url.clone(), None));
+        }
+    }
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (url, lastmod) in entries {
+        let loc = config.permalink(&config.with_base(&url));
+        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape_xml(&loc));
+        if let Some(lastmod) = lastmod {
+            let _ = writeln!(xml, "    <lastmod>{lastmod}</lastmod>");
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// Redirect pages for every alias and for `page/1/` of paginated sections,
+/// plus Netlify's `_redirects`. An alias that lands on a real page is an error.
+pub fn alias_files(config: &Config, content: &Content) -> Result<Vec<OutputFile>, Errors> {
+    let mut owners: HashMap<String, &Path> = HashMap::new();
+    for section in &content.sections {
+        owners.insert(output_path(&section.url), &section.source);
+    }
+    for page in &content.pages {
+        owners.insert(output_path(&page.url), &page.source);
+    }
+    let mut redirects: Vec<(String, String, &Path)> = Vec::new();
+    for section in &content.sections {
+        for alias in &section.meta.aliases {
+            redirects.push((alias.clone(), section.url.clone(), &section.source));
+        }
+        if section.meta.paginate_by.is_some() {
+            redirects.push((
+                format!("{}page/1/", section.url),
+                section.url.clone(),
+                &section.source,
+            ));
+        }
+    }
+    for page in &content.pages {
+        for alias in &page.meta.aliases {
+            redirects.push((alias.clone(), page.url.clone(), &page.source));
+        }
+    }
+    let mut errors = Errors::default();
+    let mut files = Vec::new();
+    let mut netlify = String::new();
+    for (alias, target, source) in &redirects {
+        let alias_url = if alias.ends_with(".html") {
+            format!("/{}", alias.trim_start_matches('/'))
+        } else {
+            crate::content::normalize_path(alias)
+        };
+        let file = output_path(&alias_url);
+        if let Some(owner) = owners.get(&file) {
+            errors.push(
+                Error::at(
+                    source,
+                    None,
+                    format!("alias `{alias}` is the address of `{}`", owner.display()),
+                )
+                .help("remove the alias, or move the other page"),
+            );
+            continue;
+        }
+        owners.insert(file.clone(), source);
+        let path = config.with_base(target);
+        let permalink = config.permalink(&path);
+        files.push(text(&file, redirect_page(config, &path, &permalink)));
+        let _ = writeln!(netlify, "{} {} 301", config.with_base(&alias_url), path);
+    }
+    if !netlify.is_empty() {
+        files.push(text("_redirects", netlify));
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    Ok(files)
+}
+
+fn redirect_page(config: &Config, path: &str, permalink: &str) -> String {
+    let (path, permalink) = (escape_xml(path), escape_xml(permalink));
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{permalink}</title>\n\
+         <link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={permalink}\">\n</head>\n<body>\n<p><a href=\"{path}\">{permalink}</a></p>\n</body>\n</html>\n",
+        escape_xml(&config.site.language)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escapes_markup_and_quotes() {
+        assert_eq!(
+            escape_xml("<a & 'b' \"c\">"),
+            "&lt;a &amp; &apos;b&apos; &quot;c&quot;&gt;"
+        );
+    }
+}

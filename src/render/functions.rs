@@ -1,0 +1,343 @@
+//! The functions and filters folio adds to Tera: `url`, `asset`,
+//! `get_page`, `get_section`, and `markdown`, `date`, `slugify`,
+//! `reading_time`.
+//!
+//! They are registered before any template is added (Tera 2 checks calls
+//! when it parses), and read the current build through a shared `Lookup`
+//! that each build replaces.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hasher;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+use crate::config::Config;
+use crate::content::{Content, site_relative};
+use crate::error::{Error, Result};
+use crate::markdown;
+
+use super::values::Model;
+
+/// A static file: where it comes from and its content hash.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// The file to copy.
+    pub source: PathBuf,
+    /// Eight hex digits of its content hash.
+    pub hash: String,
+}
+
+/// What functions need to know about the current build.
+#[derive(Default)]
+pub struct Lookup {
+    base_path: String,
+    base_url: String,
+    pages: HashMap<String, Value>,
+    sections: HashMap<String, Value>,
+    urls: HashMap<String, String>,
+    statics: BTreeMap<String, StaticFile>,
+    markdown: Option<markdown::Options>,
+}
+
+impl Lookup {
+    /// Indexes one build's pages, sections and static files.
+    pub fn new(
+        config: &Config,
+        content: &Content,
+        model: &Model,
+        statics: BTreeMap<String, StaticFile>,
+    ) -> Lookup {
+        let mut pages = HashMap::new();
+        let mut urls = HashMap::new();
+        for (page, value) in content.pages.iter().zip(&model.pages) {
+            pages.insert(page.relative_path.clone(), value.clone());
+            urls.insert(page.relative_path.clone(), config.with_base(&page.url));
+        }
+        let mut sections = HashMap::new();
+        for (section, value) in content.sections.iter().zip(&model.sections) {
+            sections.insert(section.relative_path.clone(), value.clone());
+            urls.insert(
+                section.relative_path.clone(),
+                config.with_base(&section.url),
+            );
+        }
+        Lookup {
+            base_path: config.base_path.clone(),
+            base_url: config.base_url.clone(),
+            pages,
+            sections,
+            urls,
+            statics,
+            markdown: Some(markdown_options(config)),
+        }
+    }
+
+    /// The static files of the build, by path relative to `static/`.
+    pub fn statics(&self) -> &BTreeMap<String, StaticFile> {
+        &self.statics
+    }
+}
+
+fn markdown_options(config: &Config) -> markdown::Options {
+    markdown::Options {
+        smart_punctuation: config.site.markdown.smart_punctuation,
+        heading_links: false,
+        base_path: config.base_path.clone(),
+    }
+}
+
+/// Renders a Markdown string outside a page (summaries, the `markdown` filter).
+pub fn markdown_string(config: &Config, text: &str, inline: bool) -> String {
+    let html = markdown::to_html(text, &markdown_options(config), &|_| None).html;
+    if inline { strip_paragraph(&html) } else { html }
+}
+
+fn strip_paragraph(html: &str) -> String {
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html.to_string(),
+    }
+}
+
+/// Lists the theme's and the site's static files, the site's winning, with content hashes.
+pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>> {
+    let mut files = BTreeMap::new();
+    for dir in &config.static_dirs {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(dir).follow_links(true) {
+            let entry = entry.map_err(|e| {
+                let path = e
+                    .path()
+                    .map(|p| site_relative(config, p))
+                    .unwrap_or_else(|| site_relative(config, dir));
+                Error::at(path, None, "cannot read this static path").cause(e)
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel_site = site_relative(config, entry.path());
+            let Some(name) = entry.path().strip_prefix(dir).ok().and_then(|p| p.to_str()) else {
+                return Err(Error::at(rel_site, None, "file name is not valid UTF-8")
+                    .help("rename the file"));
+            };
+            if name
+                .rsplit('/')
+                .next()
+                .is_some_and(crate::content::is_ignored_name)
+            {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| Error::at(&rel_site, None, "cannot read the static file").cause(e))?;
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            hasher.write(&bytes);
+            let hash = format!("{:016x}", hasher.finish())[..8].to_string();
+            files.insert(
+                name.replace('\\', "/"),
+                StaticFile {
+                    source: entry.path().to_path_buf(),
+                    hash,
+                },
+            );
+        }
+    }
+    Ok(files)
+}
+
+type Shared = Arc<RwLock<Arc<Lookup>>>;
+
+fn current(shared: &Shared) -> TeraResult<Arc<Lookup>> {
+    shared
+        .read()
+        .map(|l| Arc::clone(&l))
+        .map_err(|_| tera::Error::message("the site lookup is unavailable"))
+}
+
+/// Registers folio's functions and filters on `tera`.
+pub fn register(tera: &mut Tera, shared: &Shared) {
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let lookup = current(&s)?;
+            let path: String = kwargs.must_get::<&str>("path")?.to_string();
+            let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
+            let url = url_for(&lookup, &path)?;
+            Ok(Value::from(if absolute {
+                absolute_url(&lookup, &url)
+            } else {
+                url
+            }))
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let lookup = current(&s)?;
+            let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
+            let file = lookup.statics.get(path).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "asset `{path}` is not in the site's or the theme's `static/` folder"
+                ))
+            })?;
+            Ok(Value::from(format!(
+                "{}{path}?v={}",
+                lookup.base_path, file.hash
+            )))
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let lookup = current(&s)?;
+            let path = kwargs.must_get::<&str>("path")?.trim_start_matches("@/");
+            lookup
+                .pages
+                .get(path)
+                .cloned()
+                .ok_or_else(|| tera::Error::message(format!("no page `{path}` under `content/`")))
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "get_section",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let lookup = current(&s)?;
+            let path = kwargs.must_get::<&str>("path")?.trim_start_matches("@/");
+            lookup.sections.get(path).cloned().ok_or_else(|| {
+                tera::Error::message(format!("no section `{path}` under `content/`"))
+            })
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_filter(
+        "markdown",
+        move |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let lookup = current(&s)?;
+            let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
+            let options = lookup.markdown.clone().unwrap_or(markdown::Options {
+                smart_punctuation: true,
+                heading_links: false,
+                base_path: "/".to_string(),
+            });
+            let html = markdown::to_html(text, &options, &|_| None).html;
+            Ok(Value::safe_string(&if inline {
+                strip_paragraph(&html)
+            } else {
+                html
+            }))
+        },
+    );
+    tera.register_filter(
+        "date",
+        |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
+            format_date(text, format).map(Value::from)
+        },
+    );
+    tera.register_filter("slugify", |text: &str, _: Kwargs, _: &State| {
+        Value::from(slug::slugify(text))
+    });
+    tera.register_filter("reading_time", |text: &str, _: Kwargs, _: &State| {
+        Value::from(super::values::reading_time(text.split_whitespace().count()))
+    });
+}
+
+fn url_for(lookup: &Lookup, path: &str) -> TeraResult<String> {
+    if let Some(target) = path.strip_prefix("@/") {
+        let (page, fragment) = match target.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (target, None),
+        };
+        let url = lookup
+            .urls
+            .get(page)
+            .ok_or_else(|| tera::Error::message(format!("no page `{page}` under `content/`")))?;
+        return Ok(match fragment {
+            Some(f) => format!("{url}#{f}"),
+            None => url.clone(),
+        });
+    }
+    if path.contains("://") || path.starts_with("//") || path.starts_with("mailto:") {
+        return Ok(path.to_string());
+    }
+    Ok(match markdown::with_base_path(path, &lookup.base_path) {
+        Some(url) => url,
+        None if path.starts_with('/') => path.to_string(),
+        None => format!("{}{}", lookup.base_path, path),
+    })
+}
+
+fn absolute_url(lookup: &Lookup, url: &str) -> String {
+    if url.contains("://") {
+        return url.to_string();
+    }
+    let origin = &lookup.base_url[..lookup.base_url.len() - lookup.base_path.len()];
+    format!("{origin}{url}")
+}
+
+/// Formats `YYYY-MM-DD` or RFC 3339 text with strftime directives.
+pub fn format_date(text: &str, format: &str) -> TeraResult<String> {
+    let bad = |e: &dyn std::fmt::Display| {
+        tera::Error::message(format!("cannot format \"{text}\" as a date: {e}"))
+    };
+    if text.len() == 10 {
+        let date: jiff::civil::Date = text.parse().map_err(|e| bad(&e))?;
+        return jiff::fmt::strtime::format(format, date).map_err(|e| bad(&e));
+    }
+    let datetime: jiff::civil::DateTime = text.parse().map_err(|e| bad(&e))?;
+    jiff::fmt::strtime::format(format, datetime).map_err(|e| bad(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_format_with_strftime() {
+        assert_eq!(format_date("2024-05-01", "%B %Y").unwrap(), "May 2024");
+        assert_eq!(
+            format_date("2024-05-01T23:30:00-05:00", "%Y-%m-%d %H:%M").unwrap(),
+            "2024-05-01 23:30"
+        );
+        assert!(format_date("soon", "%Y").is_err());
+    }
+
+    #[test]
+    fn urls_get_the_base_path_and_internal_links_resolve() {
+        let mut lookup = Lookup {
+            base_path: "/portfolio/".to_string(),
+            base_url: "https://me.github.io/portfolio/".to_string(),
+            ..Lookup::default()
+        };
+        lookup.urls.insert(
+            "projects/x.md".to_string(),
+            "/portfolio/projects/x/".to_string(),
+        );
+        assert_eq!(url_for(&lookup, "/stack/").unwrap(), "/portfolio/stack/");
+        assert_eq!(url_for(&lookup, "stack/").unwrap(), "/portfolio/stack/");
+        assert_eq!(
+            url_for(&lookup, "@/projects/x.md#a").unwrap(),
+            "/portfolio/projects/x/#a"
+        );
+        assert_eq!(
+            url_for(&lookup, "https://e.com/").unwrap(),
+            "https://e.com/"
+        );
+        assert_eq!(
+            absolute_url(&lookup, "/portfolio/stack/"),
+            "https://me.github.io/portfolio/stack/"
+        );
+        assert!(url_for(&lookup, "@/nope.md").is_err());
+    }
+}

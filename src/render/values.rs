@@ -1,0 +1,591 @@
+//! Builds the Tera values templates see, once per build, and the list of
+//! render jobs. Page values are shared (`tera::Value` is reference-counted),
+//! so a section, a term page and `site.pages` all point at the same data
+//! instead of copying it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use tera::{Map, Value};
+
+use crate::config::Config;
+use crate::content::{Content, Date, Page, Section, slugify};
+use crate::markdown::{Heading, Rendered};
+
+/// A taxonomy with its terms.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// `stack`.
+    pub name: String,
+    /// `/stack/`, without the base path.
+    pub url: String,
+    /// Terms, by slug.
+    pub terms: Vec<Term>,
+}
+
+/// One term of a taxonomy.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// As first written: `Kafka`.
+    pub name: String,
+    /// `kafka`.
+    pub slug: String,
+    /// `/stack/kafka/`, without the base path.
+    pub url: String,
+    /// Pages carrying it, newest first, then by title.
+    pub pages: Vec<usize>,
+}
+
+/// Groups pages by taxonomy term; `C++` and `c++` are one term.
+pub fn taxonomies(config: &Config, content: &Content) -> Vec<Taxonomy> {
+    config
+        .site
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let url = format!("/{}/", slugify(&t.name));
+            let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+            for (i, page) in content.pages.iter().enumerate() {
+                let Some(names) = page.meta.taxonomies.get(&t.name) else {
+                    continue;
+                };
+                for name in names {
+                    let slug = slugify(name);
+                    let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                        name: name.clone(),
+                        url: format!("{url}{slug}/"),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                    if term.pages.last() != Some(&i) {
+                        term.pages.push(i);
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = by_slug.into_values().collect();
+            for term in &mut terms {
+                term.pages.sort_by(|&a, &b| {
+                    let (a, b) = (&content.pages[a], &content.pages[b]);
+                    date_seconds(&b.meta.date)
+                        .cmp(&date_seconds(&a.meta.date))
+                        .then_with(|| a.meta.title.cmp(&b.meta.title))
+                        .then_with(|| a.relative_path.cmp(&b.relative_path))
+                });
+            }
+            Taxonomy {
+                name: t.name.clone(),
+                url,
+                terms,
+            }
+        })
+        .collect()
+}
+
+fn date_seconds(date: &Option<Date>) -> Option<i64> {
+    date.as_ref().map(|d| d.seconds)
+}
+
+/// The values of one build.
+pub struct Model {
+    /// `config`.
+    pub config: Value,
+    /// `site`.
+    pub site: Value,
+    /// `data`.
+    pub data: Value,
+    /// Full page values, by page index.
+    pub pages: Vec<Value>,
+    /// Full section values, by section index.
+    pub sections: Vec<Value>,
+    /// Term values by taxonomy, then term.
+    pub terms: Vec<Vec<Value>>,
+    /// Taxonomy values (`{name, path, permalink}`).
+    pub taxonomies: Vec<Value>,
+}
+
+/// Builds every value templates can reach.
+pub fn build(
+    config: &Config,
+    content: &Content,
+    markdown: (&[Rendered], &[Rendered]),
+    taxonomies: &[Taxonomy],
+) -> Model {
+    let term_refs = term_refs(config, taxonomies);
+    let mut base: Vec<Map> = content
+        .pages
+        .iter()
+        .zip(markdown.0)
+        .enumerate()
+        .map(|(i, (page, rendered))| page_map(config, content, i, page, rendered, &term_refs))
+        .collect();
+    for section in &content.sections {
+        for (pos, &i) in section.pages.iter().enumerate() {
+            let previous = pos.checked_sub(1).map(|p| section.pages[p]);
+            let next = section.pages.get(pos + 1).copied();
+            base[i].insert(
+                "previous".into(),
+                previous.map_or(Value::none(), |p| neighbour(config, &content.pages[p])),
+            );
+            base[i].insert(
+                "next".into(),
+                next.map_or(Value::none(), |p| neighbour(config, &content.pages[p])),
+            );
+        }
+    }
+    let pages: Vec<Value> = base.into_iter().map(Value::from).collect();
+    let sections: Vec<Value> = content
+        .sections
+        .iter()
+        .zip(markdown.1)
+        .map(|(section, rendered)| section_value(config, content, section, rendered, &pages))
+        .collect();
+    let terms: Vec<Vec<Value>> = taxonomies
+        .iter()
+        .map(|t| {
+            t.terms
+                .iter()
+                .map(|term| term_value(config, term, &pages))
+                .collect()
+        })
+        .collect();
+    let taxonomy_values: Vec<Value> = taxonomies
+        .iter()
+        .map(|t| {
+            let path = config.with_base(&t.url);
+            object(vec![
+                ("name", Value::from(t.name.as_str())),
+                ("permalink", Value::from(config.permalink(&path))),
+                ("path", Value::from(path)),
+            ])
+        })
+        .collect();
+    let mut by_date: Vec<usize> = (0..pages.len()).collect();
+    by_date.sort_by(|&a, &b| {
+        let (pa, pb) = (&content.pages[a], &content.pages[b]);
+        date_seconds(&pb.meta.date)
+            .cmp(&date_seconds(&pa.meta.date))
+            .then_with(|| pa.relative_path.cmp(&pb.relative_path))
+    });
+    let mut site_taxonomies = Map::default();
+    for (t, values) in taxonomies.iter().zip(&terms) {
+        site_taxonomies.insert(t.name.clone().into(), Value::from(values.clone()));
+    }
+    let site = object(vec![
+        (
+            "pages",
+            Value::from(
+                by_date
+                    .iter()
+                    .map(|&i| pages[i].clone())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        ("sections", Value::from(sections.clone())),
+        ("taxonomies", Value::from(site_taxonomies)),
+    ]);
+    Model {
+        config: Value::from_serializable(&config.site),
+        site,
+        data: Value::from_serializable(&content.data),
+        pages,
+        sections,
+        terms,
+        taxonomies: taxonomy_values,
+    }
+}
+
+/// Builds a map value from pairs.
+pub fn object(pairs: Vec<(&'static str, Value)>) -> Value {
+    let mut map = Map::default();
+    for (k, v) in pairs {
+        map.insert(k.into(), v);
+    }
+    Value::from(map)
+}
+
+fn url_pair(config: &Config, url: &str) -> (Value, Value) {
+    let path = config.with_base(url);
+    (Value::from(config.permalink(&path)), Value::from(path))
+}
+
+type TermRefs = HashMap<(String, String), Value>;
+
+fn term_refs(config: &Config, taxonomies: &[Taxonomy]) -> TermRefs {
+    let mut refs = HashMap::new();
+    for t in taxonomies {
+        for term in &t.terms {
+            let (permalink, path) = url_pair(config, &term.url);
+            let value = object(vec![
+                ("name", Value::from(term.name.as_str())),
+                ("slug", Value::from(term.slug.as_str())),
+                ("path", path),
+                ("permalink", permalink),
+            ]);
+            refs.insert((t.name.clone(), term.slug.clone()), value);
+        }
+    }
+    refs
+}
+
+fn date_value(date: &Option<Date>) -> Value {
+    date.as_ref()
+        .map_or(Value::none(), |d| Value::from(d.text.as_str()))
+}
+
+fn page_map(
+    config: &Config,
+    content: &Content,
+    _index: usize,
+    page: &Page,
+    rendered: &Rendered,
+    terms: &TermRefs,
+) -> Map {
+    let (permalink, path) = url_pair(config, &page.url);
+    let summary = summary_html(config, page, rendered);
+    let mut taxonomies = Map::default();
+    for (name, names) in &page.meta.taxonomies {
+        let mut seen = Vec::new();
+        let mut list = Vec::new();
+        for n in names {
+            let slug = slugify(n);
+            if seen.contains(&slug) {
+                continue;
+            }
+            if let Some(v) = terms.get(&(name.clone(), slug.clone())) {
+                list.push(v.clone());
+            }
+            seen.push(slug);
+        }
+        taxonomies.insert(name.clone().into(), Value::from(list));
+    }
+    let base = config.with_base(&page.url);
+    let assets: Vec<Value> = page
+        .assets
+        .iter()
+        .map(|a| Value::from(format!("{base}{a}")))
+        .collect();
+    let meta = &page.meta;
+    let mut map = Map::default();
+    let mut put = |k: &'static str, v: Value| {
+        map.insert(k.into(), v);
+    };
+    put("title", Value::from(meta.title.clone().unwrap_or_default()));
+    put(
+        "description",
+        meta.description.clone().map_or(Value::none(), Value::from),
+    );
+    put("date", date_value(&meta.date));
+    put("updated", date_value(&meta.updated));
+    put("slug", Value::from(page.slug.as_str()));
+    put("path", path);
+    put("permalink", permalink);
+    put("content", Value::safe_string(&rendered.html));
+    put(
+        "summary",
+        summary.map_or(Value::none(), |s| Value::safe_string(&s)),
+    );
+    put("toc", toc_value(config, &page.url, &rendered.toc));
+    put("word_count", Value::from(rendered.word_count));
+    put(
+        "reading_time",
+        Value::from(reading_time(rendered.word_count)),
+    );
+    put("extra", Value::from_serializable(&meta.extra));
+    put("taxonomies", Value::from(taxonomies));
+    put("assets", Value::from(assets));
+    put("draft", Value::from(meta.draft));
+    put("weight", meta.weight.map_or(Value::none(), Value::from));
+    put("relative_path", Value::from(page.relative_path.as_str()));
+    put(
+        "section",
+        Value::from(content.sections[page.section].relative_path.as_str()),
+    );
+    put("previous", Value::none());
+    put("next", Value::none());
+    map
+}
+
+/// Minutes to read `words` at 200 words a minute, at least one.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+fn summary_html(config: &Config, page: &Page, rendered: &Rendered) -> Option<String> {
+    if let Some(summary) = &page.meta.summary {
+        return Some(crate::render::functions::markdown_string(
+            config, summary, false,
+        ));
+    }
+    let before = crate::markdown::summary_source(&page.body)?;
+    let _ = rendered;
+    Some(crate::render::functions::markdown_string(
+        config, before, false,
+    ))
+}
+
+fn toc_value(config: &Config, url: &str, toc: &[Heading]) -> Value {
+    let base = config.with_base(url);
+    let items: Vec<Value> = toc
+        .iter()
+        .map(|h| {
+            object(vec![
+                ("level", Value::from(h.level)),
+                ("id", Value::from(h.id.as_str())),
+                ("title", Value::from(h.title.as_str())),
+                (
+                    "permalink",
+                    Value::from(format!("{}#{}", config.permalink(&base), h.id)),
+                ),
+                ("children", toc_value(config, url, &h.children)),
+            ])
+        })
+        .collect();
+    Value::from(items)
+}
+
+fn neighbour(config: &Config, page: &Page) -> Value {
+    let (permalink, path) = url_pair(config, &page.url);
+    object(vec![
+        (
+            "title",
+            Value::from(page.meta.title.clone().unwrap_or_default()),
+        ),
+        ("path", path),
+        ("permalink", permalink),
+        ("date", date_value(&page.meta.date)),
+    ])
+}
+
+fn section_value(
+    config: &Config,
+    content: &Content,
+    section: &Section,
+    rendered: &Rendered,
+    pages: &[Value],
+) -> Value {
+    let (permalink, path) = url_pair(config, &section.url);
+    let subsections: Vec<Value> = section
+        .subsections
+        .iter()
+        .map(|&i| {
+            let sub = &content.sections[i];
+            let (permalink, path) = url_pair(config, &sub.url);
+            object(vec![
+                (
+                    "title",
+                    Value::from(sub.meta.title.clone().unwrap_or_default()),
+                ),
+                (
+                    "description",
+                    sub.meta
+                        .description
+                        .clone()
+                        .map_or(Value::none(), Value::from),
+                ),
+                ("path", path),
+                ("permalink", permalink),
+                ("relative_path", Value::from(sub.relative_path.as_str())),
+            ])
+        })
+        .collect();
+    object(vec![
+        (
+            "title",
+            Value::from(section.meta.title.clone().unwrap_or_default()),
+        ),
+        (
+            "description",
+            section
+                .meta
+                .description
+                .clone()
+                .map_or(Value::none(), Value::from),
+        ),
+        ("path", path),
+        ("permalink", permalink),
+        ("content", Value::safe_string(&rendered.html)),
+        ("toc", toc_value(config, &section.url, &rendered.toc)),
+        (
+            "pages",
+            Value::from(
+                section
+                    .pages
+                    .iter()
+                    .map(|&i| pages[i].clone())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        ("subsections", Value::from(subsections)),
+        ("data", Value::from_serializable(&section.data)),
+        ("extra", Value::from_serializable(&section.meta.extra)),
+        ("relative_path", Value::from(section.relative_path.as_str())),
+        (
+            "weight",
+            section.meta.weight.map_or(Value::none(), Value::from),
+        ),
+    ])
+}
+
+fn term_value(config: &Config, term: &Term, pages: &[Value]) -> Value {
+    let (permalink, path) = url_pair(config, &term.url);
+    object(vec![
+        ("name", Value::from(term.name.as_str())),
+        ("slug", Value::from(term.slug.as_str())),
+        ("path", path),
+        ("permalink", permalink),
+        ("page_count", Value::from(term.pages.len())),
+        (
+            "pages",
+            Value::from(
+                term.pages
+                    .iter()
+                    .map(|&i| pages[i].clone())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+    ])
+}
+
+/// One template to render into one file.
+pub struct Job {
+    /// The template's name.
+    pub template: String,
+    /// The URL path without the base path.
+    pub url: String,
+    /// The file the job comes from, for messages.
+    pub source: PathBuf,
+    /// The variables it adds to the shared context.
+    pub context: Vec<(&'static str, Value)>,
+}
+
+/// Lists every page, section, paginator slice and taxonomy page to render.
+pub fn jobs(
+    config: &Config,
+    content: &Content,
+    model: &Model,
+    taxonomies: &[Taxonomy],
+) -> Vec<Job> {
+    let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len() + 64);
+    for (i, section) in content.sections.iter().enumerate() {
+        if !section.exists && i != 0 {
+            continue;
+        }
+        let template = if section.url == "/" && section.meta.template.is_none() {
+            "index.html".to_string()
+        } else {
+            section
+                .meta
+                .template
+                .clone()
+                .unwrap_or_else(|| "section.html".to_string())
+        };
+        match section.meta.paginate_by {
+            Some(per) => jobs.extend(paginate(
+                config,
+                section,
+                &model.sections[i],
+                &model.pages,
+                per,
+                &template,
+            )),
+            None => jobs.push(Job {
+                template,
+                url: section.url.clone(),
+                source: section.source.clone(),
+                context: vec![("section", model.sections[i].clone())],
+            }),
+        }
+    }
+    for (i, page) in content.pages.iter().enumerate() {
+        let template = page
+            .meta
+            .template
+            .clone()
+            .or_else(|| content.sections[page.section].meta.page_template.clone())
+            .unwrap_or_else(|| "page.html".to_string());
+        jobs.push(Job {
+            template,
+            url: page.url.clone(),
+            source: page.source.clone(),
+            context: vec![("page", model.pages[i].clone())],
+        });
+    }
+    for ((t, terms), taxonomy) in taxonomies.iter().zip(&model.terms).zip(&model.taxonomies) {
+        jobs.push(Job {
+            template: "taxonomy_list.html".to_string(),
+            url: t.url.clone(),
+            source: PathBuf::from(crate::config::CONFIG_FILE),
+            context: vec![
+                ("taxonomy", taxonomy.clone()),
+                ("terms", Value::from(terms.clone())),
+            ],
+        });
+        for (term, value) in t.terms.iter().zip(terms) {
+            jobs.push(Job {
+                template: "taxonomy_term.html".to_string(),
+                url: term.url.clone(),
+                source: PathBuf::from(crate::config::CONFIG_FILE),
+                context: vec![("taxonomy", taxonomy.clone()), ("term", value.clone())],
+            });
+        }
+    }
+    jobs
+}
+
+fn paginate(
+    config: &Config,
+    section: &Section,
+    value: &Value,
+    pages: &[Value],
+    per: usize,
+    template: &str,
+) -> Vec<Job> {
+    let chunks: Vec<&[usize]> = if section.pages.is_empty() {
+        vec![&[]]
+    } else {
+        section.pages.chunks(per).collect()
+    };
+    let total = chunks.len();
+    let pager_url = |n: usize| {
+        if n == 1 {
+            section.url.clone()
+        } else {
+            format!("{}page/{n}/", section.url)
+        }
+    };
+    chunks
+        .iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let n = i + 1;
+            let link = |k: usize| Value::from(config.with_base(&pager_url(k)));
+            let paginator = object(vec![
+                ("current_index", Value::from(n)),
+                ("number_pagers", Value::from(total)),
+                (
+                    "pages",
+                    Value::from(chunk.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()),
+                ),
+                ("previous", if n > 1 { link(n - 1) } else { Value::none() }),
+                (
+                    "next",
+                    if n < total {
+                        link(n + 1)
+                    } else {
+                        Value::none()
+                    },
+                ),
+                ("first", link(1)),
+                ("last", link(total)),
+            ]);
+            let mut map = value.as_map().cloned().unwrap_or_default();
+            map.insert("paginator".into(), paginator);
+            Job {
+                template: template.to_string(),
+                url: pager_url(n),
+                source: section.source.clone(),
+                context: vec![("section", Value::from(map))],
+            }
+        })
+        .collect()
+}

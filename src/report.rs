@@ -1,0 +1,184 @@
+//! Every line folio prints to the terminal.
+//!
+//! Results go to stdout, warnings and errors to stderr. Colour is used only
+//! when the stream is a terminal and `NO_COLOR` is not set.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "this module is where folio prints"
+)]
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use crate::build::BuildReport;
+use crate::error::{Error, Errors};
+
+/// How much to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// Errors only.
+    Quiet,
+    /// Errors, warnings and one summary line.
+    #[default]
+    Normal,
+    /// Also what each stage did.
+    Verbose,
+}
+
+/// Prints to the terminal with the user's settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reporter {
+    /// How much to say.
+    pub verbosity: Verbosity,
+}
+
+impl Reporter {
+    /// Prints every problem, errors first, to stderr.
+    pub fn problems(&self, errors: &Errors) {
+        let color = use_color_stderr();
+        let (errs, warns): (Vec<&Error>, Vec<&Error>) =
+            errors.0.iter().partition(|e| !e.is_warning());
+        for e in errs {
+            eprint!("{}", paint(&e.to_string(), color));
+        }
+        if self.verbosity != Verbosity::Quiet {
+            for w in warns {
+                eprint!("{}", paint(&w.to_string(), color));
+            }
+        }
+        let count = errors.0.iter().filter(|e| !e.is_warning()).count();
+        if count > 1 {
+            eprintln!(
+                "{}",
+                paint(
+                    &format!("error: {count} problems; nothing was written\n"),
+                    color
+                )
+                .trim_end()
+            );
+        }
+    }
+
+    /// Prints one error.
+    pub fn error(&self, error: &Error) {
+        eprint!("{}", paint(&error.to_string(), use_color_stderr()));
+    }
+
+    /// Prints a warning line that is not about a file.
+    pub fn warn(&self, message: &str) {
+        if self.verbosity != Verbosity::Quiet {
+            let text = format!("warning: {message}\n");
+            eprint!("{}", paint(&text, use_color_stderr()));
+        }
+    }
+
+    /// Prints the warnings of a successful build, then its summary line.
+    pub fn built(&self, report: &BuildReport, verb: &str) {
+        if self.verbosity != Verbosity::Quiet {
+            for w in &report.warnings {
+                eprint!("{}", paint(&w.to_string(), use_color_stderr()));
+            }
+            println!("{}", summary(report, verb));
+        }
+        if self.verbosity == Verbosity::Verbose {
+            println!(
+                "  {} written, {} unchanged, {} stale removed",
+                report.written,
+                report.files.saturating_sub(report.written),
+                report.removed
+            );
+        }
+    }
+
+    /// Prints a line of information (suppressed by `--quiet`).
+    pub fn info(&self, line: &str) {
+        if self.verbosity != Verbosity::Quiet {
+            println!("{line}");
+        }
+    }
+
+    /// Prints a line only with `--verbose`.
+    pub fn detail(&self, line: &str) {
+        if self.verbosity == Verbosity::Verbose {
+            println!("{line}");
+        }
+    }
+}
+
+/// The one line a build ends with.
+pub fn summary(report: &BuildReport, verb: &str) -> String {
+    let mut line = format!(
+        "{verb} {} {}, {} {}, {} {} in {}",
+        report.pages,
+        plural(report.pages, "page", "pages"),
+        report.sections,
+        plural(report.sections, "section", "sections"),
+        report.files,
+        plural(report.files, "file", "files"),
+        format_duration(report.elapsed)
+    );
+    if report.left_out > 0 {
+        line.push_str(&format!(
+            " ({} drafts or future pages left out)",
+            report.left_out
+        ));
+    }
+    line
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// `12 ms` or `1.25 s`.
+pub fn format_duration(d: Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
+    }
+}
+
+fn use_color_stderr() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+fn paint(text: &str, color: bool) -> String {
+    if !color {
+        return text.to_string();
+    }
+    text.lines()
+        .map(|line| {
+            if let Some(rest) = line.strip_prefix("error:") {
+                format!("\x1b[1;31merror:\x1b[0m{rest}\n")
+            } else if let Some(rest) = line.strip_prefix("warning:") {
+                format!("\x1b[1;33mwarning:\x1b[0m{rest}\n")
+            } else if let Some(rest) = line.strip_prefix("  help:") {
+                format!("  \x1b[1;36mhelp:\x1b[0m{rest}\n")
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_names_pages_sections_files_and_time() {
+        let report = BuildReport {
+            pages: 1,
+            sections: 2,
+            files: 9,
+            elapsed: Duration::from_millis(12),
+            ..BuildReport::default()
+        };
+        assert_eq!(
+            summary(&report, "built"),
+            "built 1 page, 2 sections, 9 files in 12 ms"
+        );
+    }
+}
