@@ -273,7 +273,11 @@ fn walk(config: &Config, errors: &mut Errors) -> Entries {
     let mut bundles: Vec<(String, usize)> = Vec::new();
     let walker = WalkDir::new(&config.content_dir)
         .follow_links(true)
-        .sort_by_file_name()
+        // A bundle's `index.md` comes before its files, so they can be given to it.
+        .sort_by(|a, b| {
+            (a.file_name() != "index.md", a.file_name())
+                .cmp(&(b.file_name() != "index.md", b.file_name()))
+        })
         .into_iter()
         .filter_entry(|e| {
             e.depth() == 0 || e.file_name().to_str().is_none_or(|n| !is_ignored_name(n))

@@ -57,7 +57,11 @@ pub struct Guard<'a> {
 pub fn check_output_dir(output: &Path, guard: &Guard<'_>) -> Result<()> {
     let out = resolve(output);
     let root = resolve(guard.root);
-    let shown = output.display().to_string();
+    let shown = match out.strip_prefix(&root) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => out.display().to_string(),
+    };
     if out == root {
         return Err(
             Error::msg(format!("output folder `{shown}` is the site root"))
@@ -77,9 +81,13 @@ pub fn check_output_dir(output: &Path, guard: &Guard<'_>) -> Result<()> {
     for source in &guard.sources {
         let source = resolve(source);
         if out.starts_with(&source) || source.starts_with(&out) {
+            let source = source
+                .strip_prefix(&root)
+                .unwrap_or(&source)
+                .display()
+                .to_string();
             return Err(Error::msg(format!(
-                "output folder `{shown}` overlaps the source folder `{}`",
-                source.display()
+                "output folder `{shown}` overlaps the source folder `{source}`"
             ))
             .help("write the site into a folder of its own, like `public`"));
         }

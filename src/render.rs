@@ -474,10 +474,12 @@ fn template_error(
         .split_once('\n')
         .map(|(_, s)| s.to_string())
         .unwrap_or_default();
-    let mut error = Error::at(path, location, message).cause(detail);
-    if !snippet.trim().is_empty() {
-        error = error.cause(snippet.trim_end());
-    }
+    let cause = if snippet.trim().is_empty() {
+        detail
+    } else {
+        format!("{detail}\n{}", snippet.trim_end())
+    };
+    let error = Error::at(path, location, message).cause(cause);
     let help = if rendering.is_some() {
         "fix the template, or give the page what the template reads (`x or \"\"` covers a missing value)"
     } else {

@@ -7,7 +7,6 @@
 //! that each build replaces.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::Hasher;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
@@ -137,9 +136,7 @@ pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>
             }
             let bytes = std::fs::read(entry.path())
                 .map_err(|e| Error::at(&rel_site, None, "cannot read the static file").cause(e))?;
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            hasher.write(&bytes);
-            let hash = format!("{:016x}", hasher.finish())[..8].to_string();
+            let hash = format!("{:016x}", fnv1a(&bytes))[..8].to_string();
             files.insert(
                 name.replace('\\', "/"),
                 StaticFile {
@@ -150,6 +147,13 @@ pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>
         }
     }
     Ok(files)
+}
+
+/// FNV-1a: a content hash that stays the same across Rust releases, unlike std's.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 type Shared = Arc<RwLock<Arc<Lookup>>>;

@@ -243,6 +243,11 @@ fn page_map(
     let (permalink, path) = url_pair(config, &page.url);
     let summary = summary_html(config, page, rendered);
     let mut taxonomies = Map::default();
+    // Every declared taxonomy is there, empty when the page has no terms,
+    // so templates can loop over `page.taxonomies.x` without a guard.
+    for t in &config.site.taxonomies {
+        taxonomies.insert(t.name.clone().into(), Value::from(Vec::<Value>::new()));
+    }
     for (name, names) in &page.meta.taxonomies {
         let mut seen = Vec::new();
         let mut list = Vec::new();

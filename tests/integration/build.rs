@@ -1,0 +1,267 @@
+//! `folio build` on fixture sites: the output tree, base paths, atomicity.
+
+use std::collections::BTreeMap;
+
+use scraper::{Html, Selector};
+
+use crate::support::Fixture;
+
+#[test]
+fn the_minimal_site_builds_to_the_expected_tree() {
+    let site = Fixture::new("minimal");
+    let run = site.run(["build"]).success();
+    assert!(
+        run.stdout
+            .starts_with("built 1 page, 2 sections, 10 files in "),
+        "{}",
+        run.stdout
+    );
+    site.assert_matches_expected();
+}
+
+/// Every `href`/`src` of every HTML file, with the file it is in.
+fn internal_urls(tree: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let selector = Selector::parse("[href], [src]").unwrap();
+    let mut urls = Vec::new();
+    for (path, text) in tree.iter().filter(|(p, _)| p.ends_with(".html")) {
+        for element in Html::parse_document(text).select(&selector) {
+            let value = element.value();
+            let url = value
+                .attr("href")
+                .or(value.attr("src"))
+                .unwrap()
+                .to_string();
+            if !url.contains("://") && !url.starts_with('#') && !url.starts_with("mailto:") {
+                urls.push((path.clone(), url));
+            }
+        }
+    }
+    urls
+}
+
+/// Asserts that `url` names a file of `tree` when the site is served under `base`.
+fn assert_resolves(tree: &BTreeMap<String, String>, base: &str, page: &str, url: &str) {
+    let path = url.split(['#', '?']).next().unwrap();
+    let under = path
+        .strip_prefix(base)
+        .unwrap_or_else(|| panic!("{page}: `{url}` is not under `{base}`"));
+    let file = if under.is_empty() || under.ends_with('/') {
+        format!("{under}index.html")
+    } else {
+        under.to_string()
+    };
+    assert!(
+        tree.contains_key(&file),
+        "{page}: `{url}` names no output file (`{file}`)"
+    );
+}
+
+#[test]
+fn a_sub_path_build_puts_every_internal_link_under_the_base_path() {
+    let site = Fixture::new("minimal");
+    site.run(["build", "--base-url", "https://me.github.io/portfolio/"])
+        .success();
+    let tree = site.tree("public");
+    let urls = internal_urls(&tree);
+    assert!(urls.len() > 15, "{urls:?}");
+    for (page, url) in &urls {
+        assert_resolves(&tree, "/portfolio/", page, url);
+    }
+    assert!(tree["sitemap.xml"].contains("<loc>https://me.github.io/portfolio/posts/first/</loc>"));
+}
+
+#[test]
+fn a_root_domain_build_links_from_the_root() {
+    let site = Fixture::new("minimal");
+    site.run(["build", "--base-url", "https://me.dev"])
+        .success();
+    let tree = site.tree("public");
+    for (page, url) in &internal_urls(&tree) {
+        assert!(!url.starts_with("/portfolio"), "{page}: {url}");
+        assert_resolves(&tree, "/", page, url);
+    }
+}
+
+#[test]
+fn a_failing_build_keeps_the_previous_output_exactly() {
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    let before = site.tree("public");
+    site.write("content/posts/second.md", "---\ndate: soon\n---\n");
+    site.write(
+        "content/posts/first.md",
+        &site
+            .read("content/posts/first.md")
+            .replace("Intro text.", "Changed text."),
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(site.tree("public"), before);
+}
+
+#[test]
+fn a_rebuild_removes_files_of_pages_that_are_gone() {
+    let site = Fixture::new("minimal");
+    site.write("content/posts/second.md", "---\ntitle: Second\n---\nbody\n");
+    site.run(["build"]).success();
+    assert!(site.root.join("public/posts/second/index.html").is_file());
+    std::fs::remove_file(site.root.join("content/posts/second.md")).unwrap();
+    site.run(["build"]).success();
+    assert!(!site.root.join("public/posts/second").exists());
+}
+
+#[test]
+fn titles_are_escaped_by_the_templates() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/x.md",
+        "---\ntitle: \"<script>alert(1)</script>\"\n---\n",
+    );
+    site.run(["build"]).success();
+    let html = site.read("public/posts/x/index.html");
+    assert!(
+        html.contains("<h1>&lt;script&gt;alert(1)&lt;&#x2f;script&gt;</h1>")
+            || html.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>"));
+}
+
+#[test]
+fn output_folders_that_would_overwrite_the_site_are_refused() {
+    let site = Fixture::new("minimal");
+    for (dir, message) in [
+        (
+            ".",
+            "error: output folder `.` is the site root\n  help: write the site into a folder of its own, like `public`\n",
+        ),
+        (
+            "content",
+            "error: output folder `content` overlaps the source folder `content`\n",
+        ),
+        ("../elsewhere", "error: output folder `"),
+    ] {
+        let run = site.run(["build", "--output-dir", dir]);
+        assert_eq!(run.code, 1, "{dir}");
+        assert!(run.stderr.starts_with(message), "{dir}: {}", run.stderr);
+    }
+    let outside = site.run(["build", "--output-dir", "../elsewhere"]);
+    assert!(
+        outside
+            .stderr
+            .ends_with("is outside the site\n  help: pass `--force` to write there anyway\n"),
+        "{}",
+        outside.stderr
+    );
+    site.run(["build", "--output-dir", "../elsewhere", "--force"])
+        .success();
+    assert!(site.root.join("../elsewhere/index.html").is_file());
+}
+
+#[test]
+fn data_files_are_reachable_from_every_template() {
+    let site = Fixture::new("data_files");
+    site.run(["build"]).success();
+    let html = site.read("public/index.html");
+    assert!(html.contains("<li>Rust</li><li>Go</li>"), "{html}");
+    assert!(html.contains("<p>stats: 10+</p>"), "{html}");
+    assert!(html.contains("<p>own: 3</p>"), "{html}");
+}
+
+#[test]
+fn page_bundles_copy_their_files_beside_the_page() {
+    let site = Fixture::new("page_bundle");
+    site.run(["build"]).success();
+    assert!(site.root.join("public/projects/demo/index.html").is_file());
+    assert!(site.root.join("public/projects/demo/diagram.svg").is_file());
+    let html = site.read("public/projects/demo/index.html");
+    assert!(html.contains("<img src=\"diagram.svg\""), "{html}");
+    assert!(
+        html.contains("<li>/projects/demo/diagram.svg</li>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn site_templates_override_theme_templates_of_the_same_name() {
+    let site = Fixture::new("template_override");
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/index.html"), "site index\n");
+    assert_eq!(site.read("public/about/index.html"), "theme page: About\n");
+    assert_eq!(site.read("public/style.css"), "site css\n");
+    assert_eq!(site.read("public/theme.css"), "theme css\n");
+}
+
+#[test]
+fn markdown_gets_toc_summary_and_gfm() {
+    let site = Fixture::new("markdown_features");
+    site.run(["build"]).success();
+    let html = site.read("public/post/index.html");
+    assert!(html.contains("<table>"), "{html}");
+    assert!(html.contains("<del>gone</del>"));
+    assert!(html.contains("type=\"checkbox\""));
+    assert!(html.contains("“quoted”"));
+    assert!(
+        html.contains(
+            "<li><a href=\"#first\">First</a><ul><li><a href=\"#inner\">Inner</a></li></ul></li>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<div class=\"summary\"><p>Summary part.</p>\n</div>"),
+        "{html}"
+    );
+    assert!(html.contains("<aside>raw html</aside>"));
+}
+
+#[test]
+fn editor_leftovers_and_hidden_files_are_ignored() {
+    let site = Fixture::new("minimal");
+    site.write("content/posts/.#first.md", "---\ndate: broken\n---\n");
+    site.write("content/posts/first.md~", "---\ndate: broken\n---\n");
+    site.write("content/posts/.first.md.swp", "junk");
+    site.write("content/.hidden/x.md", "---\ndate: broken\n---\n");
+    site.run(["build"]).success();
+    assert!(!site.root.join("public/posts/first.md~").exists());
+}
+
+#[test]
+fn an_empty_file_is_a_page_titled_after_its_name() {
+    let site = Fixture::new("minimal");
+    site.write("content/posts/empty-page.md", "");
+    site.run(["build"]).success();
+    assert!(
+        site.read("public/posts/empty-page/index.html")
+            .contains("<h1>empty-page</h1>")
+    );
+}
+
+#[test]
+fn a_dated_file_name_gives_the_date_and_slug() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/2023-01-02-launch.md",
+        "---\ntitle: Launch\n---\n",
+    );
+    site.run(["build"]).success();
+    assert!(
+        site.read("public/posts/index.html")
+            .contains("<a href=\"/posts/launch/\">Launch</a> <time>January 2, 2023</time>")
+    );
+}
+
+#[test]
+fn symbolic_links_are_followed() {
+    let site = Fixture::new("minimal");
+    site.write("elsewhere/linked.md", "---\ntitle: Linked\n---\n");
+    std::os::unix::fs::symlink(
+        site.root.join("elsewhere"),
+        site.root.join("content/posts/more"),
+    )
+    .unwrap();
+    site.run(["build"]).success();
+    assert!(
+        site.read("public/posts/more/linked/index.html")
+            .contains("<h1>Linked</h1>")
+    );
+}

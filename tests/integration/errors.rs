@@ -1,0 +1,258 @@
+//! Every bad input gets an error that names the file, line and column, says
+//! what is wrong and what to do, and exits 1. Messages are pinned exactly.
+
+use crate::support::Fixture;
+
+fn build_error(site: &Fixture) -> String {
+    let run = site.run(["build"]);
+    assert_eq!(
+        run.code, 1,
+        "stdout: {}\nstderr: {}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        !site.root.join("public").exists(),
+        "a failed first build wrote public/"
+    );
+    run.stderr
+}
+
+#[test]
+fn bad_date_in_front_matter_points_at_the_file_line() {
+    let site = Fixture::new("minimal");
+    site.write("content/post.md", "---\ntitle: Post\ndate: soon\n---\n");
+    assert_eq!(
+        build_error(&site),
+        "error: content/post.md:3:7: `date` must be a date like 2024-05-01, found \"soon\"\n  help: write the date as YYYY-MM-DD\n"
+    );
+}
+
+#[test]
+fn yaml_syntax_errors_are_reported_at_the_file_line() {
+    let site = Fixture::new("minimal");
+    site.write("content/post.md", "---\ntitle: Post\ntags: [a, b\n---\n");
+    let stderr = build_error(&site);
+    assert!(
+        stderr.starts_with("error: content/post.md:4:1: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("  help: fix the YAML syntax at this place\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn front_matter_that_is_not_a_mapping_is_an_error() {
+    let site = Fixture::new("minimal");
+    site.write("content/post.md", "---\n- a\n- b\n---\n");
+    assert_eq!(
+        build_error(&site),
+        "error: content/post.md:2:1: front matter must be a mapping of keys to values\n  help: write front matter as `key: value` lines, like `title: Hello`\n"
+    );
+}
+
+#[test]
+fn unclosed_front_matter_is_an_error() {
+    let site = Fixture::new("minimal");
+    site.write("content/post.md", "---\ntitle: Post\n");
+    assert_eq!(
+        build_error(&site),
+        "error: content/post.md:1:1: front matter is not closed\n  help: end the front matter with a line holding only `---`\n"
+    );
+}
+
+#[test]
+fn wrong_types_of_known_keys_are_errors() {
+    let site = Fixture::new("minimal");
+    site.write("content/a.md", "---\ndraft: maybe\n---\n");
+    site.write("content/b.md", "---\nweight: heavy\n---\n");
+    assert_eq!(
+        build_error(&site),
+        "error: content/a.md:2:8: `draft` must be true or false, found text\n  help: write `draft: true` or `draft: false`\n\
+         error: content/b.md:2:9: `weight` must be a whole number, found text\n  help: write a whole number like `weight: 10`\n\
+         error: 2 problems; nothing was written\n"
+    );
+}
+
+#[test]
+fn a_near_miss_of_a_known_key_is_a_warning_with_its_line() {
+    let site = Fixture::new("minimal");
+    site.write("content/post.md", "---\ntitle: Post\ntitel: Typo\n---\n");
+    let run = site.run(["build"]).success();
+    assert_eq!(
+        run.stderr,
+        "warning: content/post.md:3:1: unknown key `titel` is kept under `extra`\n  help: did you mean `title`?\n"
+    );
+}
+
+#[test]
+fn an_unknown_config_key_suggests_the_nearest_known_key() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        "title: Minimal\nbase_ulr: https://example.com/\n",
+    );
+    let stderr = build_error(&site);
+    assert!(
+        stderr.starts_with("error: folio.yaml:2:1: unknown key `base_ulr`, expected one of"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("  help: did you mean `base_url`?\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_base_url_that_is_not_absolute_is_an_error() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        "title: Minimal\nbase_url: example.com/portfolio\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: folio.yaml:2:1: `base_url` must be an absolute http(s) URL, found \"example.com/portfolio\"\n  \
+         help: write an absolute URL such as `https://me.github.io/portfolio/`\n"
+    );
+}
+
+#[test]
+fn links_to_missing_pages_and_anchors_are_all_reported_at_once() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\nSee [b](@/nope.md).\n\nAnd [c](@/posts/first.md#nowhere).\n",
+    );
+    site.write("content/b.md", "---\ntitle: B\n---\n[self](#missing)\n");
+    assert_eq!(
+        build_error(&site),
+        "error: content/a.md:4:5: link to `@/nope.md`, which does not exist\n  help: link to a file under `content/`, like `@/projects/x.md`\n\
+         error: content/a.md:6:5: anchor `#nowhere` does not exist on `@/posts/first.md`\n  help: link to one of the page's heading ids, or add `{#id}` to a heading\n\
+         error: content/b.md:4:1: anchor `#missing` does not exist on this page\n  help: link to one of the page's heading ids, or add `{#id}` to a heading\n\
+         error: 3 problems; nothing was written\n"
+    );
+}
+
+#[test]
+fn two_files_writing_the_same_page_name_both() {
+    let site = Fixture::new("minimal");
+    site.write("content/posts/other.md", "---\nslug: first\n---\n");
+    assert_eq!(
+        build_error(&site),
+        "error: content/posts/other.md: writes the same page `/posts/first/` as `content/posts/first.md`\n  \
+         help: give one of the two files another `slug` or `path`\n"
+    );
+}
+
+#[test]
+fn a_template_error_names_the_template_line_and_the_content_file() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "templates/page.html",
+        "<h1>{{ page.title }}</h1>\n<p>{{ page.extra.author }}</p>\n",
+    );
+    let stderr = build_error(&site);
+    assert!(
+        stderr.starts_with("error: templates/page.html:2:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(": failed to render content/posts/first.md\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("  caused by: "), "{stderr}");
+    assert!(
+        stderr.contains("2 | <p>{{ page.extra.author }}</p>"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("  help: "), "{stderr}");
+}
+
+#[test]
+fn a_template_syntax_error_names_the_template_line() {
+    let site = Fixture::new("minimal");
+    site.write("templates/page.html", "<h1>{{ page.title </h1>\n");
+    let stderr = build_error(&site);
+    assert!(
+        stderr.starts_with("error: templates/page.html:1:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("template does not parse"), "{stderr}");
+}
+
+#[test]
+fn an_undeclared_taxonomy_is_an_error_at_its_line() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/post.md",
+        "---\ntitle: Post\ncategories: [x]\n---\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: content/post.md:3:1: taxonomy `categories` is not declared\n  help: declare it in folio.yaml: `taxonomies: [{name: categories}]`\n"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named() {
+    let site = Fixture::new("minimal");
+    std::fs::write(
+        site.root.join("content/bad.md"),
+        b"---\ntitle: x\n---\nab\xff\n",
+    )
+    .unwrap();
+    assert_eq!(
+        build_error(&site),
+        "error: content/bad.md:4:3: file is not valid UTF-8\n  help: save the file as UTF-8\n"
+    );
+}
+
+#[test]
+fn a_file_name_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Fixture::new("minimal");
+    let name = std::ffi::OsStr::from_bytes(b"bad\xff.md");
+    std::fs::write(site.root.join("content").join(name), "x").unwrap();
+    assert_eq!(
+        build_error(&site),
+        "error: content/bad\u{fffd}.md: file name is not valid UTF-8\n  help: rename the file\n"
+    );
+}
+
+#[test]
+fn a_symbolic_link_loop_is_an_error_not_a_hang() {
+    let site = Fixture::new("minimal");
+    std::os::unix::fs::symlink(
+        site.root.join("content"),
+        site.root.join("content/posts/loop"),
+    )
+    .unwrap();
+    assert_eq!(
+        build_error(&site),
+        "error: content/posts/loop: symbolic link loop: this folder leads back to `content`\n  \
+         help: remove the link or point it somewhere outside its own parents\n"
+    );
+}
+
+#[test]
+fn a_missing_site_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = Fixture::at(dir.path()).run(["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("error: no `folio.yaml` in "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.ends_with(
+        "  help: run folio inside a site, pass `--root DIR`, or create a site with `folio init`\n"
+    ));
+}
+
+#[test]
+fn a_bad_command_line_exits_2() {
+    let site = Fixture::empty("bad_args");
+    assert_eq!(site.run(["build", "--no-such-flag"]).code, 2);
+}

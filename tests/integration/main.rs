@@ -1,0 +1,12 @@
+//! Integration tests: the real `folio` binary on fixture sites copied to a
+//! temporary folder, one behaviour per fixture.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that cannot set up should fail loudly"
+)]
+
+mod build;
+mod errors;
+mod support;

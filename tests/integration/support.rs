@@ -1,0 +1,172 @@
+//! Fixture sites copied to a temporary folder, the binary run on them, and
+//! whole-tree comparisons with `expected/` (`BLESS=1` rewrites it).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+
+/// A fixture site copied to a folder of its own.
+pub struct Fixture {
+    pub root: PathBuf,
+    name: String,
+}
+
+/// What a run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Fixture {
+    /// Copies `tests/fixtures/<name>` (without its `expected/`) to a fresh temp folder.
+    pub fn new(name: &str) -> Fixture {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        assert!(source.is_dir(), "no fixture {name}");
+        let fixture = Fixture::empty(name);
+        copy_tree(&source, &fixture.root);
+        let _ = std::fs::remove_dir_all(fixture.root.join("expected"));
+        fixture
+    }
+
+    /// A fresh empty folder for a site made by the test itself.
+    pub fn empty(name: &str) -> Fixture {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let unique = format!(
+            "{name}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("fixtures")
+            .join(unique);
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        Fixture {
+            root,
+            name: name.to_string(),
+        }
+    }
+
+    /// A folder made elsewhere, such as outside any site.
+    pub fn at(dir: &Path) -> Fixture {
+        Fixture {
+            root: dir.to_path_buf(),
+            name: String::new(),
+        }
+    }
+
+    /// Runs `folio ARGS` in the fixture's root.
+    pub fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let output = Command::cargo_bin("folio")
+            .unwrap()
+            .args(args)
+            .current_dir(&self.root)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Writes a file under the fixture root, creating folders.
+    pub fn write(&self, path: &str, text: &str) {
+        let path = self.root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Reads a file under the fixture root.
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The output tree, as path → text.
+    pub fn tree(&self, dir: &str) -> BTreeMap<String, String> {
+        read_tree(&self.root.join(dir))
+    }
+
+    /// Compares `public/` with the fixture's `expected/`, or rewrites it with `BLESS=1`.
+    pub fn assert_matches_expected(&self) {
+        let expected_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(&self.name)
+            .join("expected");
+        let actual = self.tree("public");
+        if std::env::var_os("BLESS").is_some() {
+            let _ = std::fs::remove_dir_all(&expected_dir);
+            copy_tree(&self.root.join("public"), &expected_dir);
+            return;
+        }
+        let expected = read_tree(&expected_dir);
+        assert_eq!(
+            actual.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "file lists differ"
+        );
+        for (path, text) in &expected {
+            assert_eq!(
+                &actual[path], text,
+                "{path} differs; run with BLESS=1 to accept"
+            );
+        }
+    }
+}
+
+impl Run {
+    /// Asserts exit 0 and returns self.
+    pub fn success(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut tree = BTreeMap::new();
+    if !dir.is_dir() {
+        return tree;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(entry.path()).unwrap();
+            tree.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    tree
+}
