@@ -163,20 +163,21 @@ fn planned(file: &OutputFile) -> Planned<'_> {
 }
 
 fn duplicate_outputs(files: &[OutputFile]) -> Errors {
-    let mut seen = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<&str, &OutputFile> = std::collections::HashMap::new();
     let mut errors = Errors::default();
     for file in files {
-        if seen.insert(file.path.as_str(), ()).is_some() {
-            let from = match &file.contents {
-                Contents::Copy(path) => path.display().to_string(),
-                Contents::Text(_) => "a rendered page".to_string(),
-            };
+        if let Some(first) = seen.insert(file.path.as_str(), file) {
             errors.push(
-                Error::msg(format!(
-                    "two files would be written to `{}` (one of them from {from})",
-                    file.path
-                ))
-                .help("rename one of them, or give the page another `slug` or `path`"),
+                Error::at(
+                    &file.origin,
+                    None,
+                    format!(
+                        "writes `{}`, which `{}` writes too",
+                        file.path,
+                        first.origin.display()
+                    ),
+                )
+                .help("rename one of the two, or give the page another `slug` or `path`"),
             );
         }
     }

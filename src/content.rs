@@ -145,6 +145,8 @@ pub struct FrontMatter {
     pub paginate_by: Option<usize>,
     /// Sections: `page_template`.
     pub page_template: Option<String>,
+    /// Sections: `feed`, an Atom feed of the section's pages.
+    pub feed: bool,
     /// Terms by taxonomy name.
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Every other key, as written.
@@ -175,7 +177,7 @@ const PAGE_KEYS: &[&str] = &[
     "aliases",
     "summary",
 ];
-const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by", "page_template"];
+const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by", "page_template", "feed"];
 /// Keys that only make sense as taxonomies, so using one undeclared is an error.
 const TAXONOMY_LIKE: &[&str] = &["tags", "categories"];
 
@@ -703,6 +705,15 @@ fn read_key(
                 )
             })?;
             meta.paginate_by = usize::try_from(n).ok();
+        }
+        "feed" if is_section => {
+            meta.feed = value.as_bool().ok_or_else(|| {
+                r.error(
+                    key,
+                    format!("`feed` must be true or false, found {}", describe(&value)),
+                    "write `feed: true` or `feed: false`",
+                )
+            })?;
         }
         "page_template" if is_section => meta.page_template = Some(r.string(key, value)?),
         "taxonomies" if value.is_mapping() => {

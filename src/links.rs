@@ -13,39 +13,129 @@ use crate::render::{Contents, OutputFile};
 /// Checks every internal reference in every HTML file of `files`.
 pub fn check(config: &Config, files: &[OutputFile]) -> Errors {
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let html: Vec<(&str, &str)> = files
+    let html: Vec<(&str, &str, &std::path::Path)> = files
         .iter()
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| match &f.contents {
-            Contents::Text(t) => Some((f.path.as_str(), t.as_str())),
+            Contents::Text(t) => Some((f.path.as_str(), t.as_str(), f.origin.as_path())),
             Contents::Copy(_) => None,
         })
         .collect();
     let ids: HashMap<&str, HashSet<String>> =
-        html.iter().map(|(p, t)| (*p, collect_ids(t))).collect();
+        html.iter().map(|(p, t, _)| (*p, collect_ids(t))).collect();
     let mut errors = Errors::default();
-    for (path, text) in &html {
+    for (path, text, origin) in &html {
         for url in collect_urls(text) {
             if let Some(problem) = check_url(config, path, &url, &paths, &ids) {
                 errors.push(
-                    Error::at(
-                        format!(
-                            "{}/{path}",
-                            config
-                                .output_dir
-                                .file_name()
-                                .and_then(|n| n.to_str())
-                                .unwrap_or("public")
-                        ),
-                        None,
-                        problem,
-                    )
-                    .help("fix the link in the template or the page that writes it"),
+                    Error::at(origin, None, format!("{problem} (in `{path}`)"))
+                        .help("fix the link in the page or in the template that writes it"),
                 );
             }
         }
     }
     errors
+}
+
+/// How to check external links.
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalOptions {
+    /// How long one URL may take.
+    pub timeout: std::time::Duration,
+    /// How many URLs are checked at once.
+    pub concurrency: usize,
+}
+
+/// Checks every external `http(s)` link of the HTML files over the network.
+///
+/// A link answered with an HTTP error is a problem; a host that cannot be
+/// reached (no network, timeout, refused) is only a warning, since it says
+/// nothing certain about the link.
+pub fn check_external(files: &[OutputFile], options: &ExternalOptions) -> Errors {
+    let mut first_use: Vec<(String, &std::path::Path, &str)> = Vec::new();
+    let mut seen = HashSet::new();
+    for file in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let Contents::Text(text) = &file.contents else {
+            continue;
+        };
+        for url in collect_urls(text) {
+            let url = decode_entities(&url);
+            let url = url.split('#').next().unwrap_or_default().to_string();
+            if (url.starts_with("http://") || url.starts_with("https://"))
+                && seen.insert(url.clone())
+            {
+                first_use.push((url, &file.origin, &file.path));
+            }
+        }
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(options.timeout))
+        .http_status_as_error(false)
+        .max_redirects(5)
+        .build()
+        .into();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..options.concurrency.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some((url, origin, path)) = first_use.get(i) else {
+                        break;
+                    };
+                    if let Some(problem) = check_one(&agent, url) {
+                        let error = match problem {
+                            External::Broken(status) => Error::at(
+                                origin,
+                                None,
+                                format!(
+                                    "external link `{url}` answers HTTP {status} (in `{path}`)"
+                                ),
+                            )
+                            .help("fix or remove the link"),
+                            External::Unreachable(why) => Error::at(
+                                origin,
+                                None,
+                                format!("could not reach `{url}` (in `{path}`)"),
+                            )
+                            .cause(why)
+                            .help("check the link by hand, or run the check again with a network")
+                            .warning(),
+                        };
+                        if let Ok(mut list) = results.lock() {
+                            list.push((i, error));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let mut list = results.into_inner().unwrap_or_default();
+    list.sort_by_key(|(i, _)| *i);
+    Errors(list.into_iter().map(|(_, e)| e).collect())
+}
+
+enum External {
+    Broken(u16),
+    Unreachable(String),
+}
+
+fn check_one(agent: &ureq::Agent, url: &str) -> Option<External> {
+    let status = match agent.head(url).call() {
+        Ok(response) => response.status().as_u16(),
+        Err(e) => return Some(External::Unreachable(e.to_string())),
+    };
+    // Some servers refuse HEAD; ask again with GET before calling the link broken.
+    let status = if status == 405 || status == 501 {
+        match agent.get(url).call() {
+            Ok(response) => response.status().as_u16(),
+            Err(e) => return Some(External::Unreachable(e.to_string())),
+        }
+    } else {
+        status
+    };
+    (status >= 400).then_some(External::Broken(status))
 }
 
 fn check_url(

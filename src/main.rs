@@ -9,7 +9,9 @@ use folio::build;
 use folio::cli::{Cli, Command};
 use folio::config;
 use folio::error::Errors;
+use folio::links::{self, ExternalOptions};
 use folio::report::Reporter;
+use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -50,7 +52,18 @@ fn run(cli: &Cli, reporter: &Reporter) -> Result<(), Errors> {
                 include_future: args.future,
                 ..Default::default()
             };
-            let (report, _) = build::check(&config, &options)?;
+            let (report, files) = build::check(&config, &options)?;
+            if args.external {
+                let external = ExternalOptions {
+                    timeout: Duration::from_secs(10),
+                    concurrency: 8,
+                };
+                let problems = links::check_external(&files, &external);
+                if problems.has_errors() {
+                    return Err(problems);
+                }
+                reporter.problems(&problems);
+            }
             reporter.built(&report, "checked");
             Ok(())
         }

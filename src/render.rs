@@ -31,6 +31,8 @@ pub struct OutputFile {
     pub path: String,
     /// What it holds.
     pub contents: Contents,
+    /// The file it comes from, relative to the site root, for messages.
+    pub origin: PathBuf,
 }
 
 /// The bytes of an output file, or the file to copy them from.
@@ -256,7 +258,7 @@ pub fn render_site(
         global.insert_value("site", model.site.clone());
         global.insert_value("data", model.data.clone());
     }
-    let static_copies = static_files(&statics);
+    let static_copies = static_files(config, &statics);
     let lookup = Lookup::new(config, content, &model, statics);
     if let Ok(mut shared) = templates.lookup.write() {
         *shared = Arc::new(lookup);
@@ -278,7 +280,10 @@ pub fn render_site(
     if templates.tera.contains_template("404.html") {
         let context = path_context(config, "/404.html");
         match templates.tera.render("404.html", &context) {
-            Ok(html) => files.push(html_file(config, "404.html", html, options)),
+            Ok(html) => {
+                let origin = templates.files.get("404.html").cloned().unwrap_or_default();
+                files.push(html_file(config, "404.html", html, &origin, options));
+            }
             Err(e) => errors.push(template_error(
                 &e,
                 &templates.files,
@@ -289,7 +294,7 @@ pub fn render_site(
     files.extend(feeds::files(config, content, markdown.0, &taxonomies));
     files.extend(feeds::alias_files(config, content).map_err(|e| errors_plus(&errors, e))?);
     files.extend(static_copies);
-    files.extend(copy_files(content));
+    files.extend(copy_files(config, content));
     if errors.has_errors() {
         return Err(errors);
     }
@@ -324,7 +329,13 @@ fn render_job(
         .tera
         .render(&job.template, &context)
         .map_err(|e| template_error(&e, &templates.files, Some(&job.source)))?;
-    Ok(html_file(config, &output_path(&job.url), html, options))
+    Ok(html_file(
+        config,
+        &output_path(&job.url),
+        html,
+        &job.source,
+        options,
+    ))
 }
 
 fn path_context(config: &Config, url: &str) -> Context {
@@ -335,7 +346,13 @@ fn path_context(config: &Config, url: &str) -> Context {
     context
 }
 
-fn html_file(config: &Config, path: &str, html: String, options: &RenderOptions) -> OutputFile {
+fn html_file(
+    config: &Config,
+    path: &str,
+    html: String,
+    origin: &Path,
+    options: &RenderOptions,
+) -> OutputFile {
     let mut html = prefix_root_relative(&html, &config.base_path);
     if let Some(script) = &options.inject {
         match html.rfind("</body>") {
@@ -346,6 +363,7 @@ fn html_file(config: &Config, path: &str, html: String, options: &RenderOptions)
     OutputFile {
         path: path.to_string(),
         contents: Contents::Text(html),
+        origin: origin.to_path_buf(),
     }
 }
 
@@ -403,24 +421,27 @@ fn find_url_attribute(html: &str) -> Option<usize> {
 }
 
 fn static_files(
+    config: &Config,
     statics: &std::collections::BTreeMap<String, functions::StaticFile>,
 ) -> Vec<OutputFile> {
     statics
         .iter()
-        .map(|(path, file)| OutputFile {
-            path: path.clone(),
-            contents: Contents::Copy(file.source.clone()),
-        })
+        .map(|(path, file)| copy_of(config, path.clone(), &file.source))
         .collect()
 }
 
-fn copy_files(content: &Content) -> Vec<OutputFile> {
+fn copy_of(config: &Config, path: String, source: &Path) -> OutputFile {
+    OutputFile {
+        path,
+        contents: Contents::Copy(source.to_path_buf()),
+        origin: site_relative(config, source),
+    }
+}
+
+fn copy_files(config: &Config, content: &Content) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for file in &content.files {
-        files.push(OutputFile {
-            path: file.dest.clone(),
-            contents: Contents::Copy(file.source.clone()),
-        });
+        files.push(copy_of(config, file.dest.clone(), &file.source));
     }
     for page in &content.pages {
         let Some(dir) = &page.bundle_dir else {
@@ -429,10 +450,7 @@ fn copy_files(content: &Content) -> Vec<OutputFile> {
         let base = output_path(&page.url);
         let base = base.trim_end_matches("index.html");
         for asset in &page.assets {
-            files.push(OutputFile {
-                path: format!("{base}{asset}"),
-                contents: Contents::Copy(dir.join(asset)),
-            });
+            files.push(copy_of(config, format!("{base}{asset}"), &dir.join(asset)));
         }
     }
     files

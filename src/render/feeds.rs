@@ -36,13 +36,7 @@ pub fn files(
         files.push(text(&feed.filename, xml));
     }
     for section in &content.sections {
-        if section
-            .meta
-            .extra
-            .get("feed")
-            .and_then(serde_json::Value::as_bool)
-            == Some(true)
-        {
+        if section.meta.feed {
             let name = format!(
                 "{}{}",
                 output_path(&section.url).trim_end_matches("index.html"),
@@ -96,6 +90,7 @@ fn text(path: &str, body: String) -> OutputFile {
     OutputFile {
         path: path.to_string(),
         contents: Contents::Text(body),
+        origin: std::path::PathBuf::from(crate::config::CONFIG_FILE),
     }
 }
 

@@ -8,5 +8,7 @@
 )]
 
 mod build;
+mod check;
 mod errors;
+mod features;
 mod support;

@@ -1,0 +1,287 @@
+//! Site features on fixtures: ordering, pagination, taxonomies, feeds,
+//! sitemap, aliases, drafts and future pages.
+
+use crate::support::Fixture;
+
+fn xml(text: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("not XML: {e}\n{text}"))
+}
+
+fn texts<'a>(doc: &'a roxmltree::Document<'a>, tag: &str) -> Vec<&'a str> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name(tag))
+        .filter_map(|n| n.text())
+        .collect()
+}
+
+#[test]
+fn pages_sort_by_the_section_key_with_ties_broken_by_path() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: date\n---\n",
+    );
+    site.write(
+        "content/posts/b.md",
+        "---\ntitle: B\ndate: 2024-05-01\n---\n",
+    );
+    site.write(
+        "content/posts/a.md",
+        "---\ntitle: A\ndate: 2024-05-01\n---\n",
+    );
+    site.write(
+        "content/posts/new.md",
+        "---\ntitle: New\ndate: 2025-01-01\n---\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{% for p in section.pages %}{{ p.title }} {% endfor %}",
+    );
+    site.write(
+        "templates/page.html",
+        "{{ page.previous.title or \"-\" }}<{{ page.title }}>{{ page.next.title or \"-\" }}",
+    );
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/posts/index.html"), "New A B First ");
+    assert_eq!(site.read("public/posts/a/index.html"), "New<A>B");
+    assert_eq!(site.read("public/posts/first/index.html"), "B<First>-");
+}
+
+#[test]
+fn weight_and_title_orders_are_ascending() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: weight\n---\n",
+    );
+    site.write(
+        "content/posts/heavy.md",
+        "---\ntitle: Heavy\nweight: 9\n---\n",
+    );
+    site.write(
+        "content/posts/light.md",
+        "---\ntitle: Light\nweight: 1\n---\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{% for p in section.pages %}{{ p.title }} {% endfor %}",
+    );
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/posts/index.html"), "Light Heavy First ");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: title\n---\n",
+    );
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/posts/index.html"), "First Heavy Light ");
+}
+
+#[test]
+fn pagination_splits_a_section_and_page_one_redirects() {
+    let site = Fixture::new("pagination");
+    site.run(["build"]).success();
+    assert_eq!(
+        site.read("public/notes/index.html"),
+        "1/3: Note 1 Note 2\nprev=- next=/sub/notes/page/2/\n"
+    );
+    assert_eq!(
+        site.read("public/notes/page/2/index.html"),
+        "2/3: Note 3 Note 4\nprev=/sub/notes/ next=/sub/notes/page/3/\n"
+    );
+    assert_eq!(
+        site.read("public/notes/page/3/index.html"),
+        "3/3: Note 5\nprev=/sub/notes/page/2/ next=-\n"
+    );
+    let redirect = site.read("public/notes/page/1/index.html");
+    assert!(
+        redirect.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=https://example.com/sub/notes/\">"
+        ),
+        "{redirect}"
+    );
+    assert!(redirect.contains("<link rel=\"canonical\" href=\"https://example.com/sub/notes/\">"));
+    assert!(!redirect.contains("<script"));
+    let sitemap = site.read("public/sitemap.xml");
+    let doc = xml(&sitemap);
+    assert!(texts(&doc, "loc").contains(&"https://example.com/sub/notes/page/3/"));
+}
+
+#[test]
+fn taxonomy_terms_are_slugified_and_case_folded() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/a.md",
+        "---\ntitle: A\ndate: 2024-01-01\ntags: [C++, Web Dev]\n---\n",
+    );
+    site.write(
+        "content/posts/b.md",
+        "---\ntitle: B\ndate: 2024-02-01\ntags: [c++, web dev]\n---\n",
+    );
+    site.run(["build"]).success();
+    let list = site.read("public/tags/index.html");
+    assert!(
+        list.contains("<li><a href=\"/tags/c/\">C++</a> (2)</li>"),
+        "{list}"
+    );
+    assert!(
+        list.contains("<li><a href=\"/tags/web-dev/\">Web Dev</a> (2)</li>"),
+        "{list}"
+    );
+    let term = site.read("public/tags/c/index.html");
+    assert!(
+        term.contains("<li><a href=\"/posts/b/\">B</a></li><li><a href=\"/posts/a/\">A</a></li>"),
+        "{term}"
+    );
+}
+
+#[test]
+fn a_taxonomy_with_feed_gets_one_atom_feed_per_term() {
+    let site = Fixture::new("minimal");
+    site.write("folio.yaml", "title: Minimal\nbase_url: https://me.github.io/portfolio/\ntaxonomies:\n  - name: tags\n    feed: true\n");
+    site.write(
+        "content/posts/b.md",
+        "---\ntitle: \"B & <b>\"\ndate: 2024-06-01\ntags: [Rust]\n---\nBody with <em>html</em>\n",
+    );
+    site.run(["build"]).success();
+    let feed = site.read("public/tags/rust/atom.xml");
+    let doc = xml(&feed);
+    assert_eq!(
+        texts(&doc, "title"),
+        vec!["Minimal - Rust", "B & <b>", "First"]
+    );
+    let links: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("link"))
+        .filter_map(|n| n.attribute("href"))
+        .collect();
+    assert!(
+        links.contains(&"https://me.github.io/portfolio/tags/rust/atom.xml"),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"https://me.github.io/portfolio/posts/b/"),
+        "{links:?}"
+    );
+    assert!(texts(&doc, "content")[0].contains("<em>html</em>"));
+}
+
+#[test]
+fn the_sitemap_lists_every_page_section_and_term_under_the_sub_path() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/first.md",
+        "---\ntitle: First\ndate: 2024-05-01\nupdated: 2024-07-09\ntags: [Rust]\n---\n## Details\n",
+    );
+    site.run(["build", "--base-url", "https://me.github.io/portfolio"])
+        .success();
+    let sitemap = site.read("public/sitemap.xml");
+    let doc = xml(&sitemap);
+    assert_eq!(
+        texts(&doc, "loc"),
+        vec![
+            "https://me.github.io/portfolio/",
+            "https://me.github.io/portfolio/posts/",
+            "https://me.github.io/portfolio/posts/first/",
+            "https://me.github.io/portfolio/tags/",
+            "https://me.github.io/portfolio/tags/rust/",
+        ]
+    );
+    assert_eq!(texts(&doc, "lastmod"), vec!["2024-07-09"]);
+    assert_eq!(
+        site.read("public/robots.txt"),
+        "User-agent: *\nAllow: /\nSitemap: https://me.github.io/portfolio/sitemap.xml\n"
+    );
+    let feed = site.read("public/atom.xml");
+    let feed_doc = xml(&feed);
+    assert_eq!(
+        texts(&feed_doc, "id")[1],
+        "https://me.github.io/portfolio/posts/first/"
+    );
+}
+
+#[test]
+fn aliases_write_redirect_pages_and_netlify_redirects() {
+    let site = Fixture::new("minimal");
+    site.write("content/posts/first.md", "---\ntitle: First\ndate: 2024-05-01\naliases: [/old/first/, /legacy.html]\n---\n## Details\n");
+    site.run(["build", "--base-url", "https://me.github.io/portfolio/"])
+        .success();
+    let page = site.read("public/old/first/index.html");
+    assert!(page.contains("<meta http-equiv=\"refresh\" content=\"0; url=https://me.github.io/portfolio/posts/first/\">"), "{page}");
+    assert!(page.contains("<a href=\"/portfolio/posts/first/\">"));
+    assert!(site.root.join("public/legacy.html").is_file());
+    assert_eq!(
+        site.read("public/_redirects"),
+        "/portfolio/old/first/ /portfolio/posts/first/ 301\n/portfolio/legacy.html /portfolio/posts/first/ 301\n"
+    );
+}
+
+#[test]
+fn an_alias_onto_a_real_page_names_both_files() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\naliases: [/posts/first/]\n---\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/about.md: alias `/posts/first/` is the address of `content/posts/first.md`\n  help: remove the alias, or move the other page\n"
+    );
+}
+
+#[test]
+fn a_cname_is_written_when_configured() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        "title: Minimal\nbase_url: https://me.dev/\ncname: me.dev\ntaxonomies: [{name: tags}]\n",
+    );
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/CNAME"), "me.dev\n");
+}
+
+#[test]
+fn drafts_and_future_pages_are_left_out_everywhere_unless_asked() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/draft.md",
+        "---\ntitle: Draft\ndate: 2024-01-01\ndraft: true\ntags: [Secret]\n---\n",
+    );
+    site.write(
+        "content/posts/later.md",
+        "---\ntitle: Later\ndate: 2999-01-01\ntags: [Secret]\n---\n",
+    );
+    let run = site.run(["build"]).success();
+    assert!(
+        run.stdout.contains("(2 drafts or future pages left out)"),
+        "{}",
+        run.stdout
+    );
+    let all: String = site.tree("public").values().cloned().collect();
+    for word in ["Draft", "Later", "Secret", "secret"] {
+        assert!(!all.contains(word), "{word} leaked");
+    }
+    site.run(["build", "--drafts", "--future"]).success();
+    let tree = site.tree("public");
+    assert!(tree.contains_key("posts/draft/index.html"));
+    assert!(tree.contains_key("posts/later/index.html"));
+    assert!(tree.contains_key("tags/secret/index.html"));
+    assert!(tree["atom.xml"].contains("Later") && tree["sitemap.xml"].contains("/posts/draft/"));
+    assert!(tree["posts/index.html"].contains("Draft"));
+}
+
+#[test]
+fn a_section_with_feed_gets_its_own_feed() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nfeed: true\n---\n",
+    );
+    site.run(["build"]).success();
+    let feed = site.read("public/posts/atom.xml");
+    assert_eq!(
+        texts(&xml(&feed), "title"),
+        vec!["Minimal - Posts", "First"]
+    );
+}
