@@ -4,14 +4,17 @@
 //! in memory first and writes only when nothing failed, so a failed build
 //! leaves the previous output exactly as it was.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::content::{self, Content, LoadOptions};
 use crate::error::{Error, Errors};
 use crate::links;
+use crate::markdown;
 use crate::output::{self, Guard, Planned, Source};
-use crate::render::{self, Contents, OutputFile, RenderOptions};
+use crate::render::{self, Contents, JobKind, OutputFile, RenderOptions};
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -88,51 +91,322 @@ pub fn check(
     Ok((report, rendered.files))
 }
 
-/// Loads, renders and checks the site in memory.
-pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered, Errors> {
-    let now = jiff::Timestamp::now().as_second();
-    let load = LoadOptions {
-        include_drafts: options.include_drafts,
-        include_future: options.include_future,
-        now,
-    };
-    let content = content::load(config, &load)?;
-    let (pages, sections) = render::render_markdown(config, &content);
-    let mut errors = render::check_markdown_links(&content, &pages, &sections);
-    let mut templates = match render::load_templates(config) {
-        Ok(t) => t,
-        Err(e) => {
-            errors.push(e);
+/// A site kept in memory between rebuilds, so that an edit to one page's
+/// body re-renders that page and what lists it, not the whole site.
+pub struct Session {
+    config: Config,
+    options: BuildOptions,
+    content: Content,
+    pages: Vec<markdown::Rendered>,
+    sections: Vec<markdown::Rendered>,
+    templates: render::Templates,
+    /// Output path → hash of the bytes this session last wrote there.
+    written: HashMap<String, u64>,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Default)]
+pub struct Rebuild {
+    /// Counts, warnings and time.
+    pub report: BuildReport,
+    /// Files rendered again (all of them for a full rebuild).
+    pub rendered: usize,
+    /// Whether everything was rebuilt.
+    pub full: bool,
+}
+
+impl Session {
+    /// Builds the whole site and keeps it in memory.
+    pub fn start(config: Config, options: BuildOptions) -> Result<(Session, BuildReport), Errors> {
+        let started = Instant::now();
+        output::check_output_dir(&config.output_dir, &guard(&config, &options))
+            .map_err(Errors::from)?;
+        let stages = Stages::run(&config, &options)?;
+        let planned: Vec<Planned<'_>> = stages.files.iter().map(planned).collect();
+        let written = output::write_all(&config.output_dir, &planned).map_err(Errors::from)?;
+        let mut report = stages.report(&stages.files);
+        report.written = written.written;
+        report.removed = written.removed;
+        report.elapsed = started.elapsed();
+        let session = Session {
+            written: hashes(&stages.files),
+            config,
+            options,
+            content: stages.content,
+            pages: stages.pages,
+            sections: stages.sections,
+            templates: stages.templates,
+        };
+        Ok((session, report))
+    }
+
+    /// The configuration the session was started with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Loads and renders everything again, writing only what changed.
+    pub fn rebuild_all(&mut self) -> Result<Rebuild, Errors> {
+        let started = Instant::now();
+        let stages = Stages::run(&self.config, &self.options)?;
+        let report = stages.report(&stages.files);
+        let rendered = stages.files.len();
+        let stale: Vec<String> = {
+            let fresh: std::collections::HashSet<&str> =
+                stages.files.iter().map(|f| f.path.as_str()).collect();
+            self.written
+                .keys()
+                .filter(|p| !fresh.contains(p.as_str()))
+                .cloned()
+                .collect()
+        };
+        let written = self.write_changed(&stages.files, true)?;
+        let stale_refs: Vec<&str> = stale.iter().map(String::as_str).collect();
+        let removed =
+            output::remove_files(&self.config.output_dir, &stale_refs).map_err(Errors::from)?;
+        for path in &stale {
+            self.written.remove(path);
+        }
+        self.content = stages.content;
+        self.pages = stages.pages;
+        self.sections = stages.sections;
+        self.templates = stages.templates;
+        let report = BuildReport {
+            written,
+            removed,
+            elapsed: started.elapsed(),
+            ..report
+        };
+        Ok(Rebuild {
+            report,
+            rendered,
+            full: true,
+        })
+    }
+
+    /// Rebuilds after the given content files changed: incrementally when
+    /// only page bodies changed, fully otherwise.
+    pub fn rebuild_content(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Errors> {
+        let started = Instant::now();
+        let mut edited = Vec::new();
+        for path in changed {
+            let rel = path
+                .strip_prefix(&self.config.content_dir)
+                .ok()
+                .and_then(|p| p.to_str())
+                .map(|p| p.replace('\\', "/"));
+            let index = rel.and_then(|rel| {
+                self.content
+                    .pages
+                    .iter()
+                    .position(|p| p.relative_path == rel)
+            });
+            let body =
+                index.and_then(|i| content::reread_body(&self.config, &self.content.pages[i]));
+            match (index, body) {
+                (Some(i), Some(body)) => edited.push((i, body)),
+                _ => return self.rebuild_all(),
+            }
+        }
+        let options = render::markdown_options(&self.config);
+        for (i, body) in edited.iter().cloned() {
+            let page = &mut self.content.pages[i];
+            page.body = body.text;
+            page.body_line = body.line;
+        }
+        let urls = render::url_map(&self.config, &self.content);
+        let resolve = |target: &str| urls.get(target.trim_start_matches('/')).cloned();
+        for (i, _) in &edited {
+            self.pages[*i] =
+                render::page_markdown(&self.config, &self.content.pages[*i], &options, &resolve);
+        }
+        let errors = render::check_markdown_links(&self.content, &self.pages, &self.sections);
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        let indices: Vec<usize> = edited.iter().map(|(i, _)| *i).collect();
+        let (files, rendered) = self.render_affected(&indices)?;
+        let written = self.write_changed(&files, false)?;
+        let report = BuildReport {
+            written,
+            elapsed: started.elapsed(),
+            ..Stages::summary_report(&self.content, self.written.len())
+        };
+        Ok(Rebuild {
+            report,
+            rendered,
+            full: false,
+        })
+    }
+
+    fn render_affected(&mut self, changed: &[usize]) -> Result<(Vec<OutputFile>, usize), Errors> {
+        let markdown = (self.pages.as_slice(), self.sections.as_slice());
+        let prepared = render::prepare(&self.config, &self.content, markdown, &mut self.templates)?;
+        let content = &self.content;
+        let sections: Vec<usize> = changed.iter().map(|&i| content.pages[i].section).collect();
+        let in_term = |t: usize, k: usize| {
+            prepared.taxonomies[t].terms[k]
+                .pages
+                .iter()
+                .any(|p| changed.contains(p))
+        };
+        let in_taxonomy = |t: usize| (0..prepared.taxonomies[t].terms.len()).any(|k| in_term(t, k));
+        let templates = &self.templates;
+        let jobs = prepared.jobs.iter().filter(|job| {
+            templates.reads_site(&job.template)
+                || match job.kind {
+                    JobKind::Page(i) => changed.contains(&i),
+                    JobKind::Section(s) => sections.contains(&s),
+                    JobKind::TaxonomyList(t) => in_taxonomy(t),
+                    JobKind::Term(t, k) => in_term(t, k),
+                }
+        });
+        let render_options = RenderOptions {
+            inject: self.options.inject.clone(),
+        };
+        let (mut files, mut errors) =
+            render::render_jobs(&self.config, templates, jobs, &render_options);
+        let rendered = files.len();
+        match render::extras(
+            &self.config,
+            content,
+            markdown,
+            templates,
+            &prepared,
+            &render_options,
+        ) {
+            Ok(more) => files.extend(
+                more.into_iter()
+                    .filter(|f| matches!(f.contents, Contents::Text(_))),
+            ),
+            Err(more) => errors.0.extend(more.0),
+        }
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        Ok((files, rendered))
+    }
+
+    /// Writes the files whose bytes differ from what this session last wrote.
+    fn write_changed(&mut self, files: &[OutputFile], copies_too: bool) -> Result<usize, Errors> {
+        let changed: Vec<&OutputFile> = files
+            .iter()
+            .filter(|f| match &f.contents {
+                Contents::Text(text) => {
+                    self.written.get(&f.path) != Some(&hash_bytes(text.as_bytes()))
+                }
+                Contents::Copy(_) => copies_too,
+            })
+            .collect();
+        let planned: Vec<Planned<'_>> = changed.iter().map(|f| planned(f)).collect();
+        let count = output::write_files(&self.config.output_dir, &planned).map_err(Errors::from)?;
+        for file in changed {
+            self.written.insert(file.path.clone(), content_hash(file));
+        }
+        Ok(count)
+    }
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn content_hash(file: &OutputFile) -> u64 {
+    match &file.contents {
+        Contents::Text(text) => hash_bytes(text.as_bytes()),
+        Contents::Copy(_) => 0,
+    }
+}
+
+fn hashes(files: &[OutputFile]) -> HashMap<String, u64> {
+    files
+        .iter()
+        .map(|f| (f.path.clone(), content_hash(f)))
+        .collect()
+}
+
+/// Everything a build computes before writing.
+struct Stages {
+    content: Content,
+    pages: Vec<markdown::Rendered>,
+    sections: Vec<markdown::Rendered>,
+    templates: render::Templates,
+    files: Vec<OutputFile>,
+}
+
+impl Stages {
+    fn run(config: &Config, options: &BuildOptions) -> Result<Stages, Errors> {
+        let now = jiff::Timestamp::now().as_second();
+        let load = LoadOptions {
+            include_drafts: options.include_drafts,
+            include_future: options.include_future,
+            now,
+        };
+        let content = content::load(config, &load)?;
+        let (pages, sections) = render::render_markdown(config, &content);
+        let mut errors = render::check_markdown_links(&content, &pages, &sections);
+        let mut templates = match render::load_templates(config) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                return Err(with_warnings(errors, &content));
+            }
+        };
+        if errors.has_errors() {
             return Err(with_warnings(errors, &content));
         }
-    };
-    if errors.has_errors() {
-        return Err(with_warnings(errors, &content));
+        let render_options = RenderOptions {
+            inject: options.inject.clone(),
+        };
+        let (files, _) = render::render_site(
+            config,
+            &content,
+            (&pages, &sections),
+            &mut templates,
+            &render_options,
+        )
+        .map_err(|e| with_warnings(e, &content))?;
+        let duplicates = duplicate_outputs(&files);
+        if duplicates.has_errors() {
+            return Err(with_warnings(duplicates, &content));
+        }
+        Ok(Stages {
+            content,
+            pages,
+            sections,
+            templates,
+            files,
+        })
     }
-    let render_options = RenderOptions {
-        inject: options.inject.clone(),
-    };
-    let (files, summary) = render::render_site(
-        config,
-        &content,
-        (&pages, &sections),
-        &mut templates,
-        &render_options,
-    )
-    .map_err(|e| with_warnings(e, &content))?;
-    let duplicates = duplicate_outputs(&files);
-    if duplicates.has_errors() {
-        return Err(with_warnings(duplicates, &content));
+
+    fn report(&self, files: &[OutputFile]) -> BuildReport {
+        Stages::summary_report(&self.content, files.len())
     }
-    let report = BuildReport {
-        pages: summary.pages,
-        sections: summary.sections,
-        files: files.len(),
-        left_out: content.left_out,
-        warnings: content.warnings.clone(),
-        ..BuildReport::default()
-    };
-    Ok(Rendered { files, report })
+
+    fn summary_report(content: &Content, files: usize) -> BuildReport {
+        let summary = render::summary(content);
+        BuildReport {
+            pages: summary.pages,
+            sections: summary.sections,
+            files,
+            left_out: content.left_out,
+            warnings: content.warnings.clone(),
+            ..BuildReport::default()
+        }
+    }
+}
+
+/// Loads, renders and checks the site in memory.
+pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered, Errors> {
+    let stages = Stages::run(config, options)?;
+    let report = stages.report(&stages.files);
+    Ok(Rendered {
+        files: stages.files,
+        report,
+    })
 }
 
 fn with_warnings(mut errors: Errors, content: &Content) -> Errors {

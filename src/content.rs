@@ -53,6 +53,8 @@ pub struct Page {
     pub assets: Vec<String>,
     /// The bundle folder, for a page bundle.
     pub bundle_dir: Option<PathBuf>,
+    /// A hash of the front matter's text, to tell a body edit from any other.
+    pub front_matter_hash: u64,
 }
 
 /// A section: a folder with an `_index.md`.
@@ -399,6 +401,7 @@ struct Parsed {
 }
 
 struct SourceFile {
+    front_matter_hash: u64,
     relative: String,
     source: PathBuf,
     meta: FrontMatter,
@@ -445,6 +448,7 @@ fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
             Kind::Page
         },
         file: SourceFile {
+            front_matter_hash: hash_text(split.yaml),
             relative: entry.relative.clone(),
             source,
             meta,
@@ -454,6 +458,36 @@ fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
             bundle_dir,
         },
         warnings,
+    })
+}
+
+fn hash_text(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A page's body as it is on disk now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// The Markdown after the front matter.
+    pub text: String,
+    /// The file's line on which it starts.
+    pub line: usize,
+}
+
+/// Reads a page again; returns its new body when only the body changed, and
+/// `None` when the file is gone or its front matter changed.
+pub fn reread_body(config: &Config, page: &Page) -> Option<Body> {
+    let text = std::fs::read_to_string(config.content_dir.join(&page.relative_path)).ok()?;
+    let split = split_front_matter(&text).ok()?;
+    if hash_text(split.yaml) != page.front_matter_hash {
+        return None;
+    }
+    Some(Body {
+        text: text[split.body_start..].to_string(),
+        line: split.body_line,
     })
 }
 
@@ -870,6 +904,7 @@ fn assemble(
     let mut sections = sections;
     if !sections.iter().any(|s| s.relative == "_index.md") {
         sections.push(SourceFile {
+            front_matter_hash: 0,
             relative: "_index.md".to_string(),
             source: PathBuf::from("content/_index.md"),
             meta: FrontMatter::default(),
@@ -1055,6 +1090,7 @@ fn make_page(mut file: SourceFile, by_dir: &HashMap<String, usize>, _index: usiz
         section,
         assets: file.bundle_assets.unwrap_or_default(),
         bundle_dir: file.bundle_dir,
+        front_matter_hash: file.front_matter_hash,
     }
 }
 

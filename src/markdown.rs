@@ -31,6 +31,8 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Words of text, code excluded.
     pub word_count: usize,
+    /// The HTML of the summary, filled in by the caller.
+    pub summary: Option<String>,
 }
 
 /// A heading in the table of contents.

@@ -148,6 +148,54 @@ pub fn write_all(dir: &Path, files: &[Planned<'_>]) -> Result<WriteReport> {
     Ok(report)
 }
 
+/// Writes `files` as they are, without comparing; for rebuilds that know what changed.
+pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
+    let results: Vec<Result<()>> = files
+        .par_iter()
+        .map(|file| {
+            let target = dir.join(file.path);
+            let fail = |what: &str, e: std::io::Error| {
+                Error::at(&target, None, format!("cannot {what}")).cause(e)
+            };
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
+            }
+            match file.source {
+                Source::Bytes(bytes) => {
+                    std::fs::write(&target, bytes).map_err(|e| fail("write the file", e))
+                }
+                Source::File(path) => std::fs::copy(path, &target)
+                    .map(|_| ())
+                    .map_err(|e| fail("copy the file", e)),
+            }
+        })
+        .collect();
+    results
+        .into_iter()
+        .collect::<Result<Vec<()>>>()
+        .map(|written| written.len())
+}
+
+/// Removes files a previous build wrote and this one does not, and emptied folders.
+pub fn remove_files(dir: &Path, paths: &[&str]) -> Result<usize> {
+    for path in paths {
+        let target = dir.join(path);
+        match std::fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::at(&target, None, "cannot remove a stale file").cause(e)),
+        }
+        let mut parent = target.parent();
+        while let Some(folder) = parent.filter(|p| p.starts_with(dir) && *p != dir) {
+            if std::fs::remove_dir(folder).is_err() {
+                break;
+            }
+            parent = folder.parent();
+        }
+    }
+    Ok(paths.len())
+}
+
 fn write_one(dir: &Path, file: &Planned<'_>) -> Result<bool> {
     let target = dir.join(file.path);
     let fail =

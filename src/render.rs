@@ -22,7 +22,7 @@ use crate::error::{Error, Errors, Location, Result};
 use crate::markdown::{self, Rendered};
 
 pub use functions::{Lookup, hash_static_files};
-pub use values::{Taxonomy, Term, taxonomies};
+pub use values::{Job, JobKind, Taxonomy, Term, taxonomies};
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +50,8 @@ pub struct Templates {
     /// Template name → its file relative to the site root, for messages.
     files: HashMap<String, PathBuf>,
     lookup: Arc<RwLock<Arc<Lookup>>>,
+    /// Template name → whether it reads other pages.
+    reads_site: HashMap<String, bool>,
 }
 
 /// What rendering makes besides the files themselves.
@@ -120,39 +122,24 @@ pub fn load_templates(config: &Config) -> Result<Templates> {
             .map(|n| (n.as_str(), sources[n.as_str()].as_str())),
     )
     .map_err(|e| template_error(&e, &files, None))?;
+    let reads_site = site_readers(&sources);
     Ok(Templates {
         tera,
         files,
         lookup,
+        reads_site,
     })
 }
 
 /// Renders every page's Markdown; pages and sections in parallel.
 pub fn render_markdown(config: &Config, content: &Content) -> (Vec<Rendered>, Vec<Rendered>) {
-    let options = markdown::Options {
-        smart_punctuation: config.site.markdown.smart_punctuation,
-        heading_links: config.site.markdown.heading_links,
-        base_path: config.base_path.clone(),
-    };
-    let urls: HashMap<&str, &str> = content
-        .pages
-        .iter()
-        .map(|p| (p.relative_path.as_str(), p.url.as_str()))
-        .chain(
-            content
-                .sections
-                .iter()
-                .map(|s| (s.relative_path.as_str(), s.url.as_str())),
-        )
-        .collect();
-    let resolve = |target: &str| {
-        urls.get(target.trim_start_matches('/'))
-            .map(|u| config.with_base(u))
-    };
+    let options = markdown_options(config);
+    let urls = url_map(config, content);
+    let resolve = |target: &str| urls.get(target.trim_start_matches('/')).cloned();
     let pages = content
         .pages
         .par_iter()
-        .map(|p| markdown::to_html(&p.body, &options, &resolve))
+        .map(|p| page_markdown(config, p, &options, &resolve))
         .collect();
     let sections = content
         .sections
@@ -160,6 +147,46 @@ pub fn render_markdown(config: &Config, content: &Content) -> (Vec<Rendered>, Ve
         .map(|s| markdown::to_html(&s.body, &options, &resolve))
         .collect();
     (pages, sections)
+}
+
+/// How page bodies are rendered for this site.
+pub fn markdown_options(config: &Config) -> markdown::Options {
+    markdown::Options {
+        smart_punctuation: config.site.markdown.smart_punctuation,
+        heading_links: config.site.markdown.heading_links,
+        base_path: config.base_path.clone(),
+    }
+}
+
+/// Every page's and section's source path → its URL path with the base path.
+pub fn url_map(config: &Config, content: &Content) -> HashMap<String, String> {
+    content
+        .pages
+        .iter()
+        .map(|p| (p.relative_path.clone(), config.with_base(&p.url)))
+        .chain(
+            content
+                .sections
+                .iter()
+                .map(|s| (s.relative_path.clone(), config.with_base(&s.url))),
+        )
+        .collect()
+}
+
+/// Renders one page's body and its summary: the `summary` key, or the part before `<!-- more -->`.
+pub fn page_markdown(
+    config: &Config,
+    page: &crate::content::Page,
+    options: &markdown::Options,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> Rendered {
+    let mut rendered = markdown::to_html(&page.body, options, resolve);
+    rendered.summary = match &page.meta.summary {
+        Some(summary) => Some(functions::markdown_string(config, summary, false)),
+        None => markdown::summary_source(&page.body)
+            .map(|before| functions::markdown_string(config, before, false)),
+    };
+    rendered
 }
 
 /// Checks every `@/` link and `#anchor` written in Markdown, all at once.
@@ -249,22 +276,70 @@ pub fn render_site(
     templates: &mut Templates,
     options: &RenderOptions,
 ) -> std::result::Result<(Vec<OutputFile>, RenderSummary), Errors> {
+    let prepared = prepare(config, content, markdown, templates)?;
+    let (mut files, mut errors) = render_jobs(config, templates, prepared.jobs.iter(), options);
+    match extras(config, content, markdown, templates, &prepared, options) {
+        Ok(more) => files.extend(more),
+        Err(more) => errors.0.extend(more.0),
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    Ok((files, summary(content)))
+}
+
+/// Counts what a build renders.
+pub fn summary(content: &Content) -> RenderSummary {
+    RenderSummary {
+        pages: content.pages.len(),
+        sections: content.sections.iter().filter(|s| s.exists).count(),
+    }
+}
+
+/// One build's values and jobs, ready to render all or some of.
+pub struct Prepared {
+    /// The taxonomies and their terms.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Every template to render.
+    pub jobs: Vec<values::Job>,
+    statics: Vec<OutputFile>,
+}
+
+/// Builds the values templates see and hands them to the templates.
+pub fn prepare(
+    config: &Config,
+    content: &Content,
+    markdown: (&[Rendered], &[Rendered]),
+    templates: &mut Templates,
+) -> std::result::Result<Prepared, Errors> {
     let taxonomies = taxonomies(config, content);
     let statics = hash_static_files(config).map_err(Errors::from)?;
     let model = values::build(config, content, markdown, &taxonomies);
-    {
-        let global = templates.tera.global_context();
-        global.insert_value("config", model.config.clone());
-        global.insert_value("site", model.site.clone());
-        global.insert_value("data", model.data.clone());
-    }
+    let global = templates.tera.global_context();
+    global.insert_value("config", model.config.clone());
+    global.insert_value("site", model.site.clone());
+    global.insert_value("data", model.data.clone());
     let static_copies = static_files(config, &statics);
     let lookup = Lookup::new(config, content, &model, statics);
     if let Ok(mut shared) = templates.lookup.write() {
         *shared = Arc::new(lookup);
     }
-    let templates = &*templates;
     let jobs = values::jobs(config, content, &model, &taxonomies);
+    Ok(Prepared {
+        taxonomies,
+        jobs,
+        statics: static_copies,
+    })
+}
+
+/// Renders the given jobs in parallel, collecting every error.
+pub fn render_jobs<'a>(
+    config: &Config,
+    templates: &Templates,
+    jobs: impl Iterator<Item = &'a values::Job>,
+    options: &RenderOptions,
+) -> (Vec<OutputFile>, Errors) {
+    let jobs: Vec<&values::Job> = jobs.collect();
     let results: Vec<std::result::Result<OutputFile, Error>> = jobs
         .par_iter()
         .map(|job| render_job(config, templates, job, options))
@@ -277,6 +352,20 @@ pub fn render_site(
             Err(e) => errors.push(e),
         }
     }
+    (files, errors)
+}
+
+/// The files besides the jobs: 404, feeds, sitemap, redirects, copies.
+pub fn extras(
+    config: &Config,
+    content: &Content,
+    markdown: (&[Rendered], &[Rendered]),
+    templates: &Templates,
+    prepared: &Prepared,
+    options: &RenderOptions,
+) -> std::result::Result<Vec<OutputFile>, Errors> {
+    let mut files = Vec::new();
+    let mut errors = Errors::default();
     if templates.tera.contains_template("404.html") {
         let context = path_context(config, "/404.html");
         match templates.tera.render("404.html", &context) {
@@ -291,24 +380,83 @@ pub fn render_site(
             )),
         }
     }
-    files.extend(feeds::files(config, content, markdown.0, &taxonomies));
-    files.extend(feeds::alias_files(config, content).map_err(|e| errors_plus(&errors, e))?);
-    files.extend(static_copies);
+    files.extend(feeds::files(
+        config,
+        content,
+        markdown.0,
+        &prepared.taxonomies,
+    ));
+    match feeds::alias_files(config, content) {
+        Ok(more) => files.extend(more),
+        Err(more) => errors.0.extend(more.0),
+    }
+    files.extend(prepared.statics.iter().cloned());
     files.extend(copy_files(config, content));
     if errors.has_errors() {
         return Err(errors);
     }
-    let summary = RenderSummary {
-        pages: content.pages.len(),
-        sections: content.sections.iter().filter(|s| s.exists).count(),
-    };
-    Ok((files, summary))
+    Ok(files)
 }
 
-fn errors_plus(errors: &Errors, more: Errors) -> Errors {
-    let mut all = errors.clone();
-    all.0.extend(more.0);
-    all
+impl Templates {
+    /// Returns true when the template, or one it extends or includes, reads
+    /// other pages (`site`, `get_page`, `get_section`), so that any page edit
+    /// may change its output.
+    pub fn reads_site(&self, name: &str) -> bool {
+        self.reads_site.get(name).copied().unwrap_or(true)
+    }
+}
+
+/// Works out `Templates::reads_site` for every template from its source.
+fn site_readers(sources: &HashMap<String, String>) -> HashMap<String, bool> {
+    let reads = |text: &str| {
+        ["site.", "site ", "site}", "get_page", "get_section"]
+            .iter()
+            .any(|w| text.contains(w))
+    };
+    // Components are global and their uses are hard to trace: a template
+    // that defines one counts for every template.
+    let components = sources
+        .values()
+        .any(|t| t.contains("{% component") && reads(t));
+    sources
+        .keys()
+        .map(|name| {
+            let mut seen = Vec::new();
+            let mut stack = vec![name.clone()];
+            let mut any = components;
+            while let Some(current) = stack.pop() {
+                if seen.contains(&current) {
+                    continue;
+                }
+                let Some(text) = sources.get(&current) else {
+                    continue;
+                };
+                any |= reads(text);
+                stack.extend(referenced_templates(text));
+                seen.push(current);
+            }
+            (name.clone(), any)
+        })
+        .collect()
+}
+
+/// Names in `{% extends "x" %}`, `{% include "y" %}` and `{% import %}` tags.
+fn referenced_templates(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for tag in ["extends", "include"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(tag) {
+            rest = &rest[i + tag.len()..];
+            let trimmed = rest.trim_start();
+            if let Some(quote) = trimmed.chars().next().filter(|c| *c == '"' || *c == '\'')
+                && let Some(end) = trimmed[1..].find(quote)
+            {
+                names.push(trimmed[1..1 + end].to_string());
+            }
+        }
+    }
+    names
 }
 
 fn render_job(

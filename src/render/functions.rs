@@ -249,6 +249,19 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
             format_date(text, format).map(Value::from)
         },
     );
+    tera.register_filter(
+        "json_encode",
+        |value: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
+            let json = serde_json::to_string(value)
+                .map_err(|e| tera::Error::message(format!("cannot write JSON: {e}")))?;
+            // Safe inside <script>: no `</script>` or HTML comment can be formed.
+            let json = json
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026");
+            Ok(Value::safe_string(&json))
+        },
+    );
     tera.register_filter("slugify", |text: &str, _: Kwargs, _: &State| {
         Value::from(slug::slugify(text))
     });
@@ -306,6 +319,23 @@ pub fn format_date(text: &str, format: &str) -> TeraResult<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_encode_escapes_what_could_end_a_script() {
+        let mut tera = Tera::new();
+        register(
+            &mut tera,
+            &Arc::new(RwLock::new(Arc::new(Lookup::default()))),
+        );
+        tera.add_raw_template("t.html", "{{ x | json_encode }}")
+            .unwrap();
+        let mut context = tera::Context::new();
+        context.insert("x", &serde_json::json!({"a": "</script>\u{1b}&"}));
+        assert_eq!(
+            tera.render("t.html", &context).unwrap(),
+            "{\"a\":\"\\u003c/script\\u003e\\u001b\\u0026\"}"
+        );
+    }
 
     #[test]
     fn dates_format_with_strftime() {

@@ -241,7 +241,7 @@ fn page_map(
     terms: &TermRefs,
 ) -> Map {
     let (permalink, path) = url_pair(config, &page.url);
-    let summary = summary_html(config, page, rendered);
+    let summary = rendered.summary.clone();
     let mut taxonomies = Map::default();
     // Every declared taxonomy is there, empty when the page has no terms,
     // so templates can loop over `page.taxonomies.x` without a guard.
@@ -313,19 +313,6 @@ fn page_map(
 /// Minutes to read `words` at 200 words a minute, at least one.
 pub fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
-}
-
-fn summary_html(config: &Config, page: &Page, rendered: &Rendered) -> Option<String> {
-    if let Some(summary) = &page.meta.summary {
-        return Some(crate::render::functions::markdown_string(
-            config, summary, false,
-        ));
-    }
-    let before = crate::markdown::summary_source(&page.body)?;
-    let _ = rendered;
-    Some(crate::render::functions::markdown_string(
-        config, before, false,
-    ))
 }
 
 fn toc_value(config: &Config, url: &str, toc: &[Heading]) -> Value {
@@ -461,6 +448,21 @@ pub struct Job {
     pub source: PathBuf,
     /// The variables it adds to the shared context.
     pub context: Vec<(&'static str, Value)>,
+    /// What the job renders, for partial rebuilds.
+    pub kind: JobKind,
+}
+
+/// What a job renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// A section (or one slice of its pagination), by index.
+    Section(usize),
+    /// A page, by index.
+    Page(usize),
+    /// A taxonomy's list page, by taxonomy index.
+    TaxonomyList(usize),
+    /// A term page: taxonomy index, term index.
+    Term(usize, usize),
 }
 
 /// Lists every page, section, paginator slice and taxonomy page to render.
@@ -487,7 +489,7 @@ pub fn jobs(
         match section.meta.paginate_by {
             Some(per) => jobs.extend(paginate(
                 config,
-                section,
+                (i, section),
                 &model.sections[i],
                 &model.pages,
                 per,
@@ -498,6 +500,7 @@ pub fn jobs(
                 url: section.url.clone(),
                 source: section.source.clone(),
                 context: vec![("section", model.sections[i].clone())],
+                kind: JobKind::Section(i),
             }),
         }
     }
@@ -513,9 +516,15 @@ pub fn jobs(
             url: page.url.clone(),
             source: page.source.clone(),
             context: vec![("page", model.pages[i].clone())],
+            kind: JobKind::Page(i),
         });
     }
-    for ((t, terms), taxonomy) in taxonomies.iter().zip(&model.terms).zip(&model.taxonomies) {
+    for (ti, ((t, terms), taxonomy)) in taxonomies
+        .iter()
+        .zip(&model.terms)
+        .zip(&model.taxonomies)
+        .enumerate()
+    {
         jobs.push(Job {
             template: "taxonomy_list.html".to_string(),
             url: t.url.clone(),
@@ -524,13 +533,15 @@ pub fn jobs(
                 ("taxonomy", taxonomy.clone()),
                 ("terms", Value::from(terms.clone())),
             ],
+            kind: JobKind::TaxonomyList(ti),
         });
-        for (term, value) in t.terms.iter().zip(terms) {
+        for (k, (term, value)) in t.terms.iter().zip(terms).enumerate() {
             jobs.push(Job {
                 template: "taxonomy_term.html".to_string(),
                 url: term.url.clone(),
                 source: PathBuf::from(crate::config::CONFIG_FILE),
                 context: vec![("taxonomy", taxonomy.clone()), ("term", value.clone())],
+                kind: JobKind::Term(ti, k),
             });
         }
     }
@@ -539,7 +550,7 @@ pub fn jobs(
 
 fn paginate(
     config: &Config,
-    section: &Section,
+    (index, section): (usize, &Section),
     value: &Value,
     pages: &[Value],
     per: usize,
@@ -590,6 +601,7 @@ fn paginate(
                 url: pager_url(n),
                 source: section.source.clone(),
                 context: vec![("section", Value::from(map))],
+                kind: JobKind::Section(index),
             }
         })
         .collect()

@@ -11,4 +11,5 @@ mod build;
 mod check;
 mod errors;
 mod features;
+mod incremental;
 mod support;
