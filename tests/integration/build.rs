@@ -166,6 +166,10 @@ fn data_files_are_reachable_from_every_template() {
     assert!(html.contains("<li>Rust</li><li>Go</li>"), "{html}");
     assert!(html.contains("<p>stats: 10+</p>"), "{html}");
     assert!(html.contains("<p>own: 3</p>"), "{html}");
+    assert!(
+        html.contains("<p>order: zulu=1 alpha=2 mike=3</p>"),
+        "YAML order is kept: {html}"
+    );
 }
 
 #[test]
