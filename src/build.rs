@@ -291,11 +291,9 @@ impl Session {
     fn write_changed(&mut self, files: &[OutputFile], copies_too: bool) -> Result<usize, Errors> {
         let changed: Vec<&OutputFile> = files
             .iter()
-            .filter(|f| match &f.contents {
-                Contents::Text(text) => {
-                    self.written.get(&f.path) != Some(&hash_bytes(text.as_bytes()))
-                }
-                Contents::Copy(_) => copies_too,
+            .filter(|f| {
+                let copy = matches!(f.contents, Contents::Copy(_));
+                (copies_too || !copy) && self.written.get(&f.path) != Some(&content_hash(f))
             })
             .collect();
         let planned: Vec<Planned<'_>> = changed.iter().map(|f| planned(f)).collect();
@@ -314,10 +312,18 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// The bytes of a text file, or the size and time of a copied file's source.
 fn content_hash(file: &OutputFile) -> u64 {
     match &file.contents {
         Contents::Text(text) => hash_bytes(text.as_bytes()),
-        Contents::Copy(_) => 0,
+        Contents::Copy(source) => {
+            let stamp = std::fs::metadata(source)
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()));
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&stamp, &mut hasher);
+            std::hash::Hasher::finish(&hasher)
+        }
     }
 }
 

@@ -166,6 +166,19 @@ impl SiteArgs {
     }
 }
 
+impl ServeArgs {
+    /// The serve options these arguments ask for.
+    pub fn options(&self) -> crate::serve::ServeOptions {
+        crate::serve::ServeOptions {
+            bind: self.bind.clone(),
+            port: self.port,
+            include_drafts: !self.no_drafts,
+            full: self.full,
+            force: self.force,
+        }
+    }
+}
+
 impl BuildArgs {
     /// The build options these arguments ask for.
     pub fn options(&self) -> BuildOptions {

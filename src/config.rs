@@ -428,10 +428,8 @@ pub fn parse_base_url(url: &str) -> std::result::Result<(String, String), String
             "`base_url` must be an absolute http(s) URL, found \"{url}\""
         ));
     }
-    let mut path = path.to_string();
-    if !path.ends_with('/') {
-        path.push('/');
-    }
+    let mut path = path.trim_end_matches('/').to_string();
+    path.push('/');
     let scheme_len = url.len() - rest.len();
     Ok((format!("{}{host}{path}", &url[..scheme_len]), path))
 }

@@ -11,6 +11,8 @@ use folio::config;
 use folio::error::Errors;
 use folio::links::{self, ExternalOptions};
 use folio::report::Reporter;
+use folio::serve::{self, Notice};
+use std::sync::Arc;
 use std::time::Duration;
 
 fn main() -> ExitCode {
@@ -67,9 +69,56 @@ fn run(cli: &Cli, reporter: &Reporter) -> Result<(), Errors> {
             reporter.built(&report, "checked");
             Ok(())
         }
-        Command::Serve(_) | Command::Init(_) | Command::New(_) => Err(Errors::from(
+        Command::Serve(args) => {
+            let reporter = *reporter;
+            let open = args.open;
+            let notify = move |notice: Notice| match notice {
+                Notice::Listening {
+                    url,
+                    instead_of,
+                    public,
+                } => {
+                    if let Some(port) = instead_of {
+                        reporter.warn(&format!("port {port} is taken; using the next free one"));
+                    }
+                    if public {
+                        reporter.warn(
+                            "the site is reachable from the network, not only from this machine",
+                        );
+                    }
+                    reporter.info(&format!("serving at {url}  (Ctrl-C to stop)"));
+                    if open {
+                        open_browser(&url);
+                    }
+                }
+                Notice::Built(report) => reporter.built(&report, "built"),
+                Notice::Rebuilt { changed, rebuild } => reporter.rebuilt(&changed, &rebuild),
+                Notice::Failed(errors) => reporter.problems(&errors),
+            };
+            serve::serve(
+                &cwd,
+                args.site.overrides(args.output_dir.clone()),
+                &args.options(),
+                Arc::new(notify),
+            )
+        }
+        Command::Init(_) | Command::New(_) => Err(Errors::from(
             folio::error::Error::msg("this command is not available in this build")
                 .help("use `folio build`"),
         )),
     }
+}
+
+/// Opens `url` in the user's browser; a failure only costs the convenience.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
 }

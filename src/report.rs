@@ -11,7 +11,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::build::BuildReport;
+use crate::build::{BuildReport, Rebuild};
 use crate::error::{Error, Errors};
 
 /// How much to say.
@@ -89,6 +89,32 @@ impl Reporter {
                 report.removed
             );
         }
+    }
+
+    /// Prints the one line a serve rebuild ends with, and its warnings.
+    pub fn rebuilt(&self, changed: &[String], rebuild: &Rebuild) {
+        if self.verbosity == Verbosity::Quiet {
+            return;
+        }
+        for w in &rebuild.report.warnings {
+            eprint!("{}", paint(&w.to_string(), use_color_stderr()));
+        }
+        let what = match changed {
+            [] => "changes".to_string(),
+            [one] => one.clone(),
+            [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+        };
+        let how = if rebuild.full {
+            "rebuilt everything"
+        } else {
+            "rebuilt"
+        };
+        println!(
+            "{what} changed: {how}, {} rendered, {} written in {}",
+            rebuild.rendered,
+            rebuild.report.written,
+            format_duration(rebuild.report.elapsed)
+        );
     }
 
     /// Prints a line of information (suppressed by `--quiet`).

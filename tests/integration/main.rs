@@ -12,4 +12,5 @@ mod check;
 mod errors;
 mod features;
 mod incremental;
+mod serve;
 mod support;

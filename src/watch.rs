@@ -1,0 +1,307 @@
+//! Turns file-system events into rebuild decisions.
+//!
+//! `classify` and `plan` are pure: they decide what a changed path means
+//! without touching a watcher, so they are unit-tested on their own. `start`
+//! wires them to notify's debouncer, which hides editors' temporary files
+//! and stitches a save-through-rename into one event.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use notify::RecursiveMode;
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::content::is_ignored_name;
+use crate::error::{Error, Result};
+
+/// What a changed path means for the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A file under `content/`.
+    Content(PathBuf),
+    /// A template of the site or the theme.
+    Template,
+    /// `folio.yaml`: the configuration must be read again.
+    Config,
+    /// A static file; `css` when it is a stylesheet.
+    Static {
+        /// The file.
+        path: PathBuf,
+        /// Whether it is a `.css` file.
+        css: bool,
+    },
+    /// Anything else: the output folder, editor leftovers, unrelated files.
+    Ignored,
+}
+
+/// What one batch of changes asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Read the configuration again and start over.
+    pub reload_config: bool,
+    /// Rebuild everything.
+    pub full: bool,
+    /// Content files that changed (used when `full` is false).
+    pub content: Vec<PathBuf>,
+    /// Only stylesheets changed: the browser can swap them without a reload.
+    pub css_only: bool,
+    /// Short names of what changed, for the rebuild line.
+    pub names: Vec<String>,
+}
+
+impl Plan {
+    /// Returns true when nothing needs doing.
+    pub fn is_empty(&self) -> bool {
+        !self.reload_config && !self.full && self.content.is_empty()
+    }
+}
+
+/// Says what a changed path means.
+pub fn classify(config: &Config, path: &Path) -> Change {
+    if path.starts_with(&config.output_dir) {
+        return Change::Ignored;
+    }
+    let Ok(rel) = path.strip_prefix(&config.root) else {
+        return Change::Ignored;
+    };
+    if rel
+        .components()
+        .any(|c| c.as_os_str().to_str().is_none_or(is_ignored_name))
+    {
+        return Change::Ignored;
+    }
+    if rel == Path::new(CONFIG_FILE) {
+        return Change::Config;
+    }
+    if path.starts_with(&config.content_dir) {
+        return Change::Content(path.to_path_buf());
+    }
+    if config.template_dirs.iter().any(|d| path.starts_with(d)) {
+        return Change::Template;
+    }
+    if config.static_dirs.iter().any(|d| path.starts_with(d)) {
+        let css = path.extension().is_some_and(|e| e == "css");
+        return Change::Static {
+            path: path.to_path_buf(),
+            css,
+        };
+    }
+    if config
+        .theme_dir
+        .as_ref()
+        .is_some_and(|d| path.starts_with(d))
+    {
+        return Change::Template;
+    }
+    Change::Ignored
+}
+
+/// Folds a batch of changed paths into one plan.
+pub fn plan(config: &Config, paths: &[PathBuf]) -> Plan {
+    let mut plan = Plan {
+        css_only: true,
+        ..Plan::default()
+    };
+    let mut any = false;
+    for path in paths {
+        let change = classify(config, path);
+        if change == Change::Ignored {
+            continue;
+        }
+        any = true;
+        let name = path
+            .strip_prefix(&config.root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        if !plan.names.contains(&name) {
+            plan.names.push(name);
+        }
+        match change {
+            Change::Config => plan.reload_config = true,
+            Change::Template => plan.full = true,
+            Change::Static { css, .. } => {
+                plan.full = true;
+                plan.css_only &= css;
+                continue;
+            }
+            Change::Content(path) => {
+                if !plan.content.contains(&path) {
+                    plan.content.push(path);
+                }
+            }
+            Change::Ignored => {}
+        }
+        plan.css_only = false;
+    }
+    plan.css_only &= any;
+    plan
+}
+
+/// Returns true for events that change a file; reads are not changes.
+///
+/// inotify reports every open and close, including folio's own reads
+/// during a rebuild, which would otherwise start the next rebuild.
+pub fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Other => false,
+        EventKind::Any | EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
+    }
+}
+
+/// A running watcher; dropping it stops watching.
+pub struct Watcher {
+    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+}
+
+/// Watches the site root and sends each debounced batch of changed paths.
+pub fn start(config: &Config, sender: Sender<Vec<PathBuf>>) -> Result<Watcher> {
+    let handler = move |result: DebounceEventResult| {
+        let paths: Vec<PathBuf> = match result {
+            Ok(events) => events
+                .into_iter()
+                .filter(|e| is_change(&e.event.kind))
+                .flat_map(|e| e.event.paths)
+                .collect(),
+            // A watcher error (a folder removed under it, an overflow) is
+            // answered with a full rebuild: the root itself "changed".
+            Err(_) => vec![PathBuf::from(CONFIG_FILE)],
+        };
+        if !paths.is_empty() {
+            let _ = sender.send(paths);
+        }
+    };
+    let mut debouncer = new_debouncer(Duration::from_millis(120), None, handler)
+        .map_err(|e| Error::msg("cannot watch the site for changes").cause(e))?;
+    debouncer
+        .watch(&config.root, RecursiveMode::Recursive)
+        .map_err(|e| Error::at(&config.root, None, "cannot watch the site for changes").cause(e))?;
+    Ok(Watcher {
+        _debouncer: debouncer,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let root = PathBuf::from("/site");
+        Config {
+            content_dir: root.join("content"),
+            output_dir: root.join("public"),
+            template_dirs: vec![root.join("templates"), root.join("themes/t/templates")],
+            static_dirs: vec![root.join("themes/t/static"), root.join("static")],
+            theme_dir: Some(root.join("themes/t")),
+            base_url: "http://127.0.0.1:1111/".to_string(),
+            base_path: "/".to_string(),
+            site: crate::config::parse_yaml(
+                "base_url: http://127.0.0.1:1111/\n",
+                Path::new("folio.yaml"),
+                1,
+            )
+            .unwrap(),
+            root,
+        }
+    }
+
+    #[test]
+    fn paths_are_classified_by_where_they_are() {
+        let c = config();
+        assert_eq!(
+            classify(&c, Path::new("/site/content/a.md")),
+            Change::Content(PathBuf::from("/site/content/a.md"))
+        );
+        assert_eq!(classify(&c, Path::new("/site/folio.yaml")), Change::Config);
+        assert_eq!(
+            classify(&c, Path::new("/site/templates/page.html")),
+            Change::Template
+        );
+        assert_eq!(
+            classify(&c, Path::new("/site/themes/t/templates/base.html")),
+            Change::Template
+        );
+        assert_eq!(
+            classify(&c, Path::new("/site/themes/t/theme.yaml")),
+            Change::Template
+        );
+        assert_eq!(
+            classify(&c, Path::new("/site/static/site.css")),
+            Change::Static {
+                path: PathBuf::from("/site/static/site.css"),
+                css: true
+            }
+        );
+        assert_eq!(
+            classify(&c, Path::new("/site/public/index.html")),
+            Change::Ignored
+        );
+        assert_eq!(
+            classify(&c, Path::new("/site/content/.a.md.swp")),
+            Change::Ignored
+        );
+        assert_eq!(
+            classify(&c, Path::new("/site/content/a.md~")),
+            Change::Ignored
+        );
+        assert_eq!(
+            classify(&c, Path::new("/site/content/.#a.md")),
+            Change::Ignored
+        );
+        assert_eq!(classify(&c, Path::new("/site/.git/index")), Change::Ignored);
+        assert_eq!(classify(&c, Path::new("/elsewhere/x")), Change::Ignored);
+    }
+
+    #[test]
+    fn reads_are_not_changes() {
+        use notify::event::{CreateKind, ModifyKind};
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Any)));
+    }
+
+    #[test]
+    fn a_batch_folds_into_one_plan() {
+        let c = config();
+        let css = plan(
+            &c,
+            &[
+                PathBuf::from("/site/static/site.css"),
+                PathBuf::from("/site/public/x.html"),
+            ],
+        );
+        assert!(css.full && css.css_only && !css.reload_config);
+        let body = plan(
+            &c,
+            &[
+                PathBuf::from("/site/content/a.md"),
+                PathBuf::from("/site/content/a.md"),
+            ],
+        );
+        assert_eq!(body.content, vec![PathBuf::from("/site/content/a.md")]);
+        assert!(!body.full && !body.css_only);
+        let mixed = plan(
+            &c,
+            &[
+                PathBuf::from("/site/static/site.css"),
+                PathBuf::from("/site/templates/a.html"),
+            ],
+        );
+        assert!(mixed.full && !mixed.css_only);
+        let config_change = plan(&c, &[PathBuf::from("/site/folio.yaml")]);
+        assert!(config_change.reload_config);
+        assert!(plan(&c, &[PathBuf::from("/site/public/a.html")]).is_empty());
+    }
+}

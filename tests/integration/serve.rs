@@ -1,0 +1,389 @@
+//! `folio serve` on a fixture: served types, live edits, errors that reach
+//! the browser, and requests that try to leave the output folder.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::support::Fixture;
+
+/// A running `folio serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    port: u16,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(site: &Fixture, args: &[&str]) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("folio"))
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .current_dir(&site.root)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let url = loop {
+            let line = lines
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("serve printed no address");
+            if let Some(rest) = line.strip_prefix("serving at ") {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        let port = url
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .trim_end_matches(|c: char| !c.is_ascii_digit())
+            .split('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        Server {
+            child,
+            url,
+            port,
+            lines,
+        }
+    }
+
+    /// Sends a raw request line and returns the status code and the whole response.
+    fn raw(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let status = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, text)
+    }
+
+    /// Polls `path` until its response contains `needle`.
+    fn wait_for(&self, path: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let (_, text) = self.raw(path);
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path} never contained {needle:?}; last:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits for a line of output that contains `needle`.
+    fn wait_line(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .unwrap_or_else(|_| panic!("no line with {needle:?}"));
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    response
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .find_map(|l| {
+            let (key, value) = l.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+}
+
+#[test]
+fn pages_and_files_are_served_with_their_types_and_no_stale_caching() {
+    let site = Fixture::new("minimal");
+    let server = Server::start(&site, &[]);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let (status, page) = server.raw("/posts/first/");
+    assert_eq!(status, 200);
+    assert!(
+        header(&page, "content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(header(&page, "cache-control"), Some("no-cache"));
+    assert!(header(&page, "etag").is_some());
+    assert!(
+        page.contains("/__folio/events"),
+        "the reload script is injected"
+    );
+    let (_, css) = server.raw("/site.css");
+    assert!(
+        header(&css, "content-type")
+            .unwrap()
+            .starts_with("text/css")
+    );
+    let (_, xml) = server.raw("/sitemap.xml");
+    assert!(header(&xml, "content-type").unwrap().contains("xml"));
+    let (status, moved) = server.raw("/posts");
+    assert!(status == 301 || status == 307 || status == 308, "{moved}");
+    assert_eq!(header(&moved, "location"), Some("/posts/"));
+    let (status, missing) = server.raw("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(
+        missing.contains("<h1>404</h1>"),
+        "the site's 404 page: {missing}"
+    );
+}
+
+#[test]
+fn the_built_site_has_no_reload_script_but_served_pages_do() {
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    assert!(!site.read("public/index.html").contains("<script"));
+}
+
+#[test]
+fn requests_outside_the_output_are_refused() {
+    let site = Fixture::new("minimal");
+    site.write("secret.txt", "top secret");
+    let server = Server::start(&site, &[]);
+    std::os::unix::fs::symlink(
+        site.root.join("secret.txt"),
+        site.root.join("public/leak.txt"),
+    )
+    .unwrap();
+    for path in [
+        "/../folio.yaml",
+        "/%2e%2e/folio.yaml",
+        "/posts/%2E%2E/%2e%2e/secret.txt",
+        "/..%5Csecret.txt",
+        "/a%00b",
+        "/leak.txt",
+        "//etc/passwd",
+    ] {
+        let (status, response) = server.raw(path);
+        assert!(
+            status == 400 || status == 404,
+            "{path}: {status}\n{response}"
+        );
+        assert!(
+            !response.contains("top secret") && !response.contains("base_url"),
+            "{path} leaked"
+        );
+    }
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.write_all(b"NONSENSE\r\n\r\n").unwrap();
+    let mut reply = String::new();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = stream.read_to_string(&mut reply);
+    assert!(
+        reply.is_empty() || reply.starts_with("HTTP/1.1 400"),
+        "{reply}"
+    );
+    assert_eq!(server.raw("/").0, 200, "the server survived");
+}
+
+#[test]
+fn an_edit_shows_up_and_a_broken_edit_keeps_the_old_page_and_reaches_the_browser() {
+    let site = Fixture::new("minimal");
+    let server = Server::start(&site, &[]);
+    let first = site.read("content/posts/first.md");
+    site.write(
+        "content/posts/first.md",
+        &first.replace("Intro text.", "Freshly edited text."),
+    );
+    server.wait_for("/posts/first/", "Freshly edited text.");
+    server.wait_line("content/posts/first.md changed: rebuilt,");
+
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__folio/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(events);
+    let mut headers = String::new();
+    while reader.read_line(&mut headers).unwrap() > 2 && !headers.ends_with("\r\n\r\n") {}
+
+    site.write(
+        "content/posts/first.md",
+        "---\ntitle: First\ndate: not a date\n---\n",
+    );
+    let mut seen = String::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !seen.contains("event: failure") {
+        assert!(Instant::now() < deadline, "no failure event: {seen}");
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        seen.push_str(&line);
+    }
+    let mut data = String::new();
+    reader.read_line(&mut data).unwrap();
+    assert!(
+        data.contains("content/posts/first.md:3:7: `date` must be a date like 2024-05-01"),
+        "{data}"
+    );
+    let (status, page) = server.raw("/posts/first/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Freshly edited text."),
+        "the last good page stays up"
+    );
+
+    site.write("content/posts/first.md", &first);
+    let mut after = String::new();
+    while !after.contains("event: reload") {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        after.push_str(&line);
+    }
+    server.wait_for("/posts/first/", "Intro text.");
+}
+
+#[test]
+fn a_sub_path_site_is_served_under_its_sub_path() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        "title: Minimal\nbase_url: https://me.github.io/portfolio/\ntaxonomies: [{name: tags}]\n",
+    );
+    let server = Server::start(&site, &[]);
+    assert!(server.url.ends_with("/portfolio/"), "{}", server.url);
+    let (status, page) = server.raw("/portfolio/posts/first/");
+    assert_eq!(status, 200);
+    assert!(page.contains("href=\"/portfolio/tags/rust/\""));
+    assert!(page.contains("\"/portfolio/__folio/events\""));
+    assert_eq!(server.raw("/posts/first/").0, 404);
+    let (status, root) = server.raw("/");
+    assert!(status == 301 || status == 302 || status == 307, "{root}");
+}
+
+#[test]
+fn a_css_edit_asks_the_browser_to_swap_stylesheets() {
+    let site = Fixture::new("minimal");
+    let server = Server::start(&site, &[]);
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__folio/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(events);
+    std::thread::sleep(Duration::from_millis(200));
+    site.write("static/site.css", "body { color: red; }\n");
+    let mut seen = String::new();
+    while !seen.contains("event: css") {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(
+            !line.contains("event: reload"),
+            "a CSS edit reloaded the page"
+        );
+        seen.push_str(&line);
+    }
+    server.wait_for("/site.css", "color: red");
+}
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly_even_with_a_browser_connected() {
+    let site = Fixture::new("minimal");
+    let mut server = Server::start(&site, &[]);
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        events,
+        "GET /__folio/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn a_save_through_a_temporary_file_rebuilds_once() {
+    let site = Fixture::new("minimal");
+    let server = Server::start(&site, &[]);
+    let first = site.read("content/posts/first.md");
+    // How vim and VS Code save: write a temporary file, then rename it over the page.
+    site.write(
+        "content/posts/.first.md.swp",
+        &first.replace("Intro text.", "Saved by rename."),
+    );
+    std::fs::rename(
+        site.root.join("content/posts/.first.md.swp"),
+        site.root.join("content/posts/first.md"),
+    )
+    .unwrap();
+    server.wait_for("/posts/first/", "Saved by rename.");
+    server.wait_line("changed:");
+    std::thread::sleep(Duration::from_millis(800));
+    let extra: Vec<String> = server
+        .lines
+        .try_iter()
+        .filter(|l| l.contains("changed:"))
+        .collect();
+    assert!(extra.is_empty(), "more than one rebuild: {extra:?}");
+}
