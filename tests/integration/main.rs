@@ -12,5 +12,6 @@ mod check;
 mod errors;
 mod features;
 mod incremental;
+mod portfolio;
 mod serve;
 mod support;
