@@ -48,6 +48,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Problems that did not stop it.
     pub warnings: Vec<Error>,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// The rendered site, before anything is written.
@@ -64,8 +66,10 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Err
     output::check_output_dir(&config.output_dir, &guard(config, options)).map_err(Errors::from)?;
     let rendered = render(config, options)?;
     let planned: Vec<Planned<'_>> = rendered.files.iter().map(planned).collect();
+    let writing = Instant::now();
     let written = output::write_all(&config.output_dir, &planned).map_err(Errors::from)?;
     let mut report = rendered.report;
+    report.timings.push(("write", writing.elapsed()));
     report.written = written.written;
     report.removed = written.removed;
     report.elapsed = started.elapsed();
@@ -341,6 +345,30 @@ struct Stages {
     sections: Vec<markdown::Rendered>,
     templates: render::Templates,
     files: Vec<OutputFile>,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+/// Times the stages of a build.
+struct Clock {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Clock {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 impl Stages {
@@ -351,9 +379,13 @@ impl Stages {
             include_future: options.include_future,
             now,
         };
+        let mut clock = Clock::default();
         let content = content::load(config, &load)?;
+        clock.lap("load content");
         let (pages, sections) = render::render_markdown(config, &content);
+        clock.lap("render markdown");
         let mut errors = render::check_markdown_links(&content, &pages, &sections);
+        clock.lap("check links");
         let mut templates = match render::load_templates(config) {
             Ok(t) => t,
             Err(e) => {
@@ -375,21 +407,27 @@ impl Stages {
             &render_options,
         )
         .map_err(|e| with_warnings(e, &content))?;
+        clock.lap("render templates");
         let duplicates = duplicate_outputs(&files);
         if duplicates.has_errors() {
             return Err(with_warnings(duplicates, &content));
         }
+        clock.lap("check outputs");
         Ok(Stages {
             content,
             pages,
             sections,
             templates,
             files,
+            timings: clock.laps,
         })
     }
 
     fn report(&self, files: &[OutputFile]) -> BuildReport {
-        Stages::summary_report(&self.content, files.len())
+        BuildReport {
+            timings: self.timings.clone(),
+            ..Stages::summary_report(&self.content, files.len())
+        }
     }
 
     fn summary_report(content: &Content, files: usize) -> BuildReport {

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod output;

@@ -9,6 +9,7 @@ use folio::build;
 use folio::cli::{Cli, Command};
 use folio::config;
 use folio::error::Errors;
+use folio::init;
 use folio::links::{self, ExternalOptions};
 use folio::report::Reporter;
 use folio::serve::{self, Notice};
@@ -43,7 +44,7 @@ fn run(cli: &Cli, reporter: &Reporter) -> Result<(), Errors> {
     match &cli.command {
         Command::Build(args) => {
             let config = config::load(&cwd, &args.site.overrides(args.output_dir.clone()))?;
-            let report = build::build(&config, &args.options())?;
+            let report = with_progress(reporter, || build::build(&config, &args.options()))?;
             reporter.built(&report, "built");
             Ok(())
         }
@@ -102,10 +103,41 @@ fn run(cli: &Cli, reporter: &Reporter) -> Result<(), Errors> {
                 Arc::new(notify),
             )
         }
-        Command::Init(_) | Command::New(_) => Err(Errors::from(
-            folio::error::Error::msg("this command is not available in this build")
-                .help("use `folio build`"),
-        )),
+        Command::Init(args) => {
+            let dir = cwd.join(&args.dir);
+            let report = init::init(&dir, args.force)?;
+            reporter.info(&format!(
+                "created a site in {} ({} files{})",
+                args.dir.display(),
+                report.created,
+                if report.kept > 0 {
+                    format!(", {} existing files kept", report.kept)
+                } else {
+                    String::new()
+                }
+            ));
+            reporter.info(&format!("next: cd {} && folio serve", args.dir.display()));
+            Ok(())
+        }
+        Command::New(args) => {
+            let overrides = config::Overrides {
+                root: args.root.clone(),
+                ..Default::default()
+            };
+            let config = config::load(&cwd, &overrides)?;
+            let path = if args.path.is_absolute() {
+                args.path.clone()
+            } else {
+                cwd.join(&args.path)
+            };
+            let today = jiff::tz::Offset::UTC
+                .to_datetime(jiff::Timestamp::now())
+                .date()
+                .to_string();
+            let created = init::new_page(&config.root, &config.content_dir, &path, &today)?;
+            reporter.info(&format!("created {} (a draft: `folio serve` shows it, `folio build` leaves it out until you remove `draft: true`)", created.display()));
+            Ok(())
+        }
     }
 }
 
@@ -121,4 +153,28 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
+}
+
+/// Runs a long command, printing a progress line once it has taken over a
+/// second (and none on short runs).
+fn with_progress<T>(reporter: &Reporter, work: impl FnOnce() -> T) -> T {
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let reporter = *reporter;
+    let started = std::time::Instant::now();
+    let ticker = std::thread::spawn(move || {
+        let mut shown = false;
+        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            finished.recv_timeout(Duration::from_secs(1))
+        {
+            reporter.progress(started.elapsed());
+            shown = true;
+        }
+        if shown {
+            reporter.progress_done();
+        }
+    });
+    let result = work();
+    drop(done);
+    let _ = ticker.join();
+    result
 }

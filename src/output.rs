@@ -176,6 +176,43 @@ pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
         .map(|written| written.len())
 }
 
+/// Creates the files that do not exist yet and keeps the ones that do.
+/// Returns how many it created.
+pub fn create_new(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
+    let mut created = 0;
+    for file in files {
+        let target = dir.join(file.path);
+        let fail = |what: &str, e: std::io::Error| {
+            Error::at(&target, None, format!("cannot {what}")).cause(e)
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
+        }
+        let bytes = match file.source {
+            Source::Bytes(b) => b.to_vec(),
+            Source::File(path) => {
+                std::fs::read(path).map_err(|e| fail("read the file to copy", e))?
+            }
+        };
+        // `create_new` fails on an existing file, so nothing is ever overwritten,
+        // not even one that appeared since we looked.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+        {
+            Ok(mut handle) => {
+                std::io::Write::write_all(&mut handle, &bytes)
+                    .map_err(|e| fail("write the file", e))?;
+                created += 1;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(fail("create the file", e)),
+        }
+    }
+    Ok(created)
+}
+
 /// Removes files a previous build wrote and this one does not, and emptied folders.
 pub fn remove_files(dir: &Path, paths: &[&str]) -> Result<usize> {
     for path in paths {

@@ -82,6 +82,9 @@ impl Reporter {
             println!("{}", summary(report, verb));
         }
         if self.verbosity == Verbosity::Verbose {
+            for (stage, time) in &report.timings {
+                println!("  {stage:<18} {}", format_duration(*time));
+            }
             println!(
                 "  {} written, {} unchanged, {} stale removed",
                 report.written,
@@ -115,6 +118,27 @@ impl Reporter {
             rebuild.report.written,
             format_duration(rebuild.report.elapsed)
         );
+    }
+
+    /// Says a long build is still running: one line rewritten in place on a
+    /// terminal, a single line otherwise.
+    pub fn progress(&self, elapsed: Duration) {
+        if self.verbosity == Verbosity::Quiet {
+            return;
+        }
+        let seconds = elapsed.as_secs();
+        if std::io::stderr().is_terminal() {
+            eprint!("\r\x1b[Kbuilding… {seconds} s");
+        } else if seconds <= 1 {
+            eprintln!("building…");
+        }
+    }
+
+    /// Clears the progress line on a terminal.
+    pub fn progress_done(&self) {
+        if self.verbosity != Verbosity::Quiet && std::io::stderr().is_terminal() {
+            eprint!("\r\x1b[K");
+        }
     }
 
     /// Prints a line of information (suppressed by `--quiet`).

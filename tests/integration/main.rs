@@ -9,6 +9,7 @@
 
 mod build;
 mod check;
+mod cli;
 mod errors;
 mod features;
 mod incremental;

@@ -1,0 +1,268 @@
+//! The commands a new user meets first: init, new, help, version, output
+//! habits (quiet, verbose, colour) and the deploy files' build commands.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::Fixture;
+
+#[test]
+fn init_then_build_gives_a_site_with_no_broken_links() {
+    let site = Fixture::empty("init");
+    let run = site.run(["init", "my-site"]).success();
+    assert!(
+        run.stdout.contains("created a site in my-site"),
+        "{}",
+        run.stdout
+    );
+    let dir = site.root.join("my-site");
+    assert!(dir.join("folio.yaml").is_file());
+    assert!(dir.join("themes/slate/templates/base.html").is_file());
+    let inside = Fixture::at(&dir);
+    inside.run(["build"]).success();
+    inside.run(["check"]).success();
+    inside
+        .run(["check", "--base-url", "https://me.github.io/blog/"])
+        .success();
+    assert!(dir.join("public/index.html").is_file());
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty_and_never_overwrites() {
+    let site = Fixture::empty("init_refuses");
+    site.write("notes.txt", "mine");
+    let run = site.run(["init", "."]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(": folder is not empty\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.root.join("folio.yaml").exists());
+    site.write("folio.yaml", "title: Mine\n");
+    let run = site.run(["init", ".", "--force"]).success();
+    assert!(
+        run.stdout.contains("1 existing files kept"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(site.read("folio.yaml"), "title: Mine\n");
+    assert_eq!(site.read("notes.txt"), "mine");
+}
+
+#[test]
+fn new_writes_a_draft_and_refuses_to_overwrite() {
+    let site = Fixture::new("minimal");
+    let run = site
+        .run(["new", "content/posts/2024-05-01-hello-world.md"])
+        .success();
+    assert!(
+        run.stdout
+            .starts_with("created content/posts/2024-05-01-hello-world.md"),
+        "{}",
+        run.stdout
+    );
+    let page = site.read("content/posts/2024-05-01-hello-world.md");
+    assert!(
+        page.starts_with("---\ntitle: Hello world\ndate: 20"),
+        "{page}"
+    );
+    assert!(page.contains("\ndraft: true\n---\n"), "{page}");
+    let run = site.run(["new", "content/posts/2024-05-01-hello-world.md"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/posts/2024-05-01-hello-world.md: file exists already\n  help: pick another name; folio never overwrites a page\n"
+    );
+    assert_eq!(site.run(["new", "elsewhere.md"]).code, 1);
+    site.run(["build"]).success();
+    assert!(
+        !site.root.join("public/posts/hello-world").exists(),
+        "the draft is left out"
+    );
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let site = Fixture::empty("help");
+    for command in ["build", "check", "serve", "init", "new"] {
+        let run = site.run([command, "--help"]).success();
+        assert!(
+            run.stdout.contains("Example:\n  folio "),
+            "{command}: {}",
+            run.stdout
+        );
+    }
+    let version = site.run(["--version"]).success();
+    assert_eq!(
+        version.stdout,
+        format!("folio {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn quiet_says_nothing_on_success_and_verbose_says_more() {
+    let site = Fixture::new("minimal");
+    let quiet = site.run(["build", "--quiet"]).success();
+    assert_eq!((quiet.stdout.as_str(), quiet.stderr.as_str()), ("", ""));
+    let verbose = site.run(["build", "--verbose"]).success();
+    assert!(
+        verbose.stdout.contains("\n  render templates "),
+        "{}",
+        verbose.stdout
+    );
+    assert!(verbose.stdout.contains(" written, "), "{}", verbose.stdout);
+    let normal = site.run(["build"]).success();
+    assert_eq!(normal.stderr, "", "no progress line on a short build");
+}
+
+/// Runs folio under a pseudo-terminal (util-linux `script`), so colour is possible.
+fn run_in_terminal(site: &Fixture, args: &str, no_color: bool) -> String {
+    let binary = assert_cmd::cargo::cargo_bin("folio");
+    let mut command = Command::new("script");
+    command
+        .args(["-qec", &format!("{} {args}", binary.display()), "/dev/null"])
+        .current_dir(&site.root)
+        .env_remove("NO_COLOR");
+    if no_color {
+        command.env("NO_COLOR", "1");
+    }
+    let output = command.output().unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    if Command::new("script").arg("--version").output().is_err() {
+        panic!("util-linux `script` is needed to test terminal output");
+    }
+    let site = Fixture::new("minimal");
+    site.write("content/bad.md", "---\ndate: soon\n---\n");
+    let coloured = run_in_terminal(&site, "build", false);
+    assert!(coloured.contains("\x1b[1;31merror:\x1b[0m"), "{coloured:?}");
+    let plain = run_in_terminal(&site, "build", true);
+    assert!(
+        plain.contains("error: content/bad.md:2:7:") && !plain.contains('\x1b'),
+        "{plain:?}"
+    );
+    let piped = site.run(["build"]);
+    assert!(!piped.stderr.contains('\x1b'));
+}
+
+/// The deploy files' build commands, with `cargo run --release --` replaced
+/// by the binary under test, run against a copy of the portfolio.
+fn run_deploy_command(command: &str, env: &[(&str, &str)]) -> Fixture {
+    let site = Fixture::empty("deploy");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for item in ["folio.yaml", "content", "themes"] {
+        let status = Command::new("cp")
+            .args(["-r"])
+            .arg(repo.join(item))
+            .arg(&site.root)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let binary = assert_cmd::cargo::cargo_bin("folio");
+    let command = command.replace("cargo run --release --", &binary.display().to_string());
+    let output = Command::new("sh")
+        .args(["-c", &command])
+        .current_dir(&site.root)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{command}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    site
+}
+
+#[test]
+fn the_pages_workflow_builds_under_the_pages_sub_path() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/pages.yml"),
+    )
+    .unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(workflow["on"]["push"]["branches"][0].as_str(), Some("main"));
+    assert_eq!(workflow["permissions"]["pages"].as_str(), Some("write"));
+    assert_eq!(workflow["permissions"]["id-token"].as_str(), Some("write"));
+    let steps = |job: &str| {
+        workflow["jobs"][job]["steps"]
+            .as_sequence()
+            .unwrap()
+            .clone()
+    };
+    let uses: Vec<String> = steps("build")
+        .iter()
+        .chain(steps("deploy").iter())
+        .filter_map(|s| s["uses"].as_str().map(str::to_string))
+        .collect();
+    for action in [
+        "actions/checkout@",
+        "actions/configure-pages@",
+        "actions/upload-pages-artifact@",
+        "actions/deploy-pages@",
+        "Swatinem/rust-cache@",
+    ] {
+        assert!(
+            uses.iter().any(|u| u.starts_with(action)),
+            "{action} missing from {uses:?}"
+        );
+    }
+    let build = steps("build")
+        .iter()
+        .find_map(|s| s["run"].as_str().map(str::to_string))
+        .unwrap();
+    assert!(
+        build.contains("${{ steps.pages.outputs.base_url }}"),
+        "{build}"
+    );
+    let command = build.replace(
+        "${{ steps.pages.outputs.base_url }}",
+        "https://me.github.io/portfolio",
+    );
+    let site = run_deploy_command(&command, &[]);
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains("href=\"/portfolio/projects/"),
+        "links under the sub-path"
+    );
+    Fixture::at(&site.root)
+        .run(["check", "--base-url", "https://me.github.io/portfolio/"])
+        .success();
+}
+
+#[test]
+fn netlify_builds_production_and_previews_at_their_own_urls() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("netlify.toml"))
+        .unwrap();
+    let commands: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("command = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .collect();
+    assert_eq!(commands.len(), 3, "{text}");
+    assert!(text.contains("publish = \"public\""));
+    assert!(text.contains("[context.deploy-preview]"));
+    let production = run_deploy_command(commands[0], &[("URL", "https://folio-me.netlify.app")]);
+    assert!(
+        production
+            .read("public/sitemap.xml")
+            .contains("<loc>https://folio-me.netlify.app/projects/")
+    );
+    let preview = run_deploy_command(
+        commands[1],
+        &[(
+            "DEPLOY_PRIME_URL",
+            "https://deploy-preview-7--folio-me.netlify.app",
+        )],
+    );
+    assert!(
+        preview
+            .read("public/index.html")
+            .contains("https://deploy-preview-7--folio-me.netlify.app/")
+    );
+}
