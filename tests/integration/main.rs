@@ -10,6 +10,7 @@
 mod build;
 mod check;
 mod cli;
+mod docs;
 mod errors;
 mod features;
 mod incremental;
