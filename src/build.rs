@@ -12,7 +12,6 @@ use crate::config::Config;
 use crate::content::{self, Content, LoadOptions};
 use crate::error::{Error, Errors};
 use crate::links;
-use crate::markdown;
 use crate::output::{self, Guard, Planned, Source};
 use crate::render::{self, Contents, JobKind, OutputFile, RenderOptions};
 
@@ -64,15 +63,29 @@ pub struct Rendered {
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Errors> {
     let started = Instant::now();
     output::check_output_dir(&config.output_dir, &guard(config, options)).map_err(Errors::from)?;
-    let rendered = render(config, options)?;
-    let planned: Vec<Planned<'_>> = rendered.files.iter().map(planned).collect();
-    let writing = Instant::now();
-    let written = output::write_all(&config.output_dir, &planned).map_err(Errors::from)?;
-    let mut report = rendered.report;
-    report.timings.push(("write", writing.elapsed()));
+    // Files are written as they are rendered (rendering and writing overlap,
+    // and the site is never held in memory whole); the stager keeps the old
+    // output intact until everything succeeded.
+    let stager = output::Stager::new(&config.output_dir).map_err(Errors::from)?;
+    let hand = |file: OutputFile| stager.stage(&planned(&file), &file.origin);
+    let stages = match Stages::run(config, options, render::Target::Hand(&hand)) {
+        Ok(stages) => stages,
+        Err(errors) => {
+            stager.abandon();
+            return Err(errors);
+        }
+    };
+    let committing = Instant::now();
+    let written = stager.commit().map_err(Errors::from)?;
+    let mut report = stages.report(stages.file_count);
+    report.timings.push(("put in place", committing.elapsed()));
     report.written = written.written;
     report.removed = written.removed;
     report.elapsed = started.elapsed();
+    // Freeing a large site's values piece by piece takes a tenth of the
+    // build, and a one-shot build ends right after: let the process end
+    // free them at once. (Session, for serve, keeps and frees its own.)
+    std::mem::forget(stages);
     Ok(report)
 }
 
@@ -101,8 +114,8 @@ pub struct Session {
     config: Config,
     options: BuildOptions,
     content: Content,
-    pages: Vec<markdown::Rendered>,
-    sections: Vec<markdown::Rendered>,
+    pages: Vec<render::Html>,
+    sections: Vec<render::Html>,
     templates: render::Templates,
     /// Output path → hash of the bytes this session last wrote there.
     written: HashMap<String, u64>,
@@ -125,10 +138,10 @@ impl Session {
         let started = Instant::now();
         output::check_output_dir(&config.output_dir, &guard(&config, &options))
             .map_err(Errors::from)?;
-        let stages = Stages::run(&config, &options)?;
+        let stages = Stages::run(&config, &options, render::Target::Keep)?;
         let planned: Vec<Planned<'_>> = stages.files.iter().map(planned).collect();
         let written = output::write_all(&config.output_dir, &planned).map_err(Errors::from)?;
-        let mut report = stages.report(&stages.files);
+        let mut report = stages.report(stages.file_count);
         report.written = written.written;
         report.removed = written.removed;
         report.elapsed = started.elapsed();
@@ -152,8 +165,8 @@ impl Session {
     /// Loads and renders everything again, writing only what changed.
     pub fn rebuild_all(&mut self) -> Result<Rebuild, Errors> {
         let started = Instant::now();
-        let stages = Stages::run(&self.config, &self.options)?;
-        let report = stages.report(&stages.files);
+        let stages = Stages::run(&self.config, &self.options, render::Target::Keep)?;
+        let report = stages.report(stages.file_count);
         let rendered = stages.files.len();
         let stale: Vec<String> = {
             let fresh: std::collections::HashSet<&str> =
@@ -223,6 +236,7 @@ impl Session {
         for (i, _) in &edited {
             self.pages[*i] =
                 render::page_markdown(&self.config, &self.content.pages[*i], &options, &resolve);
+            self.content.pages[*i].body = String::new();
         }
         let errors = render::check_markdown_links(&self.content, &self.pages, &self.sections);
         if errors.has_errors() {
@@ -268,8 +282,13 @@ impl Session {
         let render_options = RenderOptions {
             inject: self.options.inject.clone(),
         };
-        let (mut files, mut errors) =
-            render::render_jobs(&self.config, templates, jobs, &render_options);
+        let (mut files, _, mut errors) = render::render_jobs(
+            &self.config,
+            templates,
+            jobs,
+            &render_options,
+            render::Target::Keep,
+        );
         let rendered = files.len();
         match render::extras(
             &self.config,
@@ -341,10 +360,11 @@ fn hashes(files: &[OutputFile]) -> HashMap<String, u64> {
 /// Everything a build computes before writing.
 struct Stages {
     content: Content,
-    pages: Vec<markdown::Rendered>,
-    sections: Vec<markdown::Rendered>,
+    pages: Vec<render::Html>,
+    sections: Vec<render::Html>,
     templates: render::Templates,
     files: Vec<OutputFile>,
+    file_count: usize,
     timings: Vec<(&'static str, Duration)>,
 }
 
@@ -372,7 +392,11 @@ impl Clock {
 }
 
 impl Stages {
-    fn run(config: &Config, options: &BuildOptions) -> Result<Stages, Errors> {
+    fn run(
+        config: &Config,
+        options: &BuildOptions,
+        target: render::Target<'_>,
+    ) -> Result<Stages, Errors> {
         let now = jiff::Timestamp::now().as_second();
         let load = LoadOptions {
             include_drafts: options.include_drafts,
@@ -380,9 +404,9 @@ impl Stages {
             now,
         };
         let mut clock = Clock::default();
-        let content = content::load(config, &load)?;
+        let mut content = content::load(config, &load)?;
         clock.lap("load content");
-        let (pages, sections) = render::render_markdown(config, &content);
+        let (pages, sections) = render::render_markdown(config, &mut content);
         clock.lap("render markdown");
         let mut errors = render::check_markdown_links(&content, &pages, &sections);
         clock.lap("check links");
@@ -399,34 +423,35 @@ impl Stages {
         let render_options = RenderOptions {
             inject: options.inject.clone(),
         };
-        let (files, _) = render::render_site(
+        let (files, file_count) = render::render_site(
             config,
             &content,
             (&pages, &sections),
             &mut templates,
             &render_options,
+            target,
         )
         .map_err(|e| with_warnings(e, &content))?;
-        clock.lap("render templates");
+        clock.lap("render and write");
         let duplicates = duplicate_outputs(&files);
         if duplicates.has_errors() {
             return Err(with_warnings(duplicates, &content));
         }
-        clock.lap("check outputs");
         Ok(Stages {
             content,
             pages,
             sections,
             templates,
             files,
+            file_count,
             timings: clock.laps,
         })
     }
 
-    fn report(&self, files: &[OutputFile]) -> BuildReport {
+    fn report(&self, files: usize) -> BuildReport {
         BuildReport {
             timings: self.timings.clone(),
-            ..Stages::summary_report(&self.content, files.len())
+            ..Stages::summary_report(&self.content, files)
         }
     }
 
@@ -445,8 +470,8 @@ impl Stages {
 
 /// Loads, renders and checks the site in memory.
 pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered, Errors> {
-    let stages = Stages::run(config, options)?;
-    let report = stages.report(&stages.files);
+    let stages = Stages::run(config, options, render::Target::Keep)?;
+    let report = stages.report(stages.file_count);
     Ok(Rendered {
         files: stages.files,
         report,

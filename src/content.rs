@@ -39,7 +39,7 @@ pub struct Page {
     pub source: PathBuf,
     /// Front matter, typed.
     pub meta: FrontMatter,
-    /// The Markdown after the front matter.
+    /// The Markdown after the front matter; emptied once it is rendered.
     pub body: String,
     /// The file's line on which `body` starts.
     pub body_line: usize,
@@ -301,12 +301,17 @@ fn walk(config: &Config, errors: &mut Errors) -> Entries {
         let Some(relative) = relative_name(config, path, errors) else {
             continue;
         };
-        // A file inside a page bundle belongs to that bundle, whatever its kind.
-        if let Some((dir, index)) = bundles
-            .iter()
-            .rev()
-            .find(|(dir, _)| relative.starts_with(dir.as_str()))
+        // A file inside a page bundle belongs to that bundle, whatever its
+        // kind. The walk is sorted with `index.md` first in each folder, so
+        // a bundle's files follow it: only the innermost open bundle can own
+        // a file (a stack, not a search over every bundle seen).
+        while bundles
+            .last()
+            .is_some_and(|(dir, _)| !relative.starts_with(dir.as_str()))
         {
+            bundles.pop();
+        }
+        if let Some((dir, index)) = bundles.last() {
             if let Some(assets) = &mut entries.markdown[*index].bundle_assets {
                 assets.push(relative[dir.len()..].to_string());
             }
@@ -436,7 +441,12 @@ fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
     })?;
     let mut warnings = Vec::new();
     let meta = parse_front_matter(config, &source, &split, is_section, &mut warnings)?;
-    let body = text[split.body_start..].to_string();
+    let front_matter_hash = hash_text(split.yaml);
+    let (body_start, body_line) = (split.body_start, split.body_line);
+    // The body is the file's text without its front matter: shift it in
+    // place rather than copy it.
+    let mut body = text;
+    body.drain(..body_start);
     let bundle_dir = entry
         .bundle_assets
         .as_ref()
@@ -448,12 +458,12 @@ fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
             Kind::Page
         },
         file: SourceFile {
-            front_matter_hash: hash_text(split.yaml),
+            front_matter_hash,
             relative: entry.relative.clone(),
             source,
             meta,
             body,
-            body_line: split.body_line,
+            body_line,
             bundle_assets: entry.bundle_assets.clone(),
             bundle_dir,
         },
@@ -1141,16 +1151,13 @@ fn sort_sections(content: &mut Content) {
             primary.then_with(|| a.relative_path.cmp(&b.relative_path))
         });
     }
-    let sections = content.sections.clone();
+    let keys: Vec<(i64, String)> = content
+        .sections
+        .iter()
+        .map(|s| (s.meta.weight.unwrap_or(i64::MAX), s.relative_path.clone()))
+        .collect();
     for section in &mut content.sections {
-        section.subsections.sort_by(|&a, &b| {
-            let (a, b) = (&sections[a], &sections[b]);
-            a.meta
-                .weight
-                .unwrap_or(i64::MAX)
-                .cmp(&b.meta.weight.unwrap_or(i64::MAX))
-                .then_with(|| a.relative_path.cmp(&b.relative_path))
-        });
+        section.subsections.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
     }
 }
 

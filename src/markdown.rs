@@ -33,6 +33,8 @@ pub struct Rendered {
     pub word_count: usize,
     /// The HTML of the summary, filled in by the caller.
     pub summary: Option<String>,
+    /// Where `<!-- more -->` starts in the source, if it is there.
+    pub more_at: Option<usize>,
 }
 
 /// A heading in the table of contents.
@@ -79,86 +81,133 @@ pub fn to_html(
         flags |= CmarkOptions::ENABLE_SMART_PUNCTUATION;
     }
     let mut out = Rendered::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut heading: Option<PendingHeading<'_>> = None;
     let mut flat: Vec<(u8, String, String)> = Vec::new();
-    let mut in_code = false;
-    for (event, range) in Parser::new_ext(source, flags).into_offset_iter() {
-        let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = rewrite_url(dest_url, range.start, options, resolve, &mut out.links);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = rewrite_url(dest_url, range.start, options, resolve, &mut out.links);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::CodeBlock(_)) => {
-                in_code = true;
-                event
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                event
-            }
-            Event::Text(ref text) if !in_code => {
-                out.word_count += text.split_whitespace().count();
-                event
-            }
-            other => other,
-        };
-        match (&mut heading, event) {
-            (
-                None,
-                Event::Start(Tag::Heading {
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    {
+        // Events stream straight into the HTML writer; only a heading's
+        // events wait, until its text (and so its id) is known.
+        let mut parser = Parser::new_ext(source, flags).into_offset_iter();
+        let mut queue: std::collections::VecDeque<Event<'_>> = std::collections::VecDeque::new();
+        let mut in_code = false;
+        let out = &mut out;
+        let flat = &mut flat;
+        let events = std::iter::from_fn(|| {
+            loop {
+                if let Some(event) = queue.pop_front() {
+                    return Some(event);
+                }
+                let (event, range) = parser.next()?;
+                let event = inspect(event, range.start, options, resolve, out, &mut in_code);
+                let Event::Start(Tag::Heading {
                     level,
                     id,
                     classes,
                     attrs,
-                }),
-            ) => {
-                heading = Some(PendingHeading {
+                }) = event
+                else {
+                    return Some(event);
+                };
+                let mut pending = PendingHeading {
                     level,
                     id,
                     classes,
                     attrs,
                     inner: Vec::new(),
-                });
-            }
-            (Some(_), Event::End(TagEnd::Heading(_))) => {
-                if let Some(pending) = heading.take() {
-                    let (level, id, title) = pending.emit(&mut events, options, &mut out.ids);
-                    flat.push((level, id, title));
+                };
+                for (event, range) in parser.by_ref() {
+                    if matches!(event, Event::End(TagEnd::Heading(_))) {
+                        break;
+                    }
+                    let event = inspect(event, range.start, options, resolve, out, &mut in_code);
+                    pending.inner.push(event);
                 }
+                let mut emitted = Vec::new();
+                let (level, id, title) = pending.emit(&mut emitted, options, &mut out.ids);
+                flat.push((level, id, title));
+                queue.extend(emitted);
             }
-            (Some(pending), event) => pending.inner.push(event),
-            (None, event) => events.push(event),
-        }
+        });
+        pulldown_cmark::html::push_html(&mut html, events);
     }
-    out.html.reserve(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.html = html;
     out.toc = nest(&flat);
     out
+}
+
+/// Rewrites link and image URLs and counts words, as each event passes.
+fn inspect<'a>(
+    event: Event<'a>,
+    offset: usize,
+    options: &Options,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    out: &mut Rendered,
+    in_code: &mut bool,
+) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = rewrite_url(dest_url, offset, options, resolve, &mut out.links);
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = rewrite_url(dest_url, offset, options, resolve, &mut out.links);
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::CodeBlock(_)) => {
+            *in_code = true;
+            event
+        }
+        Event::End(TagEnd::CodeBlock) => {
+            *in_code = false;
+            event
+        }
+        Event::Text(ref text) if !*in_code => {
+            out.word_count += count_words(text);
+            event
+        }
+        Event::Html(ref html) | Event::InlineHtml(ref html)
+            if out.more_at.is_none() && html.trim() == MORE_MARKER =>
+        {
+            out.more_at = Some(offset);
+            event
+        }
+        other => other,
+    }
+}
+
+/// Counts words: runs of bytes above the space character. Control bytes
+/// count as blanks; written without branches so it vectorizes, as every
+/// byte of every page's text goes through it.
+pub fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    let starts = bytes
+        .iter()
+        .zip(&bytes[1..])
+        .map(|(&before, &at)| usize::from(before <= b' ') & usize::from(at > b' '))
+        .sum::<usize>();
+    starts + usize::from(first > b' ')
 }
 
 struct PendingHeading<'a> {
@@ -336,8 +385,8 @@ pub fn escape_attr(text: &str) -> String {
 }
 
 /// Returns the part of `source` before the summary marker, if there is one.
-pub fn summary_source(source: &str) -> Option<&str> {
-    source.find(MORE_MARKER).map(|i| &source[..i])
+pub fn summary_source<'a>(source: &'a str, rendered: &Rendered) -> Option<&'a str> {
+    rendered.more_at.and_then(|i| source.get(..i))
 }
 
 #[cfg(test)]
@@ -411,6 +460,25 @@ mod tests {
         assert!(out.html.contains("type=\"checkbox\""));
         assert!(out.html.contains("“q”"));
         assert!(out.html.contains("footnote"));
+    }
+
+    #[test]
+    fn words_are_counted_like_split_whitespace() {
+        for text in ["", "one", " two  words ", "a\tb\nc", "naïve café", "x,y z"] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_summary_ends_at_the_more_marker() {
+        let source = "Intro *here*.\n\n<!-- more -->\n\nRest.\n";
+        let out = render(source);
+        assert_eq!(summary_source(source, &out), Some("Intro *here*.\n\n"));
+        assert_eq!(summary_source("x", &render("x")), None);
     }
 
     #[test]

@@ -148,6 +148,178 @@ pub fn write_all(dir: &Path, files: &[Planned<'_>]) -> Result<WriteReport> {
     Ok(report)
 }
 
+/// Writes a build's files as they are rendered, so the site is never held
+/// in memory whole, and makes the new site appear only when it is complete.
+///
+/// A file that is new is written in place (and removed again by `abandon`);
+/// one that changed is written beside the old one and renamed over it by
+/// `commit`; one whose bytes are the same is left alone.
+pub struct Stager {
+    dir: PathBuf,
+    existed: bool,
+    staged: std::sync::Mutex<std::collections::HashMap<String, PathBuf>>,
+    created: std::sync::Mutex<Vec<PathBuf>>,
+    replaced: std::sync::Mutex<Vec<(PathBuf, PathBuf)>>,
+    written: std::sync::atomic::AtomicUsize,
+}
+
+/// Suffix of a changed file's new version until `commit`.
+const STAGED: &str = ".folio-new";
+
+impl Stager {
+    /// Prepares to write into `dir`.
+    pub fn new(dir: &Path) -> Result<Stager> {
+        let existed = dir.is_dir();
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::at(dir, None, "cannot create the output folder").cause(e))?;
+        Ok(Stager {
+            dir: dir.to_path_buf(),
+            existed,
+            staged: Default::default(),
+            created: Default::default(),
+            replaced: Default::default(),
+            written: Default::default(),
+        })
+    }
+
+    /// Writes one file, unless its bytes are already there. `origin` names
+    /// where it comes from; a second file for the same path is an error that
+    /// names both.
+    pub fn stage(&self, file: &Planned<'_>, origin: &Path) -> Result<()> {
+        {
+            let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(first) = staged.get(file.path) {
+                return Err(Error::at(
+                    origin,
+                    None,
+                    format!(
+                        "writes `{}`, which `{}` writes too",
+                        file.path,
+                        first.display()
+                    ),
+                )
+                .help("rename one of the two, or give the page another `slug` or `path`"));
+            }
+            staged.insert(file.path.to_string(), origin.to_path_buf());
+        }
+        let target = self.dir.join(file.path);
+        let fail = |what: &str, e: std::io::Error| {
+            Error::at(&target, None, format!("cannot {what}")).cause(e)
+        };
+        let owned;
+        let bytes: &[u8] = match file.source {
+            Source::Bytes(b) => b,
+            Source::File(path) => {
+                owned = std::fs::read(path)
+                    .map_err(|e| Error::at(path, None, "cannot read the file to copy").cause(e))?;
+                &owned
+            }
+        };
+        // Into a folder that did not exist, every file is new: no need to look.
+        let existing = if self.existed {
+            std::fs::symlink_metadata(&target).ok()
+        } else {
+            None
+        };
+        match existing {
+            Some(meta) if meta.is_file() => {
+                if meta.len() == bytes.len() as u64
+                    && std::fs::read(&target).is_ok_and(|old| old == bytes)
+                {
+                    return Ok(());
+                }
+                let mut staged_name = target.clone().into_os_string();
+                staged_name.push(STAGED);
+                let staged_path = PathBuf::from(staged_name);
+                std::fs::write(&staged_path, bytes).map_err(|e| fail("write the file", e))?;
+                self.replaced
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((staged_path, target));
+            }
+            Some(_) => {
+                // A folder or link where a file must go: only replaced at commit.
+                let mut staged_name = target.clone().into_os_string();
+                staged_name.push(STAGED);
+                let staged_path = PathBuf::from(staged_name);
+                std::fs::write(&staged_path, bytes).map_err(|e| fail("write the file", e))?;
+                self.replaced
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((staged_path, target));
+            }
+            None => {
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
+                }
+                std::fs::write(&target, bytes).map_err(|e| fail("write the file", e))?;
+                self.created
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(target);
+            }
+        }
+        self.written
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Puts every changed file in place and removes the stale ones.
+    pub fn commit(self) -> Result<WriteReport> {
+        let replaced = self
+            .replaced
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
+        for (staged, target) in &replaced {
+            if std::fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) {
+                std::fs::remove_dir_all(target).map_err(|e| {
+                    Error::at(target, None, "cannot replace this folder with a file").cause(e)
+                })?;
+            }
+            std::fs::rename(staged, target).map_err(|e| {
+                Error::at(target, None, "cannot put the new file in place").cause(e)
+            })?;
+        }
+        let staged = self.staged.into_inner().unwrap_or_else(|p| p.into_inner());
+        // A folder that did not exist holds nothing stale.
+        let removed = if self.existed {
+            let keep: HashSet<PathBuf> = staged.keys().map(|p| self.dir.join(p)).collect();
+            remove_stale(&self.dir, &keep)?
+        } else {
+            0
+        };
+        let written = self.written.into_inner();
+        Ok(WriteReport {
+            written,
+            unchanged: staged.len() - written,
+            removed,
+        })
+    }
+
+    /// Takes back everything written, leaving the folder as it was.
+    pub fn abandon(self) {
+        if !self.existed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return;
+        }
+        for (staged, _) in self
+            .replaced
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+        {
+            let _ = std::fs::remove_file(staged);
+        }
+        let created = self.created.into_inner().unwrap_or_else(|p| p.into_inner());
+        let paths: Vec<String> = created
+            .iter()
+            .filter_map(|p| p.strip_prefix(&self.dir).ok())
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let _ = remove_files(&self.dir, &refs);
+    }
+}
+
 /// Writes `files` as they are, without comparing; for rebuilds that know what changed.
 pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
     let results: Vec<Result<()>> = files

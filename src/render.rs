@@ -131,22 +131,92 @@ pub fn load_templates(config: &Config) -> Result<Templates> {
     })
 }
 
-/// Renders every page's Markdown; pages and sections in parallel.
-pub fn render_markdown(config: &Config, content: &Content) -> (Vec<Rendered>, Vec<Rendered>) {
+/// A page's or section's Markdown, rendered once per build; its values are
+/// shared by every template value that shows it.
+#[derive(Debug, Clone)]
+pub struct Html {
+    /// The HTML, a safe string.
+    pub content: Value,
+    /// The summary's HTML, or none.
+    pub summary: Value,
+    /// The table of contents.
+    pub toc: Value,
+    /// Words of text.
+    pub word_count: usize,
+    /// The ids of its headings.
+    pub ids: Vec<String>,
+    /// Its `@/` links and `#anchors`, with where they are in the file.
+    pub links: Vec<(markdown::Link, Location)>,
+}
+
+impl Html {
+    /// The HTML as text.
+    pub fn as_str(&self) -> &str {
+        self.content.as_str().unwrap_or_default()
+    }
+}
+
+/// Renders every page's Markdown, pages and sections in parallel, and frees
+/// each source text once it is rendered: what checks need of it (where each
+/// link is) stays with the HTML.
+pub fn render_markdown(config: &Config, content: &mut Content) -> (Vec<Html>, Vec<Html>) {
     let options = markdown_options(config);
     let urls = url_map(config, content);
     let resolve = |target: &str| urls.get(target.trim_start_matches('/')).cloned();
     let pages = content
         .pages
-        .par_iter()
-        .map(|p| page_markdown(config, p, &options, &resolve))
+        .par_iter_mut()
+        .map(|p| {
+            let html = page_markdown(config, p, &options, &resolve);
+            p.body = String::new();
+            html
+        })
         .collect();
     let sections = content
         .sections
-        .par_iter()
-        .map(|s| markdown::to_html(&s.body, &options, &resolve))
+        .par_iter_mut()
+        .map(|s| {
+            let html = finish(
+                config,
+                &s.url,
+                markdown::to_html(&s.body, &options, &resolve),
+                &s.body,
+                s.body_line,
+            );
+            s.body = String::new();
+            html
+        })
         .collect();
     (pages, sections)
+}
+
+/// Turns rendered Markdown into the values templates read.
+fn finish(config: &Config, url: &str, rendered: Rendered, body: &str, body_line: usize) -> Html {
+    let links = rendered
+        .links
+        .into_iter()
+        .map(|link| {
+            let at = Location::of_offset(body, link.offset);
+            (
+                link,
+                Location {
+                    line: at.line + body_line - 1,
+                    column: at.column,
+                },
+            )
+        })
+        .collect();
+    Html {
+        content: Value::safe_string(&rendered.html),
+        summary: rendered
+            .summary
+            .as_deref()
+            .map_or(Value::none(), Value::safe_string),
+        toc: values::toc_value(config, url, &rendered.toc),
+        word_count: rendered.word_count,
+        ids: rendered.ids,
+        links,
+    }
 }
 
 /// How page bodies are rendered for this site.
@@ -179,22 +249,18 @@ pub fn page_markdown(
     page: &crate::content::Page,
     options: &markdown::Options,
     resolve: &dyn Fn(&str) -> Option<String>,
-) -> Rendered {
+) -> Html {
     let mut rendered = markdown::to_html(&page.body, options, resolve);
     rendered.summary = match &page.meta.summary {
         Some(summary) => Some(functions::markdown_string(config, summary, false)),
-        None => markdown::summary_source(&page.body)
+        None => markdown::summary_source(&page.body, &rendered)
             .map(|before| functions::markdown_string(config, before, false)),
     };
-    rendered
+    finish(config, &page.url, rendered, &page.body, page.body_line)
 }
 
 /// Checks every `@/` link and `#anchor` written in Markdown, all at once.
-pub fn check_markdown_links(
-    content: &Content,
-    pages: &[Rendered],
-    sections: &[Rendered],
-) -> Errors {
+pub fn check_markdown_links(content: &Content, pages: &[Html], sections: &[Html]) -> Errors {
     let mut ids: HashMap<&str, &[String]> = HashMap::new();
     for (p, r) in content.pages.iter().zip(pages) {
         ids.insert(&p.relative_path, &r.ids);
@@ -206,21 +272,16 @@ pub fn check_markdown_links(
     let sources = content
         .pages
         .iter()
-        .map(|p| (&p.relative_path, &p.source, &p.body, p.body_line))
+        .map(|p| (&p.relative_path, &p.source))
         .chain(
             content
                 .sections
                 .iter()
-                .map(|s| (&s.relative_path, &s.source, &s.body, s.body_line)),
+                .map(|s| (&s.relative_path, &s.source)),
         );
-    for ((relative, source, body, body_line), rendered) in sources.zip(pages.iter().chain(sections))
-    {
-        for link in &rendered.links {
-            let at = Location::of_offset(body, link.offset);
-            let location = Some(Location {
-                line: at.line + body_line - 1,
-                column: at.column,
-            });
+    for ((relative, source), html) in sources.zip(pages.iter().chain(sections)) {
+        for (link, location) in &html.links {
+            let location = Some(*location);
             let target = if link.page.is_empty() {
                 relative.as_str()
             } else {
@@ -272,20 +333,44 @@ pub struct RenderOptions {
 pub fn render_site(
     config: &Config,
     content: &Content,
-    markdown: (&[Rendered], &[Rendered]),
+    markdown: (&[Html], &[Html]),
     templates: &mut Templates,
     options: &RenderOptions,
-) -> std::result::Result<(Vec<OutputFile>, RenderSummary), Errors> {
+    target: Target<'_>,
+) -> std::result::Result<(Vec<OutputFile>, usize), Errors> {
     let prepared = prepare(config, content, markdown, templates)?;
-    let (mut files, mut errors) = render_jobs(config, templates, prepared.jobs.iter(), options);
+    let (mut files, mut count, mut errors) =
+        render_jobs(config, templates, prepared.jobs.iter(), options, target);
     match extras(config, content, markdown, templates, &prepared, options) {
-        Ok(more) => files.extend(more),
+        Ok(more) => {
+            count += more.len();
+            for file in more {
+                match target {
+                    Target::Keep => files.push(file),
+                    Target::Hand(hand) => {
+                        if let Err(e) = hand(file) {
+                            errors.push(e);
+                        }
+                    }
+                }
+            }
+        }
         Err(more) => errors.0.extend(more.0),
     }
     if errors.has_errors() {
         return Err(errors);
     }
-    Ok((files, summary(content)))
+    Ok((files, count))
+}
+
+/// Where rendered files go.
+#[derive(Clone, Copy)]
+pub enum Target<'a> {
+    /// Back to the caller, all at once.
+    Keep,
+    /// To this function as soon as each is rendered, so the site is never
+    /// held in memory whole; the caller gets only the count.
+    Hand(&'a (dyn Fn(OutputFile) -> Result<()> + Sync)),
 }
 
 /// Counts what a build renders.
@@ -309,7 +394,7 @@ pub struct Prepared {
 pub fn prepare(
     config: &Config,
     content: &Content,
-    markdown: (&[Rendered], &[Rendered]),
+    markdown: (&[Html], &[Html]),
     templates: &mut Templates,
 ) -> std::result::Result<Prepared, Errors> {
     let taxonomies = taxonomies(config, content);
@@ -338,28 +423,44 @@ pub fn render_jobs<'a>(
     templates: &Templates,
     jobs: impl Iterator<Item = &'a values::Job>,
     options: &RenderOptions,
-) -> (Vec<OutputFile>, Errors) {
+    target: Target<'_>,
+) -> (Vec<OutputFile>, usize, Errors) {
     let jobs: Vec<&values::Job> = jobs.collect();
-    let results: Vec<std::result::Result<OutputFile, Error>> = jobs
+    let results: Vec<std::result::Result<Option<OutputFile>, Error>> = jobs
         .par_iter()
-        .map(|job| render_job(config, templates, job, options))
+        .map(|job| {
+            let file = render_job(config, templates, job, options)?;
+            match target {
+                Target::Keep => Ok(Some(file)),
+                Target::Hand(hand) => hand(file).map(|()| None),
+            }
+        })
         .collect();
-    let mut files = Vec::with_capacity(results.len() + 16);
+    let mut files = Vec::with_capacity(if matches!(target, Target::Keep) {
+        results.len() + 16
+    } else {
+        0
+    });
     let mut errors = Errors::default();
+    let mut count = 0;
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok(Some(file)) => {
+                files.push(file);
+                count += 1;
+            }
+            Ok(None) => count += 1,
             Err(e) => errors.push(e),
         }
     }
-    (files, errors)
+    (files, count, errors)
 }
 
 /// The files besides the jobs: 404, feeds, sitemap, redirects, copies.
 pub fn extras(
     config: &Config,
     content: &Content,
-    markdown: (&[Rendered], &[Rendered]),
+    markdown: (&[Html], &[Html]),
     templates: &Templates,
     prepared: &Prepared,
     options: &RenderOptions,
@@ -501,7 +602,11 @@ fn html_file(
     origin: &Path,
     options: &RenderOptions,
 ) -> OutputFile {
-    let mut html = prefix_root_relative(&html, &config.base_path);
+    let mut html = if config.base_path == "/" {
+        html
+    } else {
+        prefix_root_relative(&html, &config.base_path)
+    };
     if let Some(script) = &options.inject {
         match html.rfind("</body>") {
             Some(i) => html.insert_str(i, script),

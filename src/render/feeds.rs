@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::Path;
 
+use super::Html;
 use crate::config::Config;
 use crate::content::{Content, Date, Page};
 use crate::error::{Error, Errors};
-use crate::markdown::Rendered;
 
 use super::values::Taxonomy;
 use super::{Contents, OutputFile, output_path};
@@ -18,7 +18,7 @@ use super::{Contents, OutputFile, output_path};
 pub fn files(
     config: &Config,
     content: &Content,
-    rendered: &[Rendered],
+    rendered: &[Html],
     taxonomies: &[Taxonomy],
 ) -> Vec<OutputFile> {
     let mut files = Vec::new();
@@ -119,7 +119,7 @@ fn rfc3339(date: &Date) -> String {
 fn atom(
     config: &Config,
     content: &Content,
-    rendered: &[Rendered],
+    rendered: &[Html],
     pages: &[usize],
     title: &str,
     file: &str,
@@ -210,7 +210,7 @@ fn atom(
         let _ = writeln!(
             xml,
             "    <content type=\"html\">{}</content>\n  </entry>",
-            escape_xml(&rendered[i].html)
+            escape_xml(rendered[i].as_str())
         );
     }
     xml.push_str("</feed>\n");

@@ -6,11 +6,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use tera::{Map, Value};
 
 use crate::config::Config;
 use crate::content::{Content, Date, Page, Section, slugify};
-use crate::markdown::{Heading, Rendered};
+use crate::markdown::Heading;
+
+use super::Html;
 
 /// A taxonomy with its terms.
 #[derive(Debug, Clone)]
@@ -107,32 +110,45 @@ pub struct Model {
 pub fn build(
     config: &Config,
     content: &Content,
-    markdown: (&[Rendered], &[Rendered]),
+    markdown: (&[Html], &[Html]),
     taxonomies: &[Taxonomy],
 ) -> Model {
     let term_refs = term_refs(config, taxonomies);
-    let mut base: Vec<Map> = content
+    // Each page's light value is built once and shared as its neighbours'
+    // `previous`/`next`.
+    let light: Vec<Value> = content
         .pages
-        .iter()
-        .zip(markdown.0)
-        .enumerate()
-        .map(|(i, (page, rendered))| page_map(config, content, i, page, rendered, &term_refs))
+        .par_iter()
+        .map(|p| neighbour(config, p))
         .collect();
+    let mut around: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); content.pages.len()];
     for section in &content.sections {
         for (pos, &i) in section.pages.iter().enumerate() {
-            let previous = pos.checked_sub(1).map(|p| section.pages[p]);
-            let next = section.pages.get(pos + 1).copied();
-            base[i].insert(
-                "previous".into(),
-                previous.map_or(Value::none(), |p| neighbour(config, &content.pages[p])),
-            );
-            base[i].insert(
-                "next".into(),
-                next.map_or(Value::none(), |p| neighbour(config, &content.pages[p])),
+            around[i] = (
+                pos.checked_sub(1).map(|p| section.pages[p]),
+                section.pages.get(pos + 1).copied(),
             );
         }
     }
-    let pages: Vec<Value> = base.into_iter().map(Value::from).collect();
+    let pages: Vec<Value> = content
+        .pages
+        .par_iter()
+        .zip(markdown.0)
+        .enumerate()
+        .map(|(i, (page, rendered))| {
+            let mut map = page_map(config, content, i, page, rendered, &term_refs);
+            let (previous, next) = around[i];
+            map.insert(
+                "previous".into(),
+                previous.map_or(Value::none(), |p| light[p].clone()),
+            );
+            map.insert(
+                "next".into(),
+                next.map_or(Value::none(), |p| light[p].clone()),
+            );
+            Value::from(map)
+        })
+        .collect();
     let sections: Vec<Value> = content
         .sections
         .iter()
@@ -237,11 +253,11 @@ fn page_map(
     content: &Content,
     _index: usize,
     page: &Page,
-    rendered: &Rendered,
+    rendered: &Html,
     terms: &TermRefs,
 ) -> Map {
     let (permalink, path) = url_pair(config, &page.url);
-    let summary = rendered.summary.clone();
+
     let mut taxonomies = Map::default();
     // Every declared taxonomy is there, empty when the page has no terms,
     // so templates can loop over `page.taxonomies.x` without a guard.
@@ -284,18 +300,15 @@ fn page_map(
     put("slug", Value::from(page.slug.as_str()));
     put("path", path);
     put("permalink", permalink);
-    put("content", Value::safe_string(&rendered.html));
-    put(
-        "summary",
-        summary.map_or(Value::none(), |s| Value::safe_string(&s)),
-    );
-    put("toc", toc_value(config, &page.url, &rendered.toc));
+    put("content", rendered.content.clone());
+    put("summary", rendered.summary.clone());
+    put("toc", rendered.toc.clone());
     put("word_count", Value::from(rendered.word_count));
     put(
         "reading_time",
         Value::from(reading_time(rendered.word_count)),
     );
-    put("extra", Value::from_serializable(&meta.extra));
+    put("extra", extra_value(&meta.extra));
     put("taxonomies", Value::from(taxonomies));
     put("assets", Value::from(assets));
     put("draft", Value::from(meta.draft));
@@ -310,12 +323,22 @@ fn page_map(
     map
 }
 
+/// Free front-matter keys as a value; most pages have none.
+fn extra_value(extra: &serde_json::Map<String, serde_json::Value>) -> Value {
+    if extra.is_empty() {
+        Value::from(Map::default())
+    } else {
+        Value::from_serializable(extra)
+    }
+}
+
 /// Minutes to read `words` at 200 words a minute, at least one.
 pub fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
 }
 
-fn toc_value(config: &Config, url: &str, toc: &[Heading]) -> Value {
+/// The table of contents as template values.
+pub fn toc_value(config: &Config, url: &str, toc: &[Heading]) -> Value {
     let base = config.with_base(url);
     let items: Vec<Value> = toc
         .iter()
@@ -352,7 +375,7 @@ fn section_value(
     config: &Config,
     content: &Content,
     section: &Section,
-    rendered: &Rendered,
+    rendered: &Html,
     pages: &[Value],
 ) -> Value {
     let (permalink, path) = url_pair(config, &section.url);
@@ -395,8 +418,8 @@ fn section_value(
         ),
         ("path", path),
         ("permalink", permalink),
-        ("content", Value::safe_string(&rendered.html)),
-        ("toc", toc_value(config, &section.url, &rendered.toc)),
+        ("content", rendered.content.clone()),
+        ("toc", rendered.toc.clone()),
         (
             "pages",
             Value::from(
@@ -409,7 +432,7 @@ fn section_value(
         ),
         ("subsections", Value::from(subsections)),
         ("data", Value::from_serializable(&section.data)),
-        ("extra", Value::from_serializable(&section.meta.extra)),
+        ("extra", extra_value(&section.meta.extra)),
         ("relative_path", Value::from(section.relative_path.as_str())),
         (
             "weight",

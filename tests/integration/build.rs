@@ -100,6 +100,40 @@ fn a_failing_build_keeps_the_previous_output_exactly() {
 }
 
 #[test]
+fn a_build_failing_while_rendering_takes_back_what_it_wrote() {
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    let before = site.tree("public");
+    // Pages render in parallel and are written as they go: a later failure
+    // must take back the new files and the changed ones.
+    for i in 0..40 {
+        site.write(
+            &format!("content/posts/new-{i}.md"),
+            &format!("---\ntitle: New {i}\n---\n"),
+        );
+    }
+    site.write(
+        "content/posts/first.md",
+        &site
+            .read("content/posts/first.md")
+            .replace("Intro text.", "Changed text."),
+    );
+    site.write(
+        "content/posts/broken.md",
+        "---\ntitle: Broken\ntemplate: missing.html\n---\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("template `missing.html` does not exist"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.tree("public"), before);
+}
+
+#[test]
 fn a_rebuild_removes_files_of_pages_that_are_gone() {
     let site = Fixture::new("minimal");
     site.write("content/posts/second.md", "---\ntitle: Second\n---\nbody\n");

@@ -107,7 +107,7 @@ fn quiet_says_nothing_on_success_and_verbose_says_more() {
     assert_eq!((quiet.stdout.as_str(), quiet.stderr.as_str()), ("", ""));
     let verbose = site.run(["build", "--verbose"]).success();
     assert!(
-        verbose.stdout.contains("\n  render templates "),
+        verbose.stdout.contains("\n  render and write "),
         "{}",
         verbose.stdout
     );
