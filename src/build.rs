@@ -117,6 +117,7 @@ pub struct Session {
     pages: Vec<render::Html>,
     sections: Vec<render::Html>,
     templates: render::Templates,
+    prepared: render::Prepared,
     /// Output path → hash of the bytes this session last wrote there.
     written: HashMap<String, u64>,
 }
@@ -153,6 +154,7 @@ impl Session {
             pages: stages.pages,
             sections: stages.sections,
             templates: stages.templates,
+            prepared: stages.prepared,
         };
         Ok((session, report))
     }
@@ -188,6 +190,7 @@ impl Session {
         self.pages = stages.pages;
         self.sections = stages.sections;
         self.templates = stages.templates;
+        self.prepared = stages.prepared;
         let report = BuildReport {
             written,
             removed,
@@ -259,49 +262,52 @@ impl Session {
 
     fn render_affected(&mut self, changed: &[usize]) -> Result<(Vec<OutputFile>, usize), Errors> {
         let markdown = (self.pages.as_slice(), self.sections.as_slice());
-        let prepared = render::prepare(&self.config, &self.content, markdown, &mut self.templates)?;
-        let content = &self.content;
-        let sections: Vec<usize> = changed.iter().map(|&i| content.pages[i].section).collect();
-        let in_term = |t: usize, k: usize| {
-            prepared.taxonomies[t].terms[k]
-                .pages
-                .iter()
-                .any(|p| changed.contains(p))
-        };
-        let in_taxonomy = |t: usize| (0..prepared.taxonomies[t].terms.len()).any(|k| in_term(t, k));
+        let (config, content) = (&self.config, &self.content);
+        let patched = self.prepared.model.patch(
+            config,
+            content,
+            markdown,
+            &self.prepared.taxonomies,
+            changed,
+        );
+        render::publish_patch(
+            &mut self.templates,
+            content,
+            &self.prepared,
+            changed,
+            &patched,
+        );
         let templates = &self.templates;
-        let jobs = prepared.jobs.iter().filter(|job| {
-            templates.reads_site(&job.template)
-                || match job.kind {
+        let keep = |kind: JobKind, template: &str| {
+            templates.reads_site(template)
+                || match kind {
                     JobKind::Page(i) => changed.contains(&i),
-                    JobKind::Section(s) => sections.contains(&s),
-                    JobKind::TaxonomyList(t) => in_taxonomy(t),
-                    JobKind::Term(t, k) => in_term(t, k),
+                    JobKind::Section(s) => patched.sections.contains(&s),
+                    JobKind::TaxonomyList(t) => patched.terms.iter().any(|(pt, _)| *pt == t),
+                    JobKind::Term(t, k) => patched.terms.contains(&(t, k)),
                 }
-        });
+        };
+        let jobs = self.prepared.jobs(config, content, &keep);
         let render_options = RenderOptions {
             inject: self.options.inject.clone(),
         };
-        let (mut files, _, mut errors) = render::render_jobs(
-            &self.config,
+        let (mut files, rendered, mut errors) = render::render_jobs(
+            config,
             templates,
-            jobs,
+            jobs.iter(),
             &render_options,
             render::Target::Keep,
         );
-        let rendered = files.len();
         match render::extras(
-            &self.config,
+            config,
             content,
             markdown,
             templates,
-            &prepared,
+            &self.prepared,
             &render_options,
+            render::Scope::AfterBodyEdit,
         ) {
-            Ok(more) => files.extend(
-                more.into_iter()
-                    .filter(|f| matches!(f.contents, Contents::Text(_))),
-            ),
+            Ok(more) => files.extend(more),
             Err(more) => errors.0.extend(more.0),
         }
         if errors.has_errors() {
@@ -363,6 +369,7 @@ struct Stages {
     pages: Vec<render::Html>,
     sections: Vec<render::Html>,
     templates: render::Templates,
+    prepared: render::Prepared,
     files: Vec<OutputFile>,
     file_count: usize,
     timings: Vec<(&'static str, Duration)>,
@@ -423,7 +430,7 @@ impl Stages {
         let render_options = RenderOptions {
             inject: options.inject.clone(),
         };
-        let (files, file_count) = render::render_site(
+        let (files, file_count, prepared) = render::render_site(
             config,
             &content,
             (&pages, &sections),
@@ -442,6 +449,7 @@ impl Stages {
             pages,
             sections,
             templates,
+            prepared,
             files,
             file_count,
             timings: clock.laps,

@@ -337,11 +337,21 @@ pub fn render_site(
     templates: &mut Templates,
     options: &RenderOptions,
     target: Target<'_>,
-) -> std::result::Result<(Vec<OutputFile>, usize), Errors> {
+) -> std::result::Result<(Vec<OutputFile>, usize, Prepared), Errors> {
     let prepared = prepare(config, content, markdown, templates)?;
+    let jobs = prepared.jobs(config, content, &|_, _| true);
     let (mut files, mut count, mut errors) =
-        render_jobs(config, templates, prepared.jobs.iter(), options, target);
-    match extras(config, content, markdown, templates, &prepared, options) {
+        render_jobs(config, templates, jobs.iter(), options, target);
+    drop(jobs);
+    match extras(
+        config,
+        content,
+        markdown,
+        templates,
+        &prepared,
+        options,
+        Scope::All,
+    ) {
         Ok(more) => {
             count += more.len();
             for file in more {
@@ -360,7 +370,7 @@ pub fn render_site(
     if errors.has_errors() {
         return Err(errors);
     }
-    Ok((files, count))
+    Ok((files, count, prepared))
 }
 
 /// Where rendered files go.
@@ -385,9 +395,21 @@ pub fn summary(content: &Content) -> RenderSummary {
 pub struct Prepared {
     /// The taxonomies and their terms.
     pub taxonomies: Vec<Taxonomy>,
-    /// Every template to render.
-    pub jobs: Vec<values::Job>,
+    /// The values templates see.
+    pub model: values::Model,
     statics: Vec<OutputFile>,
+}
+
+impl Prepared {
+    /// The jobs `keep` picks (by kind and template name).
+    pub fn jobs(
+        &self,
+        config: &Config,
+        content: &Content,
+        keep: &dyn Fn(JobKind, &str) -> bool,
+    ) -> Vec<values::Job> {
+        values::jobs(config, content, &self.model, &self.taxonomies, keep)
+    }
 }
 
 /// Builds the values templates see and hands them to the templates.
@@ -409,10 +431,9 @@ pub fn prepare(
     if let Ok(mut shared) = templates.lookup.write() {
         *shared = Arc::new(lookup);
     }
-    let jobs = values::jobs(config, content, &model, &taxonomies);
     Ok(Prepared {
         taxonomies,
-        jobs,
+        model,
         statics: static_copies,
     })
 }
@@ -456,6 +477,45 @@ pub fn render_jobs<'a>(
     (files, count, errors)
 }
 
+/// Which of the files besides the jobs to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// All of them.
+    All,
+    /// Only those a page body can change: feeds, and a 404 page that reads the site.
+    AfterBodyEdit,
+}
+
+/// Puts a patched model in front of the templates: `site`, and the changed
+/// pages and sections for `get_page`/`get_section`.
+pub fn publish_patch(
+    templates: &mut Templates,
+    content: &Content,
+    prepared: &Prepared,
+    changed: &[usize],
+    patched: &values::Patched,
+) {
+    templates
+        .tera
+        .global_context()
+        .insert_value("site", prepared.model.site.clone());
+    if let Ok(mut shared) = templates.lookup.write() {
+        let lookup = Arc::make_mut(&mut shared);
+        for &i in changed {
+            lookup.replace_page(
+                &content.pages[i].relative_path,
+                prepared.model.pages[i].clone(),
+            );
+        }
+        for &s in &patched.sections {
+            lookup.replace_section(
+                &content.sections[s].relative_path,
+                prepared.model.sections[s].clone(),
+            );
+        }
+    }
+}
+
 /// The files besides the jobs: 404, feeds, sitemap, redirects, copies.
 pub fn extras(
     config: &Config,
@@ -464,10 +524,14 @@ pub fn extras(
     templates: &Templates,
     prepared: &Prepared,
     options: &RenderOptions,
+    scope: Scope,
 ) -> std::result::Result<Vec<OutputFile>, Errors> {
     let mut files = Vec::new();
     let mut errors = Errors::default();
-    if templates.tera.contains_template("404.html") {
+    let after_body_edit = scope == Scope::AfterBodyEdit;
+    if templates.tera.contains_template("404.html")
+        && (!after_body_edit || templates.reads_site("404.html"))
+    {
         let context = path_context(config, "/404.html");
         match templates.tera.render("404.html", &context) {
             Ok(html) => {
@@ -481,18 +545,22 @@ pub fn extras(
             )),
         }
     }
-    files.extend(feeds::files(
+    files.extend(feeds::feeds(
         config,
         content,
         markdown.0,
         &prepared.taxonomies,
     ));
-    match feeds::alias_files(config, content) {
-        Ok(more) => files.extend(more),
-        Err(more) => errors.0.extend(more.0),
+    if !after_body_edit {
+        // A body edit changes no address, date or file: these stay as they are.
+        files.extend(feeds::site_files(config, content, &prepared.taxonomies));
+        match feeds::alias_files(config, content) {
+            Ok(more) => files.extend(more),
+            Err(more) => errors.0.extend(more.0),
+        }
+        files.extend(prepared.statics.iter().cloned());
+        files.extend(copy_files(config, content));
     }
-    files.extend(prepared.statics.iter().cloned());
-    files.extend(copy_files(config, content));
     if errors.has_errors() {
         return Err(errors);
     }

@@ -14,8 +14,8 @@ use crate::error::{Error, Errors};
 use super::values::Taxonomy;
 use super::{Contents, OutputFile, output_path};
 
-/// Feeds, sitemap, robots.txt and CNAME.
-pub fn files(
+/// The Atom feeds: the site's, and those of sections and terms that ask.
+pub fn feeds(
     config: &Config,
     content: &Content,
     rendered: &[Html],
@@ -70,6 +70,12 @@ pub fn files(
             ));
         }
     }
+    files
+}
+
+/// `sitemap.xml`, `robots.txt` and `CNAME`.
+pub fn site_files(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Vec<OutputFile> {
+    let mut files = Vec::new();
     if config.site.sitemap {
         files.push(text("sitemap.xml", sitemap(config, content, taxonomies)));
         files.push(text(

@@ -29,7 +29,7 @@ pub struct StaticFile {
 }
 
 /// What functions need to know about the current build.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Lookup {
     base_path: String,
     base_url: String,
@@ -70,6 +70,20 @@ impl Lookup {
             urls,
             statics,
             markdown: Some(markdown_options(config)),
+        }
+    }
+
+    /// Puts a page's new value in place.
+    pub fn replace_page(&mut self, relative_path: &str, value: Value) {
+        if let Some(slot) = self.pages.get_mut(relative_path) {
+            *slot = value;
+        }
+    }
+
+    /// Puts a section's new value in place.
+    pub fn replace_section(&mut self, relative_path: &str, value: Value) {
+        if let Some(slot) = self.sections.get_mut(relative_path) {
+            *slot = value;
         }
     }
 

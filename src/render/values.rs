@@ -88,7 +88,8 @@ fn date_seconds(date: &Option<Date>) -> Option<i64> {
     date.as_ref().map(|d| d.seconds)
 }
 
-/// The values of one build.
+/// The values of one build, kept so that an edit to one page's body can
+/// patch them instead of building them all again.
 pub struct Model {
     /// `config`.
     pub config: Value,
@@ -104,6 +105,14 @@ pub struct Model {
     pub terms: Vec<Vec<Value>>,
     /// Taxonomy values (`{name, path, permalink}`).
     pub taxonomies: Vec<Value>,
+    /// Each page's light value, its neighbours' `previous`/`next`.
+    light: Vec<Value>,
+    /// Each page's neighbours in its section.
+    around: Vec<(Option<usize>, Option<usize>)>,
+    /// Pages newest first, for `site.pages`.
+    by_date: Vec<usize>,
+    /// Term values as pages list them.
+    term_refs: TermRefs,
 }
 
 /// Builds every value templates can reach.
@@ -114,8 +123,6 @@ pub fn build(
     taxonomies: &[Taxonomy],
 ) -> Model {
     let term_refs = term_refs(config, taxonomies);
-    // Each page's light value is built once and shared as its neighbours'
-    // `previous`/`next`.
     let light: Vec<Value> = content
         .pages
         .par_iter()
@@ -130,40 +137,13 @@ pub fn build(
             );
         }
     }
-    let pages: Vec<Value> = content
-        .pages
-        .par_iter()
-        .zip(markdown.0)
-        .enumerate()
-        .map(|(i, (page, rendered))| {
-            let mut map = page_map(config, content, i, page, rendered, &term_refs);
-            let (previous, next) = around[i];
-            map.insert(
-                "previous".into(),
-                previous.map_or(Value::none(), |p| light[p].clone()),
-            );
-            map.insert(
-                "next".into(),
-                next.map_or(Value::none(), |p| light[p].clone()),
-            );
-            Value::from(map)
-        })
-        .collect();
-    let sections: Vec<Value> = content
-        .sections
-        .iter()
-        .zip(markdown.1)
-        .map(|(section, rendered)| section_value(config, content, section, rendered, &pages))
-        .collect();
-    let terms: Vec<Vec<Value>> = taxonomies
-        .iter()
-        .map(|t| {
-            t.terms
-                .iter()
-                .map(|term| term_value(config, term, &pages))
-                .collect()
-        })
-        .collect();
+    let mut by_date: Vec<usize> = (0..content.pages.len()).collect();
+    by_date.sort_by(|&a, &b| {
+        let (pa, pb) = (&content.pages[a], &content.pages[b]);
+        date_seconds(&pb.meta.date)
+            .cmp(&date_seconds(&pa.meta.date))
+            .then_with(|| pa.relative_path.cmp(&pb.relative_path))
+    });
     let taxonomy_values: Vec<Value> = taxonomies
         .iter()
         .map(|t| {
@@ -175,38 +155,135 @@ pub fn build(
             ])
         })
         .collect();
-    let mut by_date: Vec<usize> = (0..pages.len()).collect();
-    by_date.sort_by(|&a, &b| {
-        let (pa, pb) = (&content.pages[a], &content.pages[b]);
-        date_seconds(&pb.meta.date)
-            .cmp(&date_seconds(&pa.meta.date))
-            .then_with(|| pa.relative_path.cmp(&pb.relative_path))
-    });
-    let mut site_taxonomies = Map::default();
-    for (t, values) in taxonomies.iter().zip(&terms) {
-        site_taxonomies.insert(t.name.clone().into(), Value::from(values.clone()));
-    }
-    let site = object(vec![
-        (
-            "pages",
-            Value::from(
-                by_date
-                    .iter()
-                    .map(|&i| pages[i].clone())
-                    .collect::<Vec<_>>(),
-            ),
-        ),
-        ("sections", Value::from(sections.clone())),
-        ("taxonomies", Value::from(site_taxonomies)),
-    ]);
-    Model {
+    let mut model = Model {
         config: Value::from_serializable(&config.site),
-        site,
+        site: Value::none(),
         data: Value::from_serializable(&content.data),
-        pages,
-        sections,
-        terms,
+        pages: Vec::new(),
+        sections: Vec::new(),
+        terms: Vec::new(),
         taxonomies: taxonomy_values,
+        light,
+        around,
+        by_date,
+        term_refs,
+    };
+    model.pages = content
+        .pages
+        .par_iter()
+        .zip(markdown.0)
+        .enumerate()
+        .map(|(i, (page, rendered))| model.page_value(config, content, i, page, rendered))
+        .collect();
+    model.sections = content
+        .sections
+        .iter()
+        .zip(markdown.1)
+        .map(|(section, rendered)| section_value(config, content, section, rendered, &model.pages))
+        .collect();
+    model.terms = taxonomies
+        .iter()
+        .map(|t| {
+            t.terms
+                .iter()
+                .map(|term| term_value(config, term, &model.pages))
+                .collect()
+        })
+        .collect();
+    model.site = model.site_value(taxonomies);
+    model
+}
+
+/// What a patch changed, so that only what shows it is rendered again.
+#[derive(Debug, Default)]
+pub struct Patched {
+    /// Sections whose value changed.
+    pub sections: Vec<usize>,
+    /// Terms whose value changed: taxonomy index, term index.
+    pub terms: Vec<(usize, usize)>,
+}
+
+impl Model {
+    /// Builds page `i`'s value again after its body changed, and the values
+    /// that hold it: its section, its terms and `site`.
+    pub fn patch(
+        &mut self,
+        config: &Config,
+        content: &Content,
+        markdown: (&[Html], &[Html]),
+        taxonomies: &[Taxonomy],
+        changed: &[usize],
+    ) -> Patched {
+        let mut patched = Patched::default();
+        for &i in changed {
+            self.pages[i] = self.page_value(config, content, i, &content.pages[i], &markdown.0[i]);
+            let s = content.pages[i].section;
+            if !patched.sections.contains(&s) {
+                patched.sections.push(s);
+            }
+            for (t, taxonomy) in taxonomies.iter().enumerate() {
+                for (k, term) in taxonomy.terms.iter().enumerate() {
+                    if term.pages.contains(&i) && !patched.terms.contains(&(t, k)) {
+                        patched.terms.push((t, k));
+                    }
+                }
+            }
+        }
+        for &s in &patched.sections {
+            self.sections[s] = section_value(
+                config,
+                content,
+                &content.sections[s],
+                &markdown.1[s],
+                &self.pages,
+            );
+        }
+        for &(t, k) in &patched.terms {
+            self.terms[t][k] = term_value(config, &taxonomies[t].terms[k], &self.pages);
+        }
+        self.site = self.site_value(taxonomies);
+        patched
+    }
+
+    fn page_value(
+        &self,
+        config: &Config,
+        content: &Content,
+        i: usize,
+        page: &Page,
+        rendered: &Html,
+    ) -> Value {
+        let mut map = page_map(config, content, i, page, rendered, &self.term_refs);
+        let (previous, next) = self.around[i];
+        map.insert(
+            "previous".into(),
+            previous.map_or(Value::none(), |p| self.light[p].clone()),
+        );
+        map.insert(
+            "next".into(),
+            next.map_or(Value::none(), |p| self.light[p].clone()),
+        );
+        Value::from(map)
+    }
+
+    fn site_value(&self, taxonomies: &[Taxonomy]) -> Value {
+        let mut site_taxonomies = Map::default();
+        for (t, values) in taxonomies.iter().zip(&self.terms) {
+            site_taxonomies.insert(t.name.clone().into(), Value::from(values.clone()));
+        }
+        object(vec![
+            (
+                "pages",
+                Value::from(
+                    self.by_date
+                        .iter()
+                        .map(|&i| self.pages[i].clone())
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+            ("sections", Value::from(self.sections.clone())),
+            ("taxonomies", Value::from(site_taxonomies)),
+        ])
     }
 }
 
@@ -489,11 +566,15 @@ pub enum JobKind {
 }
 
 /// Lists every page, section, paginator slice and taxonomy page to render.
+///
+/// `keep` picks the jobs by kind and template before their values are
+/// gathered, so a partial rebuild pays only for what it renders.
 pub fn jobs(
     config: &Config,
     content: &Content,
     model: &Model,
     taxonomies: &[Taxonomy],
+    keep: &dyn Fn(JobKind, &str) -> bool,
 ) -> Vec<Job> {
     let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len() + 64);
     for (i, section) in content.sections.iter().enumerate() {
@@ -509,6 +590,9 @@ pub fn jobs(
                 .clone()
                 .unwrap_or_else(|| "section.html".to_string())
         };
+        if !keep(JobKind::Section(i), &template) {
+            continue;
+        }
         match section.meta.paginate_by {
             Some(per) => jobs.extend(paginate(
                 config,
@@ -531,11 +615,14 @@ pub fn jobs(
         let template = page
             .meta
             .template
-            .clone()
-            .or_else(|| content.sections[page.section].meta.page_template.clone())
-            .unwrap_or_else(|| "page.html".to_string());
+            .as_deref()
+            .or(content.sections[page.section].meta.page_template.as_deref())
+            .unwrap_or("page.html");
+        if !keep(JobKind::Page(i), template) {
+            continue;
+        }
         jobs.push(Job {
-            template,
+            template: template.to_string(),
             url: page.url.clone(),
             source: page.source.clone(),
             context: vec![("page", model.pages[i].clone())],
@@ -548,17 +635,22 @@ pub fn jobs(
         .zip(&model.taxonomies)
         .enumerate()
     {
-        jobs.push(Job {
-            template: "taxonomy_list.html".to_string(),
-            url: t.url.clone(),
-            source: PathBuf::from(crate::config::CONFIG_FILE),
-            context: vec![
-                ("taxonomy", taxonomy.clone()),
-                ("terms", Value::from(terms.clone())),
-            ],
-            kind: JobKind::TaxonomyList(ti),
-        });
+        if keep(JobKind::TaxonomyList(ti), "taxonomy_list.html") {
+            jobs.push(Job {
+                template: "taxonomy_list.html".to_string(),
+                url: t.url.clone(),
+                source: PathBuf::from(crate::config::CONFIG_FILE),
+                context: vec![
+                    ("taxonomy", taxonomy.clone()),
+                    ("terms", Value::from(terms.clone())),
+                ],
+                kind: JobKind::TaxonomyList(ti),
+            });
+        }
         for (k, (term, value)) in t.terms.iter().zip(terms).enumerate() {
+            if !keep(JobKind::Term(ti, k), "taxonomy_term.html") {
+                continue;
+            }
             jobs.push(Job {
                 template: "taxonomy_term.html".to_string(),
                 url: term.url.clone(),
