@@ -7,6 +7,7 @@
     reason = "a test that cannot set up should fail loudly"
 )]
 
+mod bench;
 mod build;
 mod check;
 mod cli;

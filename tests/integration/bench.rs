@@ -1,0 +1,73 @@
+//! The benchmark skeleton keeps building the generated corpus, so
+//! `bench/run` cannot rot between runs.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::Fixture;
+
+#[test]
+fn the_bench_skeleton_builds_a_100_page_corpus_with_every_expected_file() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let generator = repo.join("../shared/bench/gen-corpus");
+    assert!(
+        generator.is_file(),
+        "the corpus generator is missing: {}",
+        generator.display()
+    );
+    let site = Fixture::empty("bench");
+    let status = Command::new("python3")
+        .arg(&generator)
+        .args(["--pages", "100", "--sections", "2", "--out"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    for item in ["folio.yaml", "templates"] {
+        assert!(
+            Command::new("cp")
+                .arg("-r")
+                .arg(repo.join("bench/site").join(item))
+                .arg(&site.root)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    let mut tags = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(site.root.join("content")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let front = text
+                .strip_prefix("---\n")
+                .and_then(|t| t.split("\n---").next())
+                .unwrap_or_default();
+            let value: serde_yaml::Value = serde_yaml::from_str(front).unwrap();
+            for tag in value["tags"].as_sequence().into_iter().flatten() {
+                tags.insert(slug::slugify(tag.as_str().unwrap()));
+            }
+        }
+    }
+    site.run(["build"]).success();
+    let tree = site.tree("public");
+    let html = tree.keys().filter(|p| p.ends_with(".html")).count();
+    // pages + sections (home and 2) + the tags list + one page per tag + 404
+    assert_eq!(
+        html,
+        100 + 3 + 1 + tags.len() + 1,
+        "{:?}",
+        tree.keys().collect::<Vec<_>>()
+    );
+    let sitemap = &tree["sitemap.xml"];
+    assert_eq!(
+        sitemap.matches("<loc>").count(),
+        html - 1,
+        "every page but 404 is in the sitemap"
+    );
+}
