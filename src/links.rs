@@ -221,7 +221,8 @@ fn normalize(path: &str) -> String {
     out
 }
 
-fn percent_decode(text: &str) -> String {
+/// Decodes `%XX` escapes; invalid ones are kept as written.
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

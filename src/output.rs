@@ -222,23 +222,16 @@ impl Stager {
             None
         };
         match existing {
-            Some(meta) if meta.is_file() => {
-                if meta.len() == bytes.len() as u64
-                    && std::fs::read(&target).is_ok_and(|old| old == bytes)
-                {
-                    return Ok(());
-                }
-                let mut staged_name = target.clone().into_os_string();
-                staged_name.push(STAGED);
-                let staged_path = PathBuf::from(staged_name);
-                std::fs::write(&staged_path, bytes).map_err(|e| fail("write the file", e))?;
-                self.replaced
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push((staged_path, target));
+            Some(meta)
+                if meta.is_file()
+                    && meta.len() == bytes.len() as u64
+                    && std::fs::read(&target).is_ok_and(|old| old == bytes) =>
+            {
+                return Ok(());
             }
             Some(_) => {
-                // A folder or link where a file must go: only replaced at commit.
+                // A changed file, or a folder or link where a file must go:
+                // the new bytes wait beside it until commit.
                 let mut staged_name = target.clone().into_os_string();
                 staged_name.push(STAGED);
                 let staged_path = PathBuf::from(staged_name);

@@ -26,6 +26,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::build::{BuildOptions, BuildReport, Rebuild, Session};
 use crate::config::{self, Config, Overrides};
 use crate::error::{Error, Errors};
+use crate::links::percent_decode;
 use crate::watch;
 
 /// How to serve.
@@ -454,24 +455,6 @@ fn redirect(to: &str) -> Response {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(Ok(b)) = text.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The script `serve` puts in every page: it listens for rebuilds, reloads
