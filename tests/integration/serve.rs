@@ -15,21 +15,31 @@ struct Server {
     url: String,
     port: u16,
     lines: mpsc::Receiver<String>,
+    /// What it printed before its address.
+    before: Vec<String>,
 }
 
 impl Server {
     fn start(site: &Fixture, args: &[&str]) -> Server {
+        let port: &[&str] = if args.contains(&"--port") {
+            &[]
+        } else {
+            &["--port", "0"]
+        };
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("folio"))
-            .args(["serve", "--port", "0"])
+            .arg("serve")
+            .args(port)
             .args(args)
             .current_dir(&site.root)
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
         let (tx, lines) = mpsc::channel();
+        let tx_err = tx.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if tx.send(line).is_err() {
@@ -37,7 +47,15 @@ impl Server {
                 }
             }
         });
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx_err.send(line).is_err() {
+                    break;
+                }
+            }
+        });
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut before = Vec::new();
         let url = loop {
             let line = lines
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
@@ -45,6 +63,7 @@ impl Server {
             if let Some(rest) = line.strip_prefix("serving at ") {
                 break rest.split_whitespace().next().unwrap().to_string();
             }
+            before.push(line);
         };
         let port = url
             .rsplit(':')
@@ -61,6 +80,7 @@ impl Server {
             url,
             port,
             lines,
+            before,
         }
     }
 
@@ -386,4 +406,60 @@ fn a_save_through_a_temporary_file_rebuilds_once() {
         .filter(|l| l.contains("changed:"))
         .collect();
     assert!(extra.is_empty(), "more than one rebuild: {extra:?}");
+}
+
+#[test]
+fn an_edit_to_folio_yaml_reloads_the_configuration() {
+    let site = Fixture::new("minimal");
+    let server = Server::start(&site, &[]);
+    site.write(
+        "folio.yaml",
+        &site
+            .read("folio.yaml")
+            .replace("title: Minimal", "title: Renamed"),
+    );
+    server.wait_for("/posts/first/", "<title>First | Renamed</title>");
+    server.wait_line("folio.yaml changed: rebuilt everything");
+}
+
+#[test]
+fn full_rebuilds_everything_on_every_edit() {
+    let site = Fixture::new("minimal");
+    let server = Server::start(&site, &["--full"]);
+    let first = site.read("content/posts/first.md");
+    site.write(
+        "content/posts/first.md",
+        &first.replace("Intro text.", "Edited in full mode."),
+    );
+    server.wait_for("/posts/first/", "Edited in full mode.");
+    server.wait_line("content/posts/first.md changed: rebuilt everything");
+}
+
+#[test]
+fn a_busy_port_moves_to_the_next_free_one_and_says_so() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port();
+    let site = Fixture::new("minimal");
+    let server = Server::start(&site, &["--port", &port.to_string()]);
+    assert_ne!(server.port, port);
+    // The warning goes to stderr and the address to stdout: either may come first.
+    let warning = format!("warning: port {port} is taken; using the next free one");
+    if !server.before.contains(&warning) {
+        assert_eq!(server.wait_line(&warning), warning);
+    }
+    assert_eq!(server.raw("/").0, 200);
+}
+
+#[test]
+fn binding_every_interface_warns_that_the_site_is_public() {
+    let site = Fixture::new("minimal");
+    let server = Server::start(&site, &["--bind", "0.0.0.0"]);
+    if !server
+        .before
+        .iter()
+        .any(|l| l.contains("reachable from the network"))
+    {
+        server.wait_line("warning: the site is reachable from the network");
+    }
+    assert_eq!(server.raw("/").0, 200);
 }
