@@ -31,6 +31,18 @@ pub enum Source<'a> {
     File(&'a Path),
 }
 
+impl Source<'_> {
+    /// The bytes, read from the file when they are not in memory.
+    fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Source::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
+            Source::File(path) => std::fs::read(path)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| Error::at(path, None, "cannot read the file to copy").cause(e)),
+        }
+    }
+}
+
 /// What writing did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteReport {
@@ -206,15 +218,8 @@ impl Stager {
         let fail = |what: &str, e: std::io::Error| {
             Error::at(&target, None, format!("cannot {what}")).cause(e)
         };
-        let owned;
-        let bytes: &[u8] = match file.source {
-            Source::Bytes(b) => b,
-            Source::File(path) => {
-                owned = std::fs::read(path)
-                    .map_err(|e| Error::at(path, None, "cannot read the file to copy").cause(e))?;
-                &owned
-            }
-        };
+        let bytes = file.source.bytes()?;
+        let bytes: &[u8] = &bytes;
         // Into a folder that did not exist, every file is new: no need to look.
         let existing = if self.existed {
             std::fs::symlink_metadata(&target).ok()
@@ -353,12 +358,7 @@ pub fn create_new(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
         }
-        let bytes = match file.source {
-            Source::Bytes(b) => b.to_vec(),
-            Source::File(path) => {
-                std::fs::read(path).map_err(|e| fail("read the file to copy", e))?
-            }
-        };
+        let bytes = file.source.bytes()?;
         // `create_new` fails on an existing file, so nothing is ever overwritten,
         // not even one that appeared since we looked.
         match std::fs::OpenOptions::new()
@@ -402,15 +402,8 @@ fn write_one(dir: &Path, file: &Planned<'_>) -> Result<bool> {
     let target = dir.join(file.path);
     let fail =
         |what: &str, e: std::io::Error| Error::at(&target, None, format!("cannot {what}")).cause(e);
-    let owned;
-    let bytes: &[u8] = match file.source {
-        Source::Bytes(b) => b,
-        Source::File(path) => {
-            owned = std::fs::read(path)
-                .map_err(|e| Error::at(path, None, "cannot read the file to copy").cause(e))?;
-            &owned
-        }
-    };
+    let bytes = file.source.bytes()?;
+    let bytes: &[u8] = &bytes;
     match std::fs::symlink_metadata(&target) {
         Ok(meta)
             if meta.is_file()

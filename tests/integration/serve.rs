@@ -106,6 +106,30 @@ impl Server {
         (status, text)
     }
 
+    /// Opens the live-reload event stream as the page's script does, and
+    /// returns it once the server has answered, so it is subscribed.
+    fn events(&self) -> BufReader<TcpStream> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /__folio/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        while line != "\r\n" {
+            line.clear();
+            assert!(
+                reader.read_line(&mut line).unwrap() > 0,
+                "the event stream closed"
+            );
+        }
+        reader
+    }
+
     /// Polls `path` until its response contains `needle`.
     fn wait_for(&self, path: &str, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -257,18 +281,7 @@ fn an_edit_shows_up_and_a_broken_edit_keeps_the_old_page_and_reaches_the_browser
     server.wait_for("/posts/first/", "Freshly edited text.");
     server.wait_line("content/posts/first.md changed: rebuilt,");
 
-    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    events
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    write!(
-        events,
-        "GET /__folio/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
-    )
-    .unwrap();
-    let mut reader = BufReader::new(events);
-    let mut headers = String::new();
-    while reader.read_line(&mut headers).unwrap() > 2 && !headers.ends_with("\r\n\r\n") {}
+    let mut reader = server.events();
 
     site.write(
         "content/posts/first.md",
@@ -327,17 +340,7 @@ fn a_sub_path_site_is_served_under_its_sub_path() {
 fn a_css_edit_asks_the_browser_to_swap_stylesheets() {
     let site = Fixture::new("minimal");
     let server = Server::start(&site, &[]);
-    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    events
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    write!(
-        events,
-        "GET /__folio/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-    )
-    .unwrap();
-    let mut reader = BufReader::new(events);
-    std::thread::sleep(Duration::from_millis(200));
+    let mut reader = server.events();
     site.write("static/site.css", "body { color: red; }\n");
     let mut seen = String::new();
     while !seen.contains("event: css") {
@@ -356,13 +359,7 @@ fn a_css_edit_asks_the_browser_to_swap_stylesheets() {
 fn ctrl_c_stops_the_server_cleanly_even_with_a_browser_connected() {
     let site = Fixture::new("minimal");
     let mut server = Server::start(&site, &[]);
-    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    write!(
-        events,
-        "GET /__folio/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-    )
-    .unwrap();
-    std::thread::sleep(Duration::from_millis(200));
+    let _events = server.events();
     let pid = server.child.id().to_string();
     assert!(
         Command::new("kill")
@@ -399,13 +396,14 @@ fn a_save_through_a_temporary_file_rebuilds_once() {
     .unwrap();
     server.wait_for("/posts/first/", "Saved by rename.");
     server.wait_line("changed:");
-    std::thread::sleep(Duration::from_millis(800));
-    let extra: Vec<String> = server
+    // No second rebuild line within well over the debounce window.
+    let quiet_until = Instant::now() + Duration::from_millis(800);
+    while let Ok(line) = server
         .lines
-        .try_iter()
-        .filter(|l| l.contains("changed:"))
-        .collect();
-    assert!(extra.is_empty(), "more than one rebuild: {extra:?}");
+        .recv_timeout(quiet_until.saturating_duration_since(Instant::now()))
+    {
+        assert!(!line.contains("changed:"), "more than one rebuild: {line}");
+    }
 }
 
 #[test]
