@@ -378,6 +378,16 @@ fn resolve(
         theme_dir = Some(dir);
     }
     static_dirs.push(root.join("static"));
+    let filename = &site.feed.filename;
+    if filename.is_empty() || filename.contains(['/', '\\']) || filename == ".." || filename == "."
+    {
+        return Err(Error::at(
+            config_path,
+            key_location(text, "filename"),
+            format!("`feed.filename` must be a file name, found \"{filename}\""),
+        )
+        .help("write a name like `atom.xml`"));
+    }
     let mut seen = Vec::new();
     for taxonomy in &site.taxonomies {
         if seen.contains(&taxonomy.name) {
@@ -500,6 +510,22 @@ mod tests {
         let at_two = parse_yaml::<SiteConfig>(text, Path::new("a.md"), 2).unwrap_err();
         let line = at_one.location.map(|l| l.line).unwrap();
         assert_eq!(at_two.location.map(|l| l.line), Some(line + 1));
+    }
+
+    #[test]
+    fn a_feed_file_name_cannot_leave_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("folio.yaml"),
+            "base_url: https://e.com/\nfeed:\n  filename: ../x.xml\n",
+        )
+        .unwrap();
+        let error = load(dir.path(), &Overrides::default()).unwrap_err();
+        assert_eq!(
+            error.message,
+            "`feed.filename` must be a file name, found \"../x.xml\""
+        );
+        assert_eq!(error.location.map(|l| l.line), Some(3));
     }
 
     #[test]

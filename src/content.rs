@@ -657,6 +657,19 @@ impl FieldReader<'_> {
         }
     }
 
+    /// Accepts a URL path inside the site: no `..` or `.` segment, no
+    /// backslash, nothing that would write outside the output folder.
+    fn site_path(&self, key: &str, path: String) -> Result<String> {
+        if is_inside_site(&path) {
+            return Ok(path);
+        }
+        Err(self.error(
+            key,
+            format!("`{key}` must be a path inside the site, found \"{path}\""),
+            "write a path like `/projects/x/`, without `..`",
+        ))
+    }
+
     fn date(&self, key: &str, value: serde_yaml::Value) -> Result<Date> {
         let text = self.string(key, value)?;
         parse_date(&text).ok_or_else(|| {
@@ -717,9 +730,15 @@ fn read_key(
             })?);
         }
         "slug" => meta.slug = Some(r.string(key, value)?),
-        "path" => meta.path = Some(r.string(key, value)?),
+        "path" => meta.path = Some(r.site_path(key, r.string(key, value)?)?),
         "template" => meta.template = Some(r.string(key, value)?),
-        "aliases" => meta.aliases = r.strings(key, value)?,
+        "aliases" => {
+            meta.aliases = r
+                .strings(key, value)?
+                .into_iter()
+                .map(|a| r.site_path(key, a))
+                .collect::<Result<_>>()?;
+        }
         "summary" => meta.summary = Some(r.string(key, value)?),
         "sort_by" if is_section => {
             let text = r.string(key, value)?;
@@ -1031,6 +1050,13 @@ fn dir_url(dir: &str) -> String {
     format!("/{}/", parts.join("/"))
 }
 
+/// Returns true when a URL path stays inside the site.
+pub fn is_inside_site(path: &str) -> bool {
+    !path.contains(['\\', '\0', '?', '#'])
+        && !path.contains("://")
+        && path.split('/').all(|s| s != ".." && s != ".")
+}
+
 /// Returns `/a/b/` for `a/b`, `/a/b`, `a/b/`.
 pub fn normalize_path(path: &str) -> String {
     let trimmed = path.trim_matches('/');
@@ -1228,6 +1254,23 @@ mod tests {
         );
         assert_eq!(parse_date("soon"), None);
         assert_eq!(parse_date("2024-13-01"), None);
+    }
+
+    #[test]
+    fn paths_that_leave_the_site_are_recognised() {
+        for path in ["/a/b/", "a", "/", "/old.html", "/x-y_z/"] {
+            assert!(is_inside_site(path), "{path}");
+        }
+        for path in [
+            "../x",
+            "/a/../../x/",
+            "/./x",
+            "a\\..\\b",
+            "https://e.com/",
+            "/a?b",
+        ] {
+            assert!(!is_inside_site(path), "{path}");
+        }
     }
 
     #[test]

@@ -31,6 +31,23 @@ pub enum Source<'a> {
     File(&'a Path),
 }
 
+/// Refuses a planned path that is absolute or climbs out with `..`: folio
+/// writes inside its output folder and nowhere else.
+fn inside(dir: &Path, path: &str) -> Result<PathBuf> {
+    let relative = Path::new(path);
+    if relative
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        Ok(dir.join(relative))
+    } else {
+        Err(Error::msg(format!(
+            "refusing to write `{path}`, which is outside the output folder"
+        ))
+        .help("give the page or file a path inside the site"))
+    }
+}
+
 impl Source<'_> {
     /// The bytes, read from the file when they are not in memory.
     fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
@@ -214,7 +231,7 @@ impl Stager {
             }
             staged.insert(file.path.to_string(), origin.to_path_buf());
         }
-        let target = self.dir.join(file.path);
+        let target = inside(&self.dir, file.path)?;
         let fail = |what: &str, e: std::io::Error| {
             Error::at(&target, None, format!("cannot {what}")).cause(e)
         };
@@ -323,7 +340,7 @@ pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
     let results: Vec<Result<()>> = files
         .par_iter()
         .map(|file| {
-            let target = dir.join(file.path);
+            let target = inside(dir, file.path)?;
             let fail = |what: &str, e: std::io::Error| {
                 Error::at(&target, None, format!("cannot {what}")).cause(e)
             };
@@ -351,7 +368,7 @@ pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
 pub fn create_new(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
     let mut created = 0;
     for file in files {
-        let target = dir.join(file.path);
+        let target = inside(dir, file.path)?;
         let fail = |what: &str, e: std::io::Error| {
             Error::at(&target, None, format!("cannot {what}")).cause(e)
         };
@@ -399,7 +416,7 @@ pub fn remove_files(dir: &Path, paths: &[&str]) -> Result<usize> {
 }
 
 fn write_one(dir: &Path, file: &Planned<'_>) -> Result<bool> {
-    let target = dir.join(file.path);
+    let target = inside(dir, file.path)?;
     let fail =
         |what: &str, e: std::io::Error| Error::at(&target, None, format!("cannot {what}")).cause(e);
     let bytes = file.source.bytes()?;

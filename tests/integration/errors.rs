@@ -256,3 +256,25 @@ fn a_bad_command_line_exits_2() {
     let site = Fixture::empty("bad_args");
     assert_eq!(site.run(["build", "--no-such-flag"]).code, 2);
 }
+
+#[test]
+fn a_path_or_alias_that_leaves_the_site_is_refused() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/evil.md",
+        "---\ntitle: Evil\npath: ../../escaped\n---\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: content/evil.md:3:7: `path` must be a path inside the site, found \"../../escaped\"\n  help: write a path like `/projects/x/`, without `..`\n"
+    );
+    site.write(
+        "content/evil.md",
+        "---\ntitle: Evil\naliases: [/ok/, /../../escaped/]\n---\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: content/evil.md:3:10: `aliases` must be a path inside the site, found \"/../../escaped/\"\n  help: write a path like `/projects/x/`, without `..`\n"
+    );
+    assert!(!site.root.join("../escaped").exists() && !site.root.join("../../escaped").exists());
+}
