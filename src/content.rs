@@ -831,6 +831,13 @@ fn read_terms(
         .help(help));
     }
     let terms = r.strings(name, value)?;
+    if let Some(term) = terms.iter().find(|t| slugify(t).is_empty()) {
+        return Err(r.error(
+            name,
+            format!("`{name}` holds the term \"{term}\", which has no letters or digits to name its page"),
+            "remove the empty term, or write it with letters or digits",
+        ));
+    }
     meta.taxonomies
         .entry(name.to_string())
         .or_default()

@@ -215,9 +215,16 @@ impl Stager {
     /// where it comes from; a second file for the same path is an error that
     /// names both.
     pub fn stage(&self, file: &Planned<'_>, origin: &Path) -> Result<()> {
+        let target = inside(&self.dir, file.path)?;
         {
             let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(first) = staged.get(file.path) {
+            // Keyed by the path as the file system sees it (`a//b` is `a/b`).
+            let key = target
+                .strip_prefix(&self.dir)
+                .unwrap_or(&target)
+                .to_string_lossy()
+                .into_owned();
+            if let Some(first) = staged.get(&key) {
                 return Err(Error::at(
                     origin,
                     None,
@@ -229,9 +236,8 @@ impl Stager {
                 )
                 .help("rename one of the two, or give the page another `slug` or `path`"));
             }
-            staged.insert(file.path.to_string(), origin.to_path_buf());
+            staged.insert(key, origin.to_path_buf());
         }
-        let target = inside(&self.dir, file.path)?;
         let fail = |what: &str, e: std::io::Error| {
             Error::at(&target, None, format!("cannot {what}")).cause(e)
         };

@@ -278,3 +278,17 @@ fn a_path_or_alias_that_leaves_the_site_is_refused() {
     );
     assert!(!site.root.join("../escaped").exists() && !site.root.join("../../escaped").exists());
 }
+
+#[test]
+fn a_term_with_nothing_to_name_its_page_is_an_error() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/post.md",
+        "---\ntitle: Post\ntags: [Rust, \"!!\"]\n---\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: content/post.md:3:7: `tags` holds the term \"!!\", which has no letters or digits to name its page\n  \
+         help: remove the empty term, or write it with letters or digits\n"
+    );
+}
