@@ -261,7 +261,31 @@ fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize)
             ),
         };
     }
-    let message = message.replace("unknown field", "unknown key");
+    if message.contains("invalid type") {
+        help =
+            "give this key a value of the type it expects (see the guide's configuration chapter)"
+                .to_string();
+    } else if let Some(field) = message
+        .split("missing field `")
+        .nth(1)
+        .and_then(|r| r.split('`').next())
+    {
+        help = format!("add `{field}:` here");
+    }
+    // serde names Rust types; say what the user wrote instead.
+    let message = message
+        .replace("unknown field", "unknown key")
+        .replace("missing field", "missing key")
+        .replace(
+            "expected struct SiteConfig",
+            "expected a mapping of keys to values",
+        )
+        .replace("expected struct ", "expected a mapping: ")
+        .replace("expected usize", "expected a whole number of 0 or more")
+        .replace("expected u64", "expected a whole number of 0 or more");
+    if message.contains("expected a mapping of keys to values") {
+        help = "write the file as `key: value` lines, like `title: My site`".to_string();
+    }
     Error::at(path, location, message).help(help)
 }
 
@@ -433,7 +457,11 @@ pub fn parse_base_url(url: &str) -> std::result::Result<(String, String), String
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    if host.is_empty() || host.contains(char::is_whitespace) || path.contains(['?', '#']) {
+    if host.is_empty()
+        || host.contains(char::is_whitespace)
+        || path.contains(char::is_whitespace)
+        || path.contains(['?', '#'])
+    {
         return Err(format!(
             "`base_url` must be an absolute http(s) URL, found \"{url}\""
         ));
@@ -488,6 +516,7 @@ mod tests {
         assert!(parse_base_url("ftp://me.dev/").is_err());
         assert!(parse_base_url("/portfolio/").is_err());
         assert!(parse_base_url("").is_err());
+        assert!(parse_base_url("https://e.com/a b/").is_err());
     }
 
     #[test]
@@ -501,6 +530,33 @@ mod tests {
             error.message
         );
         assert_eq!(error.help.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn type_errors_speak_of_what_was_written_not_of_rust_types() {
+        let error = parse_yaml::<SiteConfig>("- a\n", Path::new("folio.yaml"), 1).unwrap_err();
+        assert_eq!(
+            error.message,
+            "invalid type: sequence, expected a mapping of keys to values"
+        );
+        assert_eq!(
+            error.help.as_deref(),
+            Some("write the file as `key: value` lines, like `title: My site`")
+        );
+        let error = parse_yaml::<SiteConfig>("feed: {limit: -1}\n", Path::new("folio.yaml"), 1)
+            .unwrap_err();
+        assert!(
+            error
+                .message
+                .ends_with("expected a whole number of 0 or more"),
+            "{}",
+            error.message
+        );
+        let error =
+            parse_yaml::<SiteConfig>("author: {links: [{name: x}]}\n", Path::new("folio.yaml"), 1)
+                .unwrap_err();
+        assert_eq!(error.message, "author.links[0]: missing key `url`");
+        assert_eq!(error.help.as_deref(), Some("add `url:` here"));
     }
 
     #[test]
