@@ -179,6 +179,11 @@ impl Errors {
         self.0.push(error);
     }
 
+    /// Rewrites every path relative to `root` when it lies inside it.
+    pub fn relative_to(self, root: &Path) -> Errors {
+        Errors(self.0.into_iter().map(|e| e.relative_to(root)).collect())
+    }
+
     /// Returns true when at least one problem is an error, not a warning.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|e| !e.is_warning())

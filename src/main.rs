@@ -44,7 +44,8 @@ fn run(cli: &Cli, reporter: &Reporter) -> Result<(), Errors> {
     match &cli.command {
         Command::Build(args) => {
             let config = config::load(&cwd, &args.site.overrides(args.output_dir.clone()))?;
-            let report = with_progress(reporter, || build::build(&config, &args.options()))?;
+            let report = with_progress(reporter, || build::build(&config, &args.options()))
+                .map_err(|e| e.relative_to(&config.root))?;
             reporter.built(&report, "built");
             Ok(())
         }
@@ -55,7 +56,8 @@ fn run(cli: &Cli, reporter: &Reporter) -> Result<(), Errors> {
                 include_future: args.future,
                 ..Default::default()
             };
-            let (report, files) = build::check(&config, &options)?;
+            let (report, files) =
+                build::check(&config, &options).map_err(|e| e.relative_to(&config.root))?;
             if args.external {
                 let external = ExternalOptions {
                     timeout: Duration::from_secs(10),

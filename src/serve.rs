@@ -116,6 +116,7 @@ pub fn serve(
             Some(session)
         }
         Err(errors) => {
+            let errors = errors.relative_to(&config.root);
             let _ = failure_tx.send(Some(errors_text(&errors)));
             notify(Notice::Failed(errors));
             None
@@ -229,6 +230,7 @@ impl Rebuilder {
                     });
                 }
                 Err(errors) => {
+                    let errors = errors.relative_to(&self.config.root);
                     let _ = self.failure.send(Some(errors_text(&errors)));
                     (self.notify)(Notice::Failed(errors));
                 }
