@@ -60,11 +60,6 @@ impl Reporter {
         }
     }
 
-    /// Prints one error.
-    pub fn error(&self, error: &Error) {
-        eprint!("{}", paint(&error.to_string(), use_color_stderr()));
-    }
-
     /// Prints a warning line that is not about a file.
     pub fn warn(&self, message: &str) {
         if self.verbosity != Verbosity::Quiet {
@@ -144,13 +139,6 @@ impl Reporter {
     /// Prints a line of information (suppressed by `--quiet`).
     pub fn info(&self, line: &str) {
         if self.verbosity != Verbosity::Quiet {
-            println!("{line}");
-        }
-    }
-
-    /// Prints a line only with `--verbose`.
-    pub fn detail(&self, line: &str) {
-        if self.verbosity == Verbosity::Verbose {
             println!("{line}");
         }
     }

@@ -86,11 +86,6 @@ impl Lookup {
             *slot = value;
         }
     }
-
-    /// The static files of the build, by path relative to `static/`.
-    pub fn statics(&self) -> &BTreeMap<String, StaticFile> {
-        &self.statics
-    }
 }
 
 fn markdown_options(config: &Config) -> markdown::Options {
