@@ -96,8 +96,8 @@ pub fn to_html(
                 if let Some(event) = queue.pop_front() {
                     return Some(event);
                 }
-                let (event, range) = parser.next()?;
-                let event = inspect(event, range.start, options, resolve, out, &mut in_code);
+                let (mut event, range) = parser.next()?;
+                inspect(&mut event, range.start, options, resolve, out, &mut in_code);
                 let Event::Start(Tag::Heading {
                     level,
                     id,
@@ -114,11 +114,11 @@ pub fn to_html(
                     attrs,
                     inner: Vec::new(),
                 };
-                for (event, range) in parser.by_ref() {
+                for (mut event, range) in parser.by_ref() {
                     if matches!(event, Event::End(TagEnd::Heading(_))) {
                         break;
                     }
-                    let event = inspect(event, range.start, options, resolve, out, &mut in_code);
+                    inspect(&mut event, range.start, options, resolve, out, &mut in_code);
                     pending.inner.push(event);
                 }
                 let mut emitted = Vec::new();
@@ -135,62 +135,31 @@ pub fn to_html(
 }
 
 /// Rewrites link and image URLs and counts words, as each event passes.
-fn inspect<'a>(
-    event: Event<'a>,
+///
+/// Works on the event in place: events are large, and moving each one in
+/// and out of a function cost more than the work itself.
+fn inspect(
+    event: &mut Event<'_>,
     offset: usize,
     options: &Options,
     resolve: &dyn Fn(&str) -> Option<String>,
     out: &mut Rendered,
     in_code: &mut bool,
-) -> Event<'a> {
+) {
     match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest_url = rewrite_url(dest_url, offset, options, resolve, &mut out.links);
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })
+        Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            let url = std::mem::replace(dest_url, CowStr::Borrowed(""));
+            *dest_url = rewrite_url(url, offset, options, resolve, &mut out.links);
         }
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest_url = rewrite_url(dest_url, offset, options, resolve, &mut out.links);
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })
-        }
-        Event::Start(Tag::CodeBlock(_)) => {
-            *in_code = true;
-            event
-        }
-        Event::End(TagEnd::CodeBlock) => {
-            *in_code = false;
-            event
-        }
-        Event::Text(ref text) if !*in_code => {
-            out.word_count += count_words(text);
-            event
-        }
-        Event::Html(ref html) | Event::InlineHtml(ref html)
+        Event::Start(Tag::CodeBlock(_)) => *in_code = true,
+        Event::End(TagEnd::CodeBlock) => *in_code = false,
+        Event::Text(text) if !*in_code => out.word_count += count_words(text),
+        Event::Html(html) | Event::InlineHtml(html)
             if out.more_at.is_none() && html.trim() == MORE_MARKER =>
         {
             out.more_at = Some(offset);
-            event
         }
-        other => other,
+        _ => {}
     }
 }
 
