@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
 use crate::error::{Error, Errors};
-use crate::render::{Contents, OutputFile};
+use crate::render::{self, Contents, OutputFile};
 
 /// Checks every internal reference in every HTML file of `files`.
 pub fn check(config: &Config, files: &[OutputFile]) -> Errors {
@@ -259,33 +259,10 @@ pub fn collect_urls(html: &str) -> Vec<String> {
 }
 
 fn attribute_values(html: &str, names: &[&str]) -> Vec<String> {
-    let mut values = Vec::new();
-    let bytes = html.as_bytes();
-    let mut from = 0;
-    while let Some(i) = html[from..].find('=').map(|i| i + from) {
-        from = i + 1;
-        let Some(quote) = bytes
-            .get(i + 1)
-            .copied()
-            .filter(|q| *q == b'"' || *q == b'\'')
-        else {
-            continue;
-        };
-        let matched = names.iter().any(|name| {
-            html[..i].ends_with(name)
-                && i.checked_sub(name.len() + 1)
-                    .is_some_and(|b| bytes[b].is_ascii_whitespace())
-        });
-        if !matched {
-            continue;
-        }
-        let start = i + 2;
-        if let Some(end) = html[start..].find(quote as char) {
-            values.push(html[start..start + end].to_string());
-            from = start + end;
-        }
-    }
-    values
+    render::attribute_values(html, names)
+        .into_iter()
+        .map(|r| html[r].to_string())
+        .collect()
 }
 
 #[cfg(test)]

@@ -704,41 +704,48 @@ pub fn prefix_root_relative(html: &str, base_path: &str) -> String {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    while let Some(i) = find_url_attribute(rest) {
-        let (before, after) = rest.split_at(i);
-        out.push_str(before);
-        let end = after.find(['"', '\'']).map_or(after.len(), |q| q);
-        let url = &after[..end];
-        match markdown::with_base_path(url, base_path) {
-            Some(rewritten) => out.push_str(&rewritten),
-            None => out.push_str(url),
+    let mut copied = 0;
+    for range in attribute_values(html, &["href", "src", "action", "poster"]) {
+        if let Some(rewritten) = markdown::with_base_path(&html[range.clone()], base_path) {
+            out.push_str(&html[copied..range.start]);
+            out.push_str(&rewritten);
+            copied = range.end;
         }
-        rest = &after[end..];
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 
-/// Finds the start of the next `href="`/`src="` value (either quote).
-fn find_url_attribute(html: &str) -> Option<usize> {
+/// Where the values of the attributes named `names` are in `html` (either
+/// quote; `data-href` is not `href`), in order.
+pub fn attribute_values(html: &str, names: &[&str]) -> Vec<std::ops::Range<usize>> {
+    let mut values = Vec::new();
     let bytes = html.as_bytes();
     let mut from = 0;
-    while let Some(i) = html[from..].find("=").map(|i| i + from) {
-        let name_end = i;
-        let is_attr = ["href", "src", "action", "poster"].iter().any(|name| {
-            name_end >= name.len()
-                && html[..name_end].ends_with(name)
-                && name_end
-                    .checked_sub(name.len() + 1)
+    while let Some(i) = html[from..].find('=').map(|i| i + from) {
+        from = i + 1;
+        let Some(quote) = bytes
+            .get(i + 1)
+            .copied()
+            .filter(|q| *q == b'"' || *q == b'\'')
+        else {
+            continue;
+        };
+        let named = names.iter().any(|name| {
+            html[..i].ends_with(name)
+                && i.checked_sub(name.len() + 1)
                     .is_some_and(|b| bytes[b].is_ascii_whitespace())
         });
-        if is_attr && matches!(bytes.get(i + 1), Some(b'"') | Some(b'\'')) {
-            return Some(i + 2);
+        if !named {
+            continue;
         }
-        from = i + 1;
+        let start = i + 2;
+        if let Some(end) = html[start..].find(quote as char) {
+            values.push(start..start + end);
+            from = start + end;
+        }
     }
-    None
+    values
 }
 
 fn static_files(
@@ -837,6 +844,14 @@ mod tests {
         assert_eq!(
             prefix_root_relative(html, "/portfolio/"),
             r##"<a href="/portfolio/x/">x</a><img src='/portfolio/i.png'><a href="/portfolio/y/">y</a><a href="//cdn/x">c</a><a href="#f">f</a><p data-href="/no">"##
+        );
+    }
+
+    #[test]
+    fn a_value_ends_at_its_own_quote() {
+        assert_eq!(
+            prefix_root_relative(r#"<a href="/it's/">x</a>"#, "/p/"),
+            r#"<a href="/p/it's/">x</a>"#
         );
     }
 
