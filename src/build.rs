@@ -140,8 +140,7 @@ impl Session {
         output::check_output_dir(&config.output_dir, &guard(&config, &options))
             .map_err(Errors::from)?;
         let stages = Stages::run(&config, &options, render::Target::Keep)?;
-        let planned: Vec<Planned<'_>> = stages.files.iter().map(planned).collect();
-        let written = output::write_all(&config.output_dir, &planned).map_err(Errors::from)?;
+        let written = write_through_stager(&config, &stages.files)?;
         let mut report = stages.report(stages.file_count);
         report.written = written.written;
         report.removed = written.removed;
@@ -513,23 +512,27 @@ fn planned(file: &OutputFile) -> Planned<'_> {
     }
 }
 
+/// Writes files kept in memory the way a build writes them as they render.
+fn write_through_stager(
+    config: &Config,
+    files: &[OutputFile],
+) -> Result<output::WriteReport, Errors> {
+    let stager = output::Stager::new(&config.output_dir).map_err(Errors::from)?;
+    for file in files {
+        if let Err(e) = stager.stage(&planned(file), &file.origin) {
+            stager.abandon();
+            return Err(Errors::from(e));
+        }
+    }
+    stager.commit().map_err(Errors::from)
+}
+
 fn duplicate_outputs(files: &[OutputFile]) -> Errors {
     let mut seen: std::collections::HashMap<&str, &OutputFile> = std::collections::HashMap::new();
     let mut errors = Errors::default();
     for file in files {
         if let Some(first) = seen.insert(file.path.as_str(), file) {
-            errors.push(
-                Error::at(
-                    &file.origin,
-                    None,
-                    format!(
-                        "writes `{}`, which `{}` writes too",
-                        file.path,
-                        first.origin.display()
-                    ),
-                )
-                .help("rename one of the two, or give the page another `slug` or `path`"),
-            );
+            errors.push(output::duplicate(&file.path, &file.origin, &first.origin));
         }
     }
     errors

@@ -1,10 +1,10 @@
 //! Everything written under the output folder: checking that the folder is
 //! safe to write, writing the files that changed, and removing stale ones.
 //!
-//! A build renders the whole site in memory before this module runs, so a
-//! build that fails never touches the output. Unchanged files are left
-//! alone: on ext4, replacing thousands of identical files costs more than
-//! rendering them.
+//! Files go through a `Stager` as they are rendered: a failed build takes
+//! back what it wrote, so the output stays as it was, and unchanged files
+//! are left alone (on ext4, replacing thousands of identical files costs
+//! more than rendering them).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -159,24 +159,6 @@ fn resolve(path: &Path) -> PathBuf {
     }
 }
 
-/// Makes `dir` hold exactly `files`: writes what differs, removes what is stale.
-pub fn write_all(dir: &Path, files: &[Planned<'_>]) -> Result<WriteReport> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::at(dir, None, "cannot create the output folder").cause(e))?;
-    let results: Vec<Result<bool>> = files.par_iter().map(|file| write_one(dir, file)).collect();
-    let mut report = WriteReport::default();
-    for result in results {
-        if result? {
-            report.written += 1;
-        } else {
-            report.unchanged += 1;
-        }
-    }
-    let keep: HashSet<PathBuf> = files.iter().map(|f| dir.join(f.path)).collect();
-    report.removed = remove_stale(dir, &keep)?;
-    Ok(report)
-}
-
 /// Writes a build's files as they are rendered, so the site is never held
 /// in memory whole, and makes the new site appear only when it is complete.
 ///
@@ -190,6 +172,16 @@ pub struct Stager {
     created: std::sync::Mutex<Vec<PathBuf>>,
     replaced: std::sync::Mutex<Vec<(PathBuf, PathBuf)>>,
     written: std::sync::atomic::AtomicUsize,
+}
+
+/// The error for a second file written to the same path.
+pub fn duplicate(path: &str, origin: &Path, first: &Path) -> Error {
+    Error::at(
+        origin,
+        None,
+        format!("writes `{path}`, which `{}` writes too", first.display()),
+    )
+    .help("rename one of the two, or give the page another `slug` or `path`")
 }
 
 /// Suffix of a changed file's new version until `commit`.
@@ -225,16 +217,7 @@ impl Stager {
                 .to_string_lossy()
                 .into_owned();
             if let Some(first) = staged.get(&key) {
-                return Err(Error::at(
-                    origin,
-                    None,
-                    format!(
-                        "writes `{}`, which `{}` writes too",
-                        file.path,
-                        first.display()
-                    ),
-                )
-                .help("rename one of the two, or give the page another `slug` or `path`"));
+                return Err(duplicate(file.path, origin, first));
             }
             staged.insert(key, origin.to_path_buf());
         }
@@ -421,31 +404,6 @@ pub fn remove_files(dir: &Path, paths: &[&str]) -> Result<usize> {
     Ok(paths.len())
 }
 
-fn write_one(dir: &Path, file: &Planned<'_>) -> Result<bool> {
-    let target = inside(dir, file.path)?;
-    let fail =
-        |what: &str, e: std::io::Error| Error::at(&target, None, format!("cannot {what}")).cause(e);
-    let bytes = file.source.bytes()?;
-    let bytes: &[u8] = &bytes;
-    match std::fs::symlink_metadata(&target) {
-        Ok(meta)
-            if meta.is_file()
-                && meta.len() == bytes.len() as u64
-                && std::fs::read(&target).is_ok_and(|old| old == bytes) =>
-        {
-            return Ok(false);
-        }
-        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&target)
-            .map_err(|e| fail("replace this folder with a file", e))?,
-        _ => {}
-    }
-    if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
-    }
-    std::fs::write(&target, bytes).map_err(|e| fail("write the file", e))?;
-    Ok(true)
-}
-
 fn remove_stale(dir: &Path, keep: &HashSet<PathBuf>) -> Result<usize> {
     let mut removed = 0;
     let mut dirs = Vec::new();
@@ -474,6 +432,14 @@ fn remove_stale(dir: &Path, keep: &HashSet<PathBuf>) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write_all(out: &Path, files: &[Planned<'_>]) -> Result<WriteReport> {
+        let stager = Stager::new(out)?;
+        for file in files {
+            stager.stage(file, Path::new("test"))?;
+        }
+        stager.commit()
+    }
 
     #[test]
     fn writing_twice_changes_nothing_and_stale_files_go() {
