@@ -317,41 +317,37 @@ impl Session {
 
     /// Writes the files whose bytes differ from what this session last wrote.
     fn write_changed(&mut self, files: &[OutputFile], copies_too: bool) -> Result<usize, Errors> {
-        let changed: Vec<&OutputFile> = files
+        let changed: Vec<(&OutputFile, u64)> = files
             .iter()
-            .filter(|f| {
-                let copy = matches!(f.contents, Contents::Copy(_));
-                (copies_too || !copy) && self.written.get(&f.path) != Some(&content_hash(f))
-            })
+            .filter(|f| copies_too || !matches!(f.contents, Contents::Copy(_)))
+            .map(|f| (f, content_hash(f)))
+            .filter(|(f, hash)| self.written.get(&f.path) != Some(hash))
             .collect();
-        let planned: Vec<Planned<'_>> = changed.iter().map(|f| planned(f)).collect();
+        let planned: Vec<Planned<'_>> = changed.iter().map(|(f, _)| planned(f)).collect();
         let count = output::write_files(&self.config.output_dir, &planned).map_err(Errors::from)?;
-        for file in changed {
-            self.written.insert(file.path.clone(), content_hash(file));
+        for (file, hash) in changed {
+            self.written.insert(file.path.clone(), hash);
         }
         Ok(count)
     }
 }
 
-fn hash_bytes(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
+fn hash_of(value: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
+    value.hash(&mut hasher);
     hasher.finish()
 }
 
 /// The bytes of a text file, or the size and time of a copied file's source.
 fn content_hash(file: &OutputFile) -> u64 {
     match &file.contents {
-        Contents::Text(text) => hash_bytes(text.as_bytes()),
-        Contents::Copy(source) => {
-            let stamp = std::fs::metadata(source)
+        Contents::Text(text) => hash_of(text.as_bytes()),
+        Contents::Copy(source) => hash_of(
+            std::fs::metadata(source)
                 .ok()
-                .map(|m| (m.len(), m.modified().ok()));
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            std::hash::Hash::hash(&stamp, &mut hasher);
-            std::hash::Hasher::finish(&hasher)
-        }
+                .map(|m| (m.len(), m.modified().ok())),
+        ),
     }
 }
 
