@@ -48,20 +48,19 @@ impl Lookup {
         model: &Model,
         statics: BTreeMap<String, StaticFile>,
     ) -> Lookup {
-        let mut pages = HashMap::new();
-        let mut urls = HashMap::new();
-        for (page, value) in content.pages.iter().zip(&model.pages) {
-            pages.insert(page.relative_path.clone(), value.clone());
-            urls.insert(page.relative_path.clone(), config.with_base(&page.url));
-        }
-        let mut sections = HashMap::new();
-        for (section, value) in content.sections.iter().zip(&model.sections) {
-            sections.insert(section.relative_path.clone(), value.clone());
-            urls.insert(
-                section.relative_path.clone(),
-                config.with_base(&section.url),
-            );
-        }
+        let pages = content
+            .pages
+            .iter()
+            .zip(&model.pages)
+            .map(|(p, v)| (p.relative_path.clone(), v.clone()))
+            .collect();
+        let sections = content
+            .sections
+            .iter()
+            .zip(&model.sections)
+            .map(|(s, v)| (s.relative_path.clone(), v.clone()))
+            .collect();
+        let urls = super::url_map(config, content);
         Lookup {
             base_path: config.base_path.clone(),
             base_url: config.base_url.clone(),
@@ -88,11 +87,11 @@ impl Lookup {
     }
 }
 
+/// Markdown outside a page body: no heading self-links.
 fn markdown_options(config: &Config) -> markdown::Options {
     markdown::Options {
-        smart_punctuation: config.site.markdown.smart_punctuation,
         heading_links: false,
-        base_path: config.base_path.clone(),
+        ..super::markdown_options(config)
     }
 }
 
