@@ -7,27 +7,21 @@ use std::process::Command;
 
 use crate::support::Fixture;
 
+/// The benchmark's own corpus generator, compiled into the tests as well.
+#[allow(dead_code, reason = "the benchmark's binary uses more of it")]
+#[path = "../../bench/corpus/corpus.rs"]
+mod corpus;
+
 #[test]
 fn the_bench_skeleton_builds_a_100_page_corpus_with_every_expected_file() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let generator = repo.join("../shared/bench/gen-corpus");
-    assert!(
-        generator.is_file(),
-        "the corpus generator is missing: {}",
-        generator.display()
-    );
     let site = Fixture::empty("bench");
-    let status = Command::new("python3")
-        .arg(&generator)
-        .args(["--pages", "100", "--sections", "2", "--out"])
-        .arg(&site.root)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    let spec = corpus::Spec {
+        pages: 100,
+        sections: 2,
+        seed: 1,
+    };
+    corpus::write(&spec, &site.root).unwrap();
     for item in ["folio.yaml", "templates"] {
         assert!(
             Command::new("cp")

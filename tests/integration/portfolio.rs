@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use scraper::{Html, Selector};
 
@@ -13,9 +14,10 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The owner's text, one item a line; bullets dropped.
+/// The owner's text, one item a line; bullets dropped. A copy of the text
+/// the owner wrote is kept as a fixture, so the test runs on a bare clone.
 fn owner_items() -> Vec<String> {
-    let path = repo().join("../shared/portfolio/source.txt");
+    let path = repo().join("tests/fixtures/portfolio_text/source.txt");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
         .map(|l| l.trim().trim_start_matches('•').trim().to_string())
@@ -73,7 +75,21 @@ fn split_into(text: &str, names: &[String]) -> Option<Vec<String>> {
     })
 }
 
-fn build_portfolio(base_url: &str) -> (Fixture, BTreeMap<String, String>) {
+/// The portfolio built at `base_url`: once per test binary for each URL,
+/// then shared by every test that reads it.
+fn build_portfolio(base_url: &str) -> &'static BTreeMap<String, String> {
+    static BUILT: OnceLock<Mutex<BTreeMap<String, &'static BTreeMap<String, String>>>> =
+        OnceLock::new();
+    let mut built = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    built
+        .entry(base_url.to_string())
+        .or_insert_with(|| Box::leak(Box::new(build_once(base_url))))
+}
+
+fn build_once(base_url: &str) -> BTreeMap<String, String> {
     let out = Fixture::empty("portfolio");
     let dir = out.root.join("public");
     let run = out.run([
@@ -87,8 +103,7 @@ fn build_portfolio(base_url: &str) -> (Fixture, BTreeMap<String, String>) {
         base_url,
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let tree = out.tree("public");
-    (out, tree)
+    out.tree("public")
 }
 
 fn visible_text(html: &str) -> String {
@@ -103,7 +118,7 @@ fn visible_text(html: &str) -> String {
 
 #[test]
 fn every_item_of_the_owners_text_is_on_the_built_site() {
-    let (_out, tree) = build_portfolio("https://example.com/");
+    let tree = build_portfolio("https://example.com/");
     let all: String = tree
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
@@ -160,7 +175,7 @@ fn no_theme_template_holds_the_owners_text() {
 
 #[test]
 fn the_home_page_has_every_section_in_the_owners_order() {
-    let (_out, tree) = build_portfolio("https://example.com/");
+    let tree = build_portfolio("https://example.com/");
     let document = Html::parse_document(&tree["index.html"]);
     let headings: Vec<String> = document
         .select(&Selector::parse("main h1, main h2").unwrap())
@@ -199,7 +214,7 @@ fn the_home_page_has_every_section_in_the_owners_order() {
 
 #[test]
 fn each_project_and_role_has_its_page_and_stack_terms_list_them() {
-    let (_out, tree) = build_portfolio("https://example.com/");
+    let tree = build_portfolio("https://example.com/");
     for page in [
         "projects/ai-chat-rag-platform/index.html",
         "projects/webhook-delivery-service/index.html",
@@ -233,8 +248,8 @@ fn each_project_and_role_has_its_page_and_stack_terms_list_them() {
 #[test]
 fn no_built_file_holds_javascript() {
     for base in ["https://example.com/", "https://me.github.io/portfolio/"] {
-        let (_out, tree) = build_portfolio(base);
-        for (path, text) in &tree {
+        let tree = build_portfolio(base);
+        for (path, text) in tree {
             let mut rest = text.as_str();
             while let Some(i) = rest.find("<script") {
                 let tag = &rest[i..rest[i..].find('>').map_or(rest.len(), |e| i + e)];
@@ -250,7 +265,7 @@ fn no_built_file_holds_javascript() {
 
 #[test]
 fn the_sub_path_build_links_only_inside_the_sub_path() {
-    let (_out, tree) = build_portfolio("https://me.github.io/portfolio/");
+    let tree = build_portfolio("https://me.github.io/portfolio/");
     let selector = Selector::parse("[href], [src]").unwrap();
     for (path, text) in tree.iter().filter(|(p, _)| p.ends_with(".html")) {
         for element in Html::parse_document(text).select(&selector) {

@@ -1,0 +1,42 @@
+//! `gen-corpus --pages N --sections S [--seed X] --out DIR`: writes the
+//! benchmark corpus (see `corpus.rs`) into `DIR/content/`.
+
+mod corpus;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut spec = corpus::Spec {
+        pages: 100,
+        sections: 2,
+        seed: 1,
+    };
+    let mut out: Option<PathBuf> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next();
+        let number = || value.as_deref().and_then(|v| v.parse::<u64>().ok());
+        match (flag.as_str(), number()) {
+            ("--pages", Some(n)) => spec.pages = n as usize,
+            ("--sections", Some(n)) => spec.sections = n as usize,
+            ("--seed", Some(n)) => spec.seed = n,
+            ("--out", _) if value.is_some() => out = value.map(PathBuf::from),
+            _ => {
+                eprintln!("usage: gen-corpus --pages N --sections S [--seed X] --out DIR");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(out) = out else {
+        eprintln!("gen-corpus: --out DIR is required");
+        return ExitCode::from(2);
+    };
+    match corpus::write(&spec, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gen-corpus: {}: {e}", out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
