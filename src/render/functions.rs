@@ -35,6 +35,8 @@ pub struct Lookup {
     base_url: String,
     pages: HashMap<String, Value>,
     sections: HashMap<String, Value>,
+    /// Sections without their pages, for `metadata_only`.
+    section_meta: HashMap<String, Value>,
     urls: HashMap<String, String>,
     statics: BTreeMap<String, StaticFile>,
     markdown: Option<markdown::Options>,
@@ -60,12 +62,21 @@ impl Lookup {
             .zip(&model.sections)
             .map(|(s, v)| (s.relative_path.clone(), v.clone()))
             .collect();
+        let section_meta = content
+            .sections
+            .iter()
+            .map(|s| {
+                let meta = super::values::section_meta(config, content, s);
+                (s.relative_path.clone(), Value::from(meta))
+            })
+            .collect();
         let urls = super::url_map(config, content);
         Lookup {
             base_path: config.base_path.clone(),
             base_url: config.base_url.clone(),
             pages,
             sections,
+            section_meta,
             urls,
             statics,
             markdown: Some(markdown_options(config)),
@@ -226,7 +237,13 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let lookup = current(&s)?;
             let path = kwargs.must_get::<&str>("path")?.trim_start_matches("@/");
-            lookup.sections.get(path).cloned().ok_or_else(|| {
+            let metadata_only = kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
+            let sections = if metadata_only {
+                &lookup.section_meta
+            } else {
+                &lookup.sections
+            };
+            sections.get(path).cloned().ok_or_else(|| {
                 tera::Error::message(format!("no section `{path}` under `content/`"))
             })
         },

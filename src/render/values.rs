@@ -156,7 +156,7 @@ pub fn build(
         })
         .collect();
     let mut model = Model {
-        config: Value::from_serializable(&config.site),
+        config: config_value(config, content),
         site: Value::none(),
         data: Value::from_serializable(&content.data),
         pages: Vec::new(),
@@ -192,6 +192,33 @@ pub fn build(
         .collect();
     model.site = model.site_value(taxonomies);
     model
+}
+
+/// `config` as templates see it: `folio.yaml`, plus `feed.path` and
+/// `feed.permalink`, the site feed's address when folio writes one that
+/// holds a dated page (none otherwise), so a theme links the feed without
+/// walking every page.
+fn config_value(config: &Config, content: &Content) -> Value {
+    let value = Value::from_serializable(&config.site);
+    let has_entries =
+        config.site.feed.enabled && content.pages.iter().any(|p| p.meta.date.is_some());
+    let (permalink, path) = if has_entries {
+        url_pair(config, &config.site.feed.filename)
+    } else {
+        (Value::none(), Value::none())
+    };
+    let Some(mut map) = value.as_map().cloned() else {
+        return value;
+    };
+    let mut feed = map
+        .get(&tera::value::Key::from("feed"))
+        .and_then(Value::as_map)
+        .cloned()
+        .unwrap_or_default();
+    feed.insert("path".into(), path);
+    feed.insert("permalink".into(), permalink);
+    map.insert("feed".into(), Value::from(feed));
+    Value::from(map)
 }
 
 /// What a patch changed, so that only what shows it is rendered again.
@@ -448,13 +475,10 @@ fn neighbour(config: &Config, page: &Page) -> Value {
     ])
 }
 
-fn section_value(
-    config: &Config,
-    content: &Content,
-    section: &Section,
-    rendered: &Html,
-    pages: &[Value],
-) -> Value {
+/// A section's own fields, without its pages or its rendered body: what
+/// `get_section(path=…, metadata_only=true)` returns, so that a page showing
+/// its section's title does not depend on every page of that section.
+pub fn section_meta(config: &Config, content: &Content, section: &Section) -> Map {
     let (permalink, path) = url_pair(config, &section.url);
     let subsections: Vec<Value> = section
         .subsections
@@ -480,7 +504,8 @@ fn section_value(
             ])
         })
         .collect();
-    object(vec![
+    let mut map = Map::default();
+    for (k, v) in [
         (
             "title",
             Value::from(section.meta.title.clone().unwrap_or_default()),
@@ -495,18 +520,6 @@ fn section_value(
         ),
         ("path", path),
         ("permalink", permalink),
-        ("content", rendered.content.clone()),
-        ("toc", rendered.toc.clone()),
-        (
-            "pages",
-            Value::from(
-                section
-                    .pages
-                    .iter()
-                    .map(|&i| pages[i].clone())
-                    .collect::<Vec<_>>(),
-            ),
-        ),
         ("subsections", Value::from(subsections)),
         ("data", Value::from_serializable(&section.data)),
         ("extra", extra_value(&section.meta.extra)),
@@ -515,7 +528,33 @@ fn section_value(
             "weight",
             section.meta.weight.map_or(Value::none(), Value::from),
         ),
-    ])
+    ] {
+        map.insert(k.into(), v);
+    }
+    map
+}
+
+fn section_value(
+    config: &Config,
+    content: &Content,
+    section: &Section,
+    rendered: &Html,
+    pages: &[Value],
+) -> Value {
+    let mut map = section_meta(config, content, section);
+    map.insert("content".into(), rendered.content.clone());
+    map.insert("toc".into(), rendered.toc.clone());
+    map.insert(
+        "pages".into(),
+        Value::from(
+            section
+                .pages
+                .iter()
+                .map(|&i| pages[i].clone())
+                .collect::<Vec<_>>(),
+        ),
+    );
+    Value::from(map)
 }
 
 fn term_value(config: &Config, term: &Term, pages: &[Value]) -> Value {

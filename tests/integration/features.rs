@@ -285,3 +285,41 @@ fn a_section_with_feed_gets_its_own_feed() {
         vec!["Minimal - Posts", "First"]
     );
 }
+
+#[test]
+fn config_feed_path_is_set_only_when_the_feed_holds_a_dated_page() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "templates/page.html",
+        "feed={{ config.feed.path or \"none\" }} {{ config.feed.permalink or \"none\" }}",
+    );
+    site.run(["build", "--base-url", "https://me.github.io/blog/"])
+        .success();
+    assert_eq!(
+        site.read("public/posts/first/index.html"),
+        "feed=/blog/atom.xml https://me.github.io/blog/atom.xml"
+    );
+    let first = site.read("content/posts/first.md");
+    let undated: String = first
+        .lines()
+        .filter(|l| !l.starts_with("date:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    site.write("content/posts/first.md", &undated);
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/posts/first/index.html"), "feed=none none");
+}
+
+#[test]
+fn get_section_with_metadata_only_leaves_out_the_pages_and_body() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% set s = get_section(path=page.section, metadata_only=true) %}{{ s.title }} {{ s.path }} {{ s.pages is defined }} {{ s.content is defined }}{% set full = get_section(path=page.section) %} {{ full.pages | length }}",
+    );
+    site.run(["build"]).success();
+    assert_eq!(
+        site.read("public/posts/first/index.html"),
+        "Posts /posts/ false false 1"
+    );
+}
