@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
+use crate::url;
 
 /// The name of the configuration file that marks a site root.
 pub const CONFIG_FILE: &str = "folio.yaml";
@@ -475,7 +476,7 @@ pub fn parse_base_url(url: &str) -> std::result::Result<(String, String), String
 impl Config {
     /// Returns the absolute URL of a path that already carries the base path.
     pub fn permalink(&self, path_with_base: &str) -> String {
-        let origin = &self.base_url[..self.base_url.len() - self.base_path.len()];
+        let origin = url::origin(&self.base_url, &self.base_path);
         format!("{origin}{path_with_base}")
     }
 

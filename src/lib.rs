@@ -3,6 +3,8 @@
 //!
 //! Modules are listed in pipeline order; imports only point upstream.
 
+pub mod url;
+
 pub mod build;
 pub mod cli;
 pub mod config;

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use crate::config::Config;
 use crate::error::{Error, Errors};
 use crate::render::{self, Contents, OutputFile};
+use crate::url;
 
 /// Checks every internal reference in every HTML file of `files`.
 pub fn check(config: &Config, files: &[OutputFile]) -> Errors {
@@ -61,9 +62,7 @@ pub fn check_external(files: &[OutputFile], options: &ExternalOptions) -> Errors
         for url in collect_urls(text) {
             let url = decode_entities(&url);
             let url = url.split('#').next().unwrap_or_default().to_string();
-            if (url.starts_with("http://") || url.starts_with("https://"))
-                && seen.insert(url.clone())
-            {
+            if url::is_http(&url) && seen.insert(url.clone()) {
                 first_use.push((url, &file.origin, &file.path));
             }
         }
@@ -146,14 +145,7 @@ fn check_url(
     ids: &HashMap<&str, HashSet<String>>,
 ) -> Option<String> {
     let url = decode_entities(url);
-    if url.is_empty()
-        || url.contains("://")
-        || url.starts_with("//")
-        || url.starts_with("mailto:")
-        || url.starts_with("tel:")
-        || url.starts_with("data:")
-        || url.starts_with("javascript:")
-    {
+    if url.is_empty() || url::is_external(&url) {
         return None;
     }
     let (path_part, fragment) = match url.split_once('#') {
@@ -178,7 +170,7 @@ fn check_url(
         let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
         normalize(&format!("{dir}/{path_part}"))
     };
-    let target = percent_decode(&target);
+    let target = url::percent_decode(&target);
     let file = if target.is_empty() || target.ends_with('/') {
         format!("{target}index.html")
     } else if paths.contains(target.as_str()) {
@@ -191,7 +183,7 @@ fn check_url(
     }
     match fragment {
         Some(f) if !f.is_empty() && f != "top" => {
-            let f = percent_decode(f);
+            let f = url::percent_decode(f);
             match ids.get(file.as_str()) {
                 Some(set) if !set.contains(&f) => Some(format!(
                     "anchor `#{f}` of link `{url}` does not exist on its page"
@@ -219,25 +211,6 @@ fn normalize(path: &str) -> String {
         out.push('/');
     }
     out
-}
-
-/// Decodes `%XX` escapes; invalid ones are kept as written.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(Ok(b)) = text.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn decode_entities(text: &str) -> String {
@@ -280,6 +253,5 @@ mod tests {
     fn relative_paths_normalize() {
         assert_eq!(normalize("a/b/../c/"), "a/c/");
         assert_eq!(normalize("/./x"), "x");
-        assert_eq!(percent_decode("a%20b"), "a b");
     }
 }

@@ -7,6 +7,8 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options as CmarkOptions, Parser, Tag, TagEnd};
 
+use crate::url;
+
 /// How to render.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -316,26 +318,10 @@ fn rewrite_url<'a>(
         }
         return url;
     }
-    match with_base_path(&url, &options.base_path) {
+    match url::with_base_path(&url, &options.base_path) {
         Some(rewritten) => rewritten.into(),
         None => url,
     }
-}
-
-/// Returns `url` under `base_path` when it is root-relative and not already there.
-pub fn with_base_path(url: &str, base_path: &str) -> Option<String> {
-    if base_path == "/"
-        || !url.starts_with('/')
-        || url.starts_with("//")
-        || url.starts_with(base_path)
-    {
-        return None;
-    }
-    // `/portfolio` itself, without its trailing slash, is already under the base path.
-    if url == base_path.trim_end_matches('/') {
-        return None;
-    }
-    Some(format!("{}{}", base_path, &url[1..]))
 }
 
 /// Escapes text for an HTML attribute value in double quotes.

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::content::{Content, site_relative};
 use crate::error::{Error, Errors, Location, Result};
 use crate::markdown::{self, Rendered};
+use crate::url;
 
 pub use functions::{Lookup, hash_static_files};
 pub use values::{Job, JobKind, Taxonomy, Term, taxonomies};
@@ -706,7 +707,7 @@ pub fn prefix_root_relative(html: &str, base_path: &str) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut copied = 0;
     for range in attribute_values(html, &["href", "src", "action", "poster"]) {
-        if let Some(rewritten) = markdown::with_base_path(&html[range.clone()], base_path) {
+        if let Some(rewritten) = url::with_base_path(&html[range.clone()], base_path) {
             out.push_str(&html[copied..range.start]);
             out.push_str(&rewritten);
             copied = range.end;

@@ -26,7 +26,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::build::{BuildOptions, BuildReport, Rebuild, Session};
 use crate::config::{self, Config, Overrides};
 use crate::error::{Error, Errors};
-use crate::links::percent_decode;
+use crate::url::percent_decode;
 use crate::watch;
 
 /// How to serve.

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::content::{Content, site_relative};
 use crate::error::{Error, Result};
 use crate::markdown;
+use crate::url;
 
 use super::values::Model;
 
@@ -310,10 +311,10 @@ fn url_for(lookup: &Lookup, path: &str) -> TeraResult<String> {
             None => url.clone(),
         });
     }
-    if path.contains("://") || path.starts_with("//") || path.starts_with("mailto:") {
+    if url::is_external(path) {
         return Ok(path.to_string());
     }
-    Ok(match markdown::with_base_path(path, &lookup.base_path) {
+    Ok(match url::with_base_path(path, &lookup.base_path) {
         Some(url) => url,
         None if path.starts_with('/') => path.to_string(),
         None => format!("{}{}", lookup.base_path, path),
@@ -321,10 +322,10 @@ fn url_for(lookup: &Lookup, path: &str) -> TeraResult<String> {
 }
 
 fn absolute_url(lookup: &Lookup, url: &str) -> String {
-    if url.contains("://") {
+    if url::is_external(url) {
         return url.to_string();
     }
-    let origin = &lookup.base_url[..lookup.base_url.len() - lookup.base_path.len()];
+    let origin = url::origin(&lookup.base_url, &lookup.base_path);
     format!("{origin}{url}")
 }
 

@@ -1,0 +1,122 @@
+//! URLs as folio reads and writes them: whether one leaves the site, the
+//! origin of the base URL, the base path, and percent-decoding.
+//!
+//! Pure text in, text out: no configuration, no files. Every module that
+//! asks "is this URL external" or decodes `%XX` asks here, so that the
+//! build, the link checker and `serve`'s traversal guard agree.
+
+/// Returns the scheme of `url` (`https`, `mailto`), lowercased, when it has one.
+///
+/// A scheme is a letter, then letters, digits, `+`, `-` or `.`, then `:`,
+/// as RFC 3986 says; `C:` or `./a:b` are not schemes.
+pub fn scheme(url: &str) -> Option<String> {
+    let (before, _) = url.split_once(':')?;
+    let mut chars = before.chars();
+    let first = chars.next()?;
+    let valid = first.is_ascii_alphabetic()
+        && before.len() > 1
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| before.to_ascii_lowercase())
+}
+
+/// Returns true when `url` leaves the site: it has a scheme (`https:`,
+/// `mailto:`) or is protocol-relative (`//cdn.example/x`).
+pub fn is_external(url: &str) -> bool {
+    url.starts_with("//") || scheme(url).is_some()
+}
+
+/// Returns true when `url` is an absolute `http:` or `https:` URL.
+pub fn is_http(url: &str) -> bool {
+    matches!(scheme(url).as_deref(), Some("http" | "https"))
+}
+
+/// Returns the origin of a base URL and its path: `https://me.dev` for
+/// `https://me.dev/portfolio/` and `/portfolio/`.
+pub fn origin<'a>(base_url: &'a str, base_path: &str) -> &'a str {
+    base_url
+        .strip_suffix(base_path)
+        .unwrap_or_else(|| base_url.trim_end_matches('/'))
+}
+
+/// Returns `url` under `base_path` when it is root-relative and not already there.
+pub fn with_base_path(url: &str, base_path: &str) -> Option<String> {
+    if base_path == "/"
+        || !url.starts_with('/')
+        || url.starts_with("//")
+        || url.starts_with(base_path)
+    {
+        return None;
+    }
+    // `/portfolio` itself, without its trailing slash, is already under the base path.
+    if url == base_path.trim_end_matches('/') {
+        return None;
+    }
+    Some(format!("{}{}", base_path, &url[1..]))
+}
+
+/// Decodes `%XX` escapes; invalid ones are kept as written, and bytes that
+/// are not UTF-8 become U+FFFD.
+pub fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scheme_is_a_letter_then_letters_digits_or_signs_then_a_colon() {
+        assert_eq!(scheme("https://e.com/").as_deref(), Some("https"));
+        assert_eq!(scheme("MAILTO:me@e.com").as_deref(), Some("mailto"));
+        assert_eq!(scheme("irc:chan").as_deref(), Some("irc"));
+        assert_eq!(scheme("git+ssh://x").as_deref(), Some("git+ssh"));
+        assert_eq!(scheme("/a:b"), None);
+        assert_eq!(scheme("./a:b"), None);
+        assert_eq!(scheme("C:/x"), None);
+        assert_eq!(scheme("#a:b"), None);
+        assert_eq!(scheme("page.html"), None);
+    }
+
+    #[test]
+    fn external_urls_have_a_scheme_or_start_with_two_slashes() {
+        assert!(is_external("//cdn.example/x.js"));
+        assert!(is_external("tel:+123"));
+        assert!(!is_external("/projects/x/"));
+        assert!(!is_external("../x/#y"));
+        assert!(is_http("HTTP://e.com"));
+        assert!(!is_http("ftp://e.com"));
+    }
+
+    #[test]
+    fn the_origin_is_the_base_url_without_its_path() {
+        assert_eq!(
+            origin("https://me.dev/portfolio/", "/portfolio/"),
+            "https://me.dev"
+        );
+        assert_eq!(
+            origin("http://localhost:1111/", "/"),
+            "http://localhost:1111"
+        );
+    }
+
+    #[test]
+    fn root_relative_urls_get_the_base_path_once() {
+        assert_eq!(with_base_path("/x/", "/p/").as_deref(), Some("/p/x/"));
+        assert_eq!(with_base_path("/p/x/", "/p/"), None);
+        assert_eq!(with_base_path("/p", "/p/"), None);
+        assert_eq!(with_base_path("//cdn/x", "/p/"), None);
+        assert_eq!(with_base_path("x/", "/p/"), None);
+        assert_eq!(with_base_path("/x/", "/"), None);
+    }
+
+    #[test]
+    fn percent_escapes_decode_and_broken_ones_stay() {
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("caf%C3%A9"), "café");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%2e%2E"), "%zz..");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+    }
+}
