@@ -35,6 +35,8 @@ pub struct Config {
     pub base_url: String,
     /// The path part of `base_url`: `/` or `/portfolio/`.
     pub base_path: String,
+    /// What local dates and times in front matter mean.
+    pub timezone: jiff::tz::TimeZone,
     /// Everything templates see as `config`.
     pub site: SiteConfig,
 }
@@ -58,6 +60,9 @@ pub struct SiteConfig {
     /// The language of the content, for `<html lang>`.
     #[serde(default = "default_language")]
     pub language: String,
+    /// The IANA time zone of dates written without an offset.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
     /// The theme folder's name under `themes/`.
     #[serde(default)]
     pub theme: Option<String>,
@@ -172,6 +177,10 @@ fn yes() -> bool {
 
 fn default_language() -> String {
     "en".to_string()
+}
+
+fn default_timezone() -> String {
+    "UTC".to_string()
 }
 
 fn default_feed_filename() -> String {
@@ -385,6 +394,17 @@ fn resolve(
     })?;
     site.base_url = base_url.clone();
     site.base_path = base_path.clone();
+    let timezone = jiff::tz::TimeZone::get(&site.timezone).map_err(|_| {
+        Error::at(
+            config_path,
+            key_location(text, "timezone"),
+            format!(
+                "`timezone` must be a time zone name like Europe/Paris, found \"{}\"",
+                site.timezone
+            ),
+        )
+        .help("write a name from the IANA time zone database, such as `UTC` or `America/New_York`")
+    })?;
     let mut template_dirs = vec![root.join("templates")];
     let mut static_dirs = Vec::new();
     let mut theme_dir = None;
@@ -440,6 +460,7 @@ fn resolve(
         theme_dir,
         base_url,
         base_path,
+        timezone,
         site,
         root,
     })

@@ -104,16 +104,8 @@ pub fn new_page(root: &Path, content_dir: &Path, path: &Path, today: &str) -> Re
 
 /// `2024-05-01-my-first-post` → `My first post`.
 pub fn title_from(stem: &str) -> String {
-    let stem = match stem.get(..11) {
-        Some(prefix)
-            if stem.len() > 11
-                && prefix.ends_with('-')
-                && crate::content::parse_date(&prefix[..10]).is_some() =>
-        {
-            &stem[11..]
-        }
-        _ => stem,
-    };
+    let stem = crate::content::split_date_prefix(stem, &jiff::tz::TimeZone::UTC)
+        .map_or(stem, |(_, rest)| rest);
     let words = stem.replace(['-', '_'], " ");
     let mut chars = words.trim().chars();
     match chars.next() {

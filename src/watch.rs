@@ -199,6 +199,7 @@ mod tests {
             theme_dir: Some(root.join("themes/t")),
             base_url: "http://127.0.0.1:1111/".to_string(),
             base_path: "/".to_string(),
+            timezone: jiff::tz::TimeZone::UTC,
             site: crate::config::parse_yaml(
                 "base_url: http://127.0.0.1:1111/\n",
                 Path::new("folio.yaml"),

@@ -329,17 +329,15 @@ fn absolute_url(lookup: &Lookup, url: &str) -> String {
     format!("{origin}{url}")
 }
 
-/// Formats `YYYY-MM-DD` or RFC 3339 text with strftime directives.
+/// Formats a date, written in any form front matter accepts, with strftime
+/// directives. A date-time keeps the offset it was written with.
 pub fn format_date(text: &str, format: &str) -> TeraResult<String> {
     let bad = |e: &dyn std::fmt::Display| {
         tera::Error::message(format!("cannot format \"{text}\" as a date: {e}"))
     };
-    if text.len() == 10 {
-        let date: jiff::civil::Date = text.parse().map_err(|e| bad(&e))?;
-        return jiff::fmt::strtime::format(format, date).map_err(|e| bad(&e));
-    }
-    let datetime: jiff::civil::DateTime = text.parse().map_err(|e| bad(&e))?;
-    jiff::fmt::strtime::format(format, datetime).map_err(|e| bad(&e))
+    let date = crate::content::parse_date(text, &jiff::tz::TimeZone::UTC)
+        .map_err(|_| bad(&"it is not a date like 2024-05-01"))?;
+    date.format(format).map_err(|e| bad(&e))
 }
 
 #[cfg(test)]

@@ -292,3 +292,32 @@ fn a_term_with_nothing_to_name_its_page_is_an_error() {
          help: remove the empty term, or write it with letters or digits\n"
     );
 }
+
+#[test]
+fn year_zero_is_not_a_date() {
+    // Issue #11: `0000-01-01` was accepted and shown as "January 0000".
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/post.md",
+        "---\ntitle: Post\ndate: 0000-01-01\n---\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: content/post.md:3:7: `date` must be a date from year 1 to 9999, found \"0000-01-01\"\n  \
+         help: write the year with four digits, from 0001 to 9999\n"
+    );
+}
+
+#[test]
+fn an_unknown_time_zone_is_an_error_at_its_line() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        "title: Minimal\nbase_url: https://example.com/\ntimezone: Mars/Olympus\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: folio.yaml:3:1: `timezone` must be a time zone name like Europe/Paris, found \"Mars/Olympus\"\n  \
+         help: write a name from the IANA time zone database, such as `UTC` or `America/New_York`\n"
+    );
+}

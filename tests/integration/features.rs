@@ -323,3 +323,41 @@ fn get_section_with_metadata_only_leaves_out_the_pages_and_body() {
         "Posts /posts/ false false 1"
     );
 }
+
+#[test]
+fn dates_as_people_write_them_reach_templates_in_one_shape() {
+    // Issue #12: local date-times and Jekyll's `2014-12-17 11:16:21 -0800`
+    // were refused; issue #11: 9999-12-31 was refused.
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        "title: Minimal\nbase_url: https://example.com/\ntimezone: Europe/Paris\ntaxonomies:\n  - name: tags\n",
+    );
+    site.write("content/posts/_index.md", "---\ntitle: Posts\n---\n");
+    for (name, date) in [
+        ("plain", "2024-05-01"),
+        ("local", "2023-04-09T15:52:10"),
+        ("jekyll", "2014-12-17 11:16:21 -0800"),
+        ("rfc", "2024-05-01T09:30:00Z"),
+        ("last", "9999-12-31"),
+    ] {
+        site.write(
+            &format!("content/posts/{name}.md"),
+            &format!("---\ntitle: {name}\ndate: {date}\n---\n"),
+        );
+    }
+    site.write(
+        "templates/section.html",
+        "{% for p in section.pages %}{{ p.title }} {{ p.date }} {{ p.date | date(format=\"%B %-d, %Y\") }}\n{% endfor %}",
+    );
+    site.run(["build", "--future"]).success();
+    assert_eq!(
+        site.read("public/posts/index.html"),
+        "last 9999-12-31 December 31, 9999\n\
+         rfc 2024-05-01T09:30:00Z May 1, 2024\n\
+         First 2024-05-01 May 1, 2024\n\
+         plain 2024-05-01 May 1, 2024\n\
+         local 2023-04-09T15:52:10+02:00 April 9, 2023\n\
+         jekyll 2014-12-17T11:16:21-08:00 December 17, 2014\n"
+    );
+}
