@@ -1,8 +1,8 @@
 //! `build` and `check`: the stages in order, returning a `BuildReport`.
 //!
-//! Every stage returns data and never prints. A build renders the whole site
-//! in memory first and writes only when nothing failed, so a failed build
-//! leaves the previous output exactly as it was.
+//! Every stage returns data and never prints. A build writes into a tree
+//! beside the output and puts it in place only when nothing failed, so a
+//! failed build leaves the previous output exactly as it was.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -79,8 +79,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Err
     let written = stager.commit().map_err(Errors::from)?;
     let mut report = stages.report(stages.file_count);
     report.timings.push(("put in place", committing.elapsed()));
-    report.written = written.written;
-    report.removed = written.removed;
+    report.record(config, written);
     report.elapsed = started.elapsed();
     // Freeing a large site's values piece by piece takes a tenth of the
     // build, and a one-shot build ends right after: let the process end
@@ -142,8 +141,7 @@ impl Session {
         let stages = Stages::run(&config, &options, render::Target::Keep)?;
         let written = write_through_stager(&config, &stages.files)?;
         let mut report = stages.report(stages.file_count);
-        report.written = written.written;
-        report.removed = written.removed;
+        report.record(&config, written);
         report.elapsed = started.elapsed();
         let session = Session {
             written: hashes(&stages.files),
@@ -169,33 +167,17 @@ impl Session {
         let stages = Stages::run(&self.config, &self.options, render::Target::Keep)?;
         let report = stages.report(stages.file_count);
         let rendered = stages.files.len();
-        let stale: Vec<String> = {
-            let fresh: std::collections::HashSet<&str> =
-                stages.files.iter().map(|f| f.path.as_str()).collect();
-            self.written
-                .keys()
-                .filter(|p| !fresh.contains(p.as_str()))
-                .cloned()
-                .collect()
-        };
-        let written = self.write_changed(&stages.files, true)?;
-        let stale_refs: Vec<&str> = stale.iter().map(String::as_str).collect();
-        let removed =
-            output::remove_files(&self.config.output_dir, &stale_refs).map_err(Errors::from)?;
-        for path in &stale {
-            self.written.remove(path);
-        }
+        // Through the stager, like a build: the new site appears whole.
+        let written = write_through_stager(&self.config, &stages.files)?;
+        self.written = hashes(&stages.files);
+        let mut report = report;
+        report.record(&self.config, written);
         self.content = stages.content;
         self.pages = stages.pages;
         self.sections = stages.sections;
         self.templates = stages.templates;
         self.prepared = stages.prepared;
-        let report = BuildReport {
-            written,
-            removed,
-            elapsed: started.elapsed(),
-            ..report
-        };
+        report.elapsed = started.elapsed();
         Ok(Rebuild {
             report,
             rendered,
@@ -246,7 +228,7 @@ impl Session {
         }
         let indices: Vec<usize> = edited.iter().map(|(i, _)| *i).collect();
         let (files, rendered) = self.render_affected(&indices)?;
-        let written = self.write_changed(&files, false)?;
+        let written = self.write_changed(&files)?;
         let report = BuildReport {
             written,
             elapsed: started.elapsed(),
@@ -316,10 +298,10 @@ impl Session {
     }
 
     /// Writes the files whose bytes differ from what this session last wrote.
-    fn write_changed(&mut self, files: &[OutputFile], copies_too: bool) -> Result<usize, Errors> {
+    fn write_changed(&mut self, files: &[OutputFile]) -> Result<usize, Errors> {
         let changed: Vec<(&OutputFile, u64)> = files
             .iter()
-            .filter(|f| copies_too || !matches!(f.contents, Contents::Copy(_)))
+            .filter(|f| !matches!(f.contents, Contents::Copy(_)))
             .map(|f| (f, content_hash(f)))
             .filter(|(f, hash)| self.written.get(&f.path) != Some(hash))
             .collect();
@@ -469,6 +451,57 @@ impl Stages {
             ..BuildReport::default()
         }
     }
+}
+
+impl BuildReport {
+    /// Takes in what writing did, and warns about the files it kept or replaced.
+    fn record(&mut self, config: &Config, written: output::WriteReport) {
+        self.written = written.written;
+        self.removed = written.removed;
+        let output = content::site_relative(config, &config.output_dir);
+        if !written.kept.is_empty() {
+            self.warnings.push(
+                Error::msg(format!(
+                    "kept {} folio did not write: {}",
+                    files(written.kept.len()),
+                    names(&output, &written.kept)
+                ))
+                .warning(),
+            );
+        }
+        if !written.replaced.is_empty() {
+            self.warnings.push(
+                Error::msg(format!(
+                    "replaced {} folio did not write, where the site now has its own: {}",
+                    files(written.replaced.len()),
+                    names(&output, &written.replaced)
+                ))
+                .warning(),
+            );
+        }
+        self.warnings.extend(written.warnings);
+    }
+}
+
+fn files(count: usize) -> String {
+    if count == 1 {
+        "1 file".to_string()
+    } else {
+        format!("{count} files")
+    }
+}
+
+/// The first three paths under the output, then `…` for the rest.
+fn names(output: &std::path::Path, paths: &[PathBuf]) -> String {
+    let mut shown: Vec<String> = paths
+        .iter()
+        .take(3)
+        .map(|p| output.join(p).display().to_string())
+        .collect();
+    if paths.len() > 3 {
+        shown.push("…".to_string());
+    }
+    shown.join(", ")
 }
 
 /// Loads, renders and checks the site in memory.

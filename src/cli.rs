@@ -70,7 +70,8 @@ pub struct BuildArgs {
     /// Include pages dated in the future.
     #[arg(long)]
     pub future: bool,
-    /// Allow an output folder outside the site.
+    /// Allow an output folder outside the site, or one holding files but no
+    /// `.folio-manifest` (files folio did not write are kept).
     #[arg(long)]
     pub force: bool,
 }
@@ -116,7 +117,8 @@ pub struct ServeArgs {
     /// Rebuild the whole site on every change.
     #[arg(long)]
     pub full: bool,
-    /// Allow an output folder outside the site.
+    /// Allow an output folder outside the site, or one holding files but no
+    /// `.folio-manifest` (files folio did not write are kept).
     #[arg(long)]
     pub force: bool,
 }

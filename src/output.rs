@@ -1,17 +1,37 @@
 //! Everything written under the output folder: checking that the folder is
-//! safe to write, writing the files that changed, and removing stale ones.
+//! safe to write, writing a build, and removing what folio wrote before and
+//! no longer writes.
 //!
-//! Files go through a `Stager` as they are rendered: a failed build takes
-//! back what it wrote, so the output stays as it was, and unchanged files
-//! are left alone (on ext4, replacing thousands of identical files costs
-//! more than rendering them).
+//! folio owns only the files listed in the output folder's manifest,
+//! `.folio-manifest`: stale files are entries of that list, and every other
+//! file is kept. A build makes the next tree in a hidden folder beside the
+//! output (`.public.folio-next` for `public`): new and changed files are
+//! written there, unchanged files and the files folio did not write are
+//! hard-linked into it, and the two folders are exchanged in one step. A
+//! reader of the output sees the old site or the new one, never a mix, even
+//! when folio is killed or the disk fills up; a build that changes nothing
+//! touches nothing. Nothing is ever written through a link in the output.
+//! Only `serve`'s rebuilds of a few files write in place, each file whole (a
+//! temporary file renamed over the old one).
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+
+/// The file, at the top of the output folder, that lists the files folio
+/// wrote there. A dotfile, so that static hosts do not publish it.
+pub const MANIFEST: &str = ".folio-manifest";
+
+/// The manifest's first line: what the file is, and the format's version.
+const MANIFEST_HEADER: &str = "# folio 1: the files folio wrote here; it removes no others";
+
+/// Suffix of a file written beside its target and renamed over it.
+const TEMPORARY: &str = ".folio-new";
 
 /// One file to have in the output folder.
 #[derive(Debug, Clone, Copy)]
@@ -31,23 +51,6 @@ pub enum Source<'a> {
     File(&'a Path),
 }
 
-/// Refuses a planned path that is absolute or climbs out with `..`: folio
-/// writes inside its output folder and nowhere else.
-fn inside(dir: &Path, path: &str) -> Result<PathBuf> {
-    let relative = Path::new(path);
-    if relative
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_)))
-    {
-        Ok(dir.join(relative))
-    } else {
-        Err(Error::msg(format!(
-            "refusing to write `{path}`, which is outside the output folder"
-        ))
-        .help("give the page or file a path inside the site"))
-    }
-}
-
 impl Source<'_> {
     /// The bytes, read from the file when they are not in memory.
     fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
@@ -61,7 +64,7 @@ impl Source<'_> {
 }
 
 /// What writing did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteReport {
     /// Files created or replaced.
     pub written: usize,
@@ -69,6 +72,13 @@ pub struct WriteReport {
     pub unchanged: usize,
     /// Stale files removed.
     pub removed: usize,
+    /// Files folio did not write, kept where they are (relative to the output).
+    pub kept: Vec<PathBuf>,
+    /// Files folio did not write that stood where the new site needs a
+    /// file or folder, so they are gone (relative to the output).
+    pub replaced: Vec<PathBuf>,
+    /// Problems after the new site was in place (an old tree left behind).
+    pub warnings: Vec<Error>,
 }
 
 /// Where a site's sources are, so the output never lands on them.
@@ -78,11 +88,13 @@ pub struct Guard<'a> {
     pub root: &'a Path,
     /// Folders that must never be written into.
     pub sources: Vec<PathBuf>,
-    /// Allow an output folder outside the site root.
+    /// Allow an output folder outside the site root, or one that holds
+    /// files but no manifest.
     pub force: bool,
 }
 
-/// Refuses an output folder that would overwrite the site or lies outside it.
+/// Refuses an output folder that would overwrite the site, lies outside it,
+/// or holds files that no folio build wrote.
 pub fn check_output_dir(output: &Path, guard: &Guard<'_>) -> Result<()> {
     let out = resolve(output);
     let root = resolve(guard.root);
@@ -96,16 +108,6 @@ pub fn check_output_dir(output: &Path, guard: &Guard<'_>) -> Result<()> {
             Error::msg(format!("output folder `{shown}` is the site root"))
                 .help("write the site into a folder of its own, like `public`"),
         );
-    }
-    for name in ["content", "themes", "folio.yaml", "templates", "static"] {
-        if (name == "folio.yaml" || name == "content" || name == "themes")
-            && out.join(name).exists()
-        {
-            return Err(Error::msg(format!(
-                "output folder `{shown}` holds `{name}`, so it looks like a site"
-            ))
-            .help("choose an empty folder or one folio wrote, like `public`"));
-        }
     }
     for source in &guard.sources {
         let source = resolve(source);
@@ -127,7 +129,22 @@ pub fn check_output_dir(output: &Path, guard: &Guard<'_>) -> Result<()> {
                 .help("pass `--force` to write there anyway"),
         );
     }
+    if !guard.force && holds_foreign_files(&out) {
+        return Err(Error::msg(format!(
+            "output folder `{shown}` holds files but no `{MANIFEST}`, so folio cannot tell which are its own"
+        ))
+        .help("pass `--force` to build into it and keep every file already there, or empty it"));
+    }
     Ok(())
+}
+
+/// Whether `dir` is a folder with something in it and no manifest.
+fn holds_foreign_files(dir: &Path) -> bool {
+    let manifest = std::fs::symlink_metadata(dir.join(MANIFEST));
+    if manifest.is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
 }
 
 /// Resolves links and `..` as far as the path exists.
@@ -159,21 +176,6 @@ fn resolve(path: &Path) -> PathBuf {
     }
 }
 
-/// Writes a build's files as they are rendered, so the site is never held
-/// in memory whole, and makes the new site appear only when it is complete.
-///
-/// A file that is new is written in place (and removed again by `abandon`);
-/// one that changed is written beside the old one and renamed over it by
-/// `commit`; one whose bytes are the same is left alone.
-pub struct Stager {
-    dir: PathBuf,
-    existed: bool,
-    staged: std::sync::Mutex<std::collections::HashMap<String, PathBuf>>,
-    created: std::sync::Mutex<Vec<PathBuf>>,
-    replaced: std::sync::Mutex<Vec<(PathBuf, PathBuf)>>,
-    written: std::sync::atomic::AtomicUsize,
-}
-
 /// The error for a second file written to the same path.
 pub fn duplicate(path: &str, origin: &Path, first: &Path) -> Error {
     Error::at(
@@ -184,172 +186,602 @@ pub fn duplicate(path: &str, origin: &Path, first: &Path) -> Error {
     .help("rename one of the two, or give the page another `slug` or `path`")
 }
 
-/// Suffix of a changed file's new version until `commit`.
-const STAGED: &str = ".folio-new";
+/// Refuses a planned path that is absolute, climbs out with `..` or is the
+/// manifest: folio writes inside its output folder and nowhere else.
+fn relative_path(path: &str) -> Result<PathBuf> {
+    let relative = Path::new(path);
+    if !relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+    {
+        return Err(Error::msg(format!(
+            "refusing to write `{path}`, which is outside the output folder"
+        ))
+        .help("give the page or file a path inside the site"));
+    }
+    let relative: PathBuf = relative.components().collect();
+    if relative == Path::new(MANIFEST) {
+        return Err(Error::msg(format!(
+            "refusing to write `{path}`: folio keeps its list of written files under that name"
+        ))
+        .help("rename the file, or give the page another `slug` or `path`"));
+    }
+    Ok(relative)
+}
+
+/// Writes a build's files as they are rendered, so the site is never held
+/// in memory whole, into the next tree beside the output; `commit` puts the
+/// whole tree in place at once.
+///
+/// A file whose bytes are already in the output is not written: `commit`
+/// hard-links it. When nothing changed, the next tree is never made.
+pub struct Stager {
+    dir: PathBuf,
+    next: PathBuf,
+    previous: Option<Previous>,
+    next_made: Mutex<bool>,
+    staged: Mutex<HashMap<PathBuf, PathBuf>>,
+    unchanged: Mutex<Vec<PathBuf>>,
+    written: AtomicUsize,
+}
+
+/// What the output folder held before this build.
+#[derive(Debug, Default)]
+struct Previous {
+    /// Every file, link or other thing that is not a folder, with its size
+    /// when it is a regular file.
+    entries: HashMap<PathBuf, Option<u64>>,
+    /// Folders with nothing in them.
+    empty_folders: Vec<PathBuf>,
+    /// The manifest's paths, when there is a manifest.
+    manifest: Option<HashSet<PathBuf>>,
+}
 
 impl Stager {
-    /// Prepares to write into `dir`.
+    /// Prepares to write into `dir`, removing what a killed build left beside it.
     pub fn new(dir: &Path) -> Result<Stager> {
-        let existed = dir.is_dir();
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::at(dir, None, "cannot create the output folder").cause(e))?;
+        // Through a link to the real folder, so the next tree sits beside it.
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let next = beside(&dir, "next")?;
+        remove_leftover(&next)?;
+        remove_leftover(&beside(&dir, "old")?)?;
+        let previous = match std::fs::symlink_metadata(&dir) {
+            Ok(meta) if meta.is_dir() => Some(scan(&dir)?),
+            Ok(_) => {
+                return Err(Error::at(&dir, None, "the output folder is a file")
+                    .help("remove it, or choose another output folder"));
+            }
+            Err(_) => None,
+        };
         Ok(Stager {
-            dir: dir.to_path_buf(),
-            existed,
-            staged: Default::default(),
-            created: Default::default(),
-            replaced: Default::default(),
-            written: Default::default(),
+            dir,
+            next,
+            previous,
+            next_made: Mutex::new(false),
+            staged: Mutex::default(),
+            unchanged: Mutex::default(),
+            written: AtomicUsize::new(0),
         })
     }
 
-    /// Writes one file, unless its bytes are already there. `origin` names
-    /// where it comes from; a second file for the same path is an error that
-    /// names both.
+    /// Writes one file into the next tree, unless its bytes are already in
+    /// the output. `origin` names where it comes from; a second file for the
+    /// same path is an error that names both.
     pub fn stage(&self, file: &Planned<'_>, origin: &Path) -> Result<()> {
-        let target = inside(&self.dir, file.path)?;
+        let relative = relative_path(file.path)?;
         {
             let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
-            // Keyed by the path as the file system sees it (`a//b` is `a/b`).
-            let key = target
-                .strip_prefix(&self.dir)
-                .unwrap_or(&target)
-                .to_string_lossy()
-                .into_owned();
-            if let Some(first) = staged.get(&key) {
+            // Keyed by components, so `a//b` is `a/b`, as the file system sees it.
+            if let Some(first) = staged.get(&relative) {
                 return Err(duplicate(file.path, origin, first));
             }
-            staged.insert(key, origin.to_path_buf());
+            staged.insert(relative.clone(), origin.to_path_buf());
         }
-        let fail = |what: &str, e: std::io::Error| {
-            Error::at(&target, None, format!("cannot {what}")).cause(e)
-        };
         let bytes = file.source.bytes()?;
         let bytes: &[u8] = &bytes;
-        // Into a folder that did not exist, every file is new: no need to look.
-        let existing = if self.existed {
-            std::fs::symlink_metadata(&target).ok()
-        } else {
-            None
-        };
-        match existing {
-            Some(meta)
-                if meta.is_file()
-                    && meta.len() == bytes.len() as u64
-                    && std::fs::read(&target).is_ok_and(|old| old == bytes) =>
-            {
-                return Ok(());
-            }
-            Some(_) => {
-                // A changed file, or a folder or link where a file must go:
-                // the new bytes wait beside it until commit.
-                let mut staged_name = target.clone().into_os_string();
-                staged_name.push(STAGED);
-                let staged_path = PathBuf::from(staged_name);
-                std::fs::write(&staged_path, bytes).map_err(|e| fail("write the file", e))?;
-                self.replaced
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push((staged_path, target));
-            }
-            None => {
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
-                }
-                std::fs::write(&target, bytes).map_err(|e| fail("write the file", e))?;
-                self.created
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(target);
-            }
+        // Only a regular file met by a walk that follows no link is compared,
+        // so nothing outside the output is ever read as ours.
+        let same_size = self
+            .previous
+            .as_ref()
+            .is_some_and(|p| p.entries.get(&relative) == Some(&Some(bytes.len() as u64)));
+        if same_size && std::fs::read(self.dir.join(&relative)).is_ok_and(|old| old == bytes) {
+            self.unchanged
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(relative);
+            return Ok(());
         }
-        self.written
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.make_next()?;
+        let target = self.next.join(&relative);
+        let fail = |what: &str, e: std::io::Error| {
+            Error::at(self.dir.join(&relative), None, format!("cannot {what}"))
+                .cause(e)
+                .help(DISK_HELP)
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
+        }
+        std::fs::write(&target, bytes).map_err(|e| fail("write the file", e))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
-    /// Puts every changed file in place and removes the stale ones.
+    /// Puts the new site in place in one step and drops the old one, or, on
+    /// any failure, removes the next tree and leaves the output as it was.
     pub fn commit(self) -> Result<WriteReport> {
-        let replaced = self
-            .replaced
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner());
-        for (staged, target) in &replaced {
-            if std::fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) {
-                std::fs::remove_dir_all(target).map_err(|e| {
-                    Error::at(target, None, "cannot replace this folder with a file").cause(e)
-                })?;
-            }
-            std::fs::rename(staged, target).map_err(|e| {
-                Error::at(target, None, "cannot put the new file in place").cause(e)
-            })?;
+        let result = self.put_in_place();
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&self.next);
         }
-        let staged = self.staged.into_inner().unwrap_or_else(|p| p.into_inner());
-        // A folder that did not exist holds nothing stale.
-        let removed = if self.existed {
-            let keep: HashSet<PathBuf> = staged.keys().map(|p| self.dir.join(p)).collect();
-            remove_stale(&self.dir, &keep)?
-        } else {
-            0
-        };
-        let written = self.written.into_inner();
-        Ok(WriteReport {
+        result
+    }
+
+    /// Takes back everything written, leaving the output as it was.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.next);
+    }
+
+    fn make_next(&self) -> Result<()> {
+        let mut made = self.next_made.lock().unwrap_or_else(|p| p.into_inner());
+        if !*made {
+            std::fs::create_dir_all(&self.next).map_err(|e| {
+                Error::at(
+                    &self.next,
+                    None,
+                    "cannot create the folder for the next build",
+                )
+                .cause(e)
+                .help(DISK_HELP)
+            })?;
+            *made = true;
+        }
+        Ok(())
+    }
+
+    fn put_in_place(&self) -> Result<WriteReport> {
+        let staged: HashSet<PathBuf> =
+            std::mem::take(&mut *self.staged.lock().unwrap_or_else(|p| p.into_inner()))
+                .into_keys()
+                .collect();
+        let unchanged =
+            std::mem::take(&mut *self.unchanged.lock().unwrap_or_else(|p| p.into_inner()));
+        let written = self.written.load(Ordering::Relaxed);
+        let mut report = WriteReport {
             written,
-            unchanged: staged.len() - written,
-            removed,
+            unchanged: unchanged.len(),
+            ..WriteReport::default()
+        };
+        let Some(previous) = &self.previous else {
+            self.make_next()?;
+            write_manifest(&self.next, &staged)?;
+            std::fs::rename(&self.next, &self.dir).map_err(|e| {
+                Error::at(&self.dir, None, "cannot put the new site in place").cause(e)
+            })?;
+            return Ok(report);
+        };
+        let empty = HashSet::new();
+        let manifest = previous.manifest.as_ref().unwrap_or(&empty);
+        let stale = manifest
+            .iter()
+            .filter(|p| !staged.contains(*p) && previous.entries.contains_key(*p))
+            .count();
+        let mut foreign: Vec<&PathBuf> = previous
+            .entries
+            .keys()
+            .filter(|p| !manifest.contains(*p) && !staged.contains(*p))
+            .filter(|p| p.as_path() != Path::new(MANIFEST))
+            .collect();
+        foreign.sort();
+        report.kept = foreign.iter().map(|p| p.to_path_buf()).collect();
+        if written == 0 && stale == 0 && previous.manifest.as_ref() == Some(&staged) {
+            return Ok(report);
+        }
+        self.make_next()?;
+        self.link_into_next(&unchanged)?;
+        report.replaced = self.carry_over(&foreign, &previous.empty_folders)?;
+        report.kept.retain(|p| !report.replaced.contains(p));
+        write_manifest(&self.next, &staged)?;
+        exchange(&self.next, &self.dir, &beside(&self.dir, "old")?).map_err(|e| {
+            Error::at(&self.dir, None, "cannot put the new site in place")
+                .cause(e)
+                .help("make sure the output folder is not a mount point, then build again")
+        })?;
+        report.removed = stale;
+        // The old site is now at the next tree's name.
+        if let Err(e) = remove_tree(&self.next) {
+            report.warnings.push(
+                Error::at(&self.next, None, "cannot remove the previous build")
+                    .cause(e)
+                    .help("remove the folder; the next build tries again")
+                    .warning(),
+            );
+        }
+        Ok(report)
+    }
+
+    /// Hard-links the files that did not change from the output into the next tree.
+    fn link_into_next(&self, paths: &[PathBuf]) -> Result<()> {
+        make_parents(&self.next, paths)?;
+        paths.par_iter().try_for_each(|path| {
+            std::fs::hard_link(self.dir.join(path), self.next.join(path)).map_err(|e| {
+                Error::at(self.dir.join(path), None, "cannot keep the unchanged file")
+                    .cause(e)
+                    .help(DISK_HELP)
+            })
         })
     }
 
-    /// Takes back everything written, leaving the folder as it was.
-    pub fn abandon(self) {
-        if !self.existed {
-            let _ = std::fs::remove_dir_all(&self.dir);
-            return;
+    /// Hard-links the files folio did not write into the next tree, and makes
+    /// their empty folders; returns those that the new site stands on.
+    fn carry_over(&self, foreign: &[&PathBuf], folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
+        let mut replaced = Vec::new();
+        for path in foreign {
+            let target = self.next.join(path);
+            let parent_ok = match target.parent() {
+                Some(parent) => std::fs::create_dir_all(parent),
+                None => Ok(()),
+            };
+            let linked = parent_ok.and_then(|()| std::fs::hard_link(self.dir.join(path), &target));
+            match linked {
+                Ok(()) => {}
+                // The new site has a file or folder there, or a file where
+                // this one's folder would be.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::AlreadyExists
+                            | std::io::ErrorKind::NotADirectory
+                            | std::io::ErrorKind::IsADirectory
+                    ) =>
+                {
+                    replaced.push(path.to_path_buf());
+                }
+                Err(e) => {
+                    return Err(Error::at(
+                        self.dir.join(path),
+                        None,
+                        "cannot keep this file, which folio did not write",
+                    )
+                    .cause(e)
+                    .help(DISK_HELP));
+                }
+            }
         }
-        for (staged, _) in self
-            .replaced
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
-        {
-            let _ = std::fs::remove_file(staged);
+        for folder in folders {
+            let _ = std::fs::create_dir_all(self.next.join(folder));
         }
-        let created = self.created.into_inner().unwrap_or_else(|p| p.into_inner());
-        let paths: Vec<String> = created
-            .iter()
-            .filter_map(|p| p.strip_prefix(&self.dir).ok())
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
-        let _ = remove_files(&self.dir, &refs);
+        Ok(replaced)
     }
 }
 
-/// Writes `files` as they are, without comparing; for rebuilds that know what changed.
-pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
-    let results: Vec<Result<()>> = files
-        .par_iter()
-        .map(|file| {
-            let target = inside(dir, file.path)?;
-            let fail = |what: &str, e: std::io::Error| {
-                Error::at(&target, None, format!("cannot {what}")).cause(e)
+/// The hidden name beside `dir` for its next (or old) tree.
+fn beside(dir: &Path, what: &str) -> Result<PathBuf> {
+    match (dir.parent(), dir.file_name()) {
+        (Some(parent), Some(name)) => {
+            let mut hidden = std::ffi::OsString::from(".");
+            hidden.push(name);
+            hidden.push(format!(".folio-{what}"));
+            Ok(parent.join(hidden))
+        }
+        _ => Err(
+            Error::at(dir, None, "the output folder has no parent folder")
+                .help("choose an output folder inside another folder, like `public`"),
+        ),
+    }
+}
+
+/// Removes the tree a killed or failed build left behind.
+fn remove_leftover(path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Err(_) => Ok(()),
+        Ok(meta) => {
+            let removed = if meta.is_dir() {
+                remove_tree(path)
+            } else {
+                std::fs::remove_file(path)
             };
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
-            }
-            match file.source {
-                Source::Bytes(bytes) => {
-                    std::fs::write(&target, bytes).map_err(|e| fail("write the file", e))
-                }
-                Source::File(path) => std::fs::copy(path, &target)
-                    .map(|_| ())
-                    .map_err(|e| fail("copy the file", e)),
-            }
-        })
-        .collect();
-    results
+            removed.map_err(|e| {
+                Error::at(path, None, "cannot remove what an earlier build left")
+                    .cause(e)
+                    .help("remove it, then build again")
+            })
+        }
+    }
+}
+
+/// Removes a folder and everything in it, its top-level entries in parallel.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<std::fs::DirEntry> =
+        std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
+}
+
+/// The help of an error writing into the output.
+const DISK_HELP: &str = "free some disk space or fix the folder's permissions, then build again";
+
+/// Lists what the output holds, following no link.
+fn scan(dir: &Path) -> Result<Previous> {
+    let mut previous = Previous::default();
+    let mut folders: HashMap<PathBuf, bool> = HashMap::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
+        let entry =
+            entry.map_err(|e| Error::at(dir, None, "cannot read the output folder").cause(e))?;
+        let relative = entry
+            .path()
+            .strip_prefix(dir)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        if let Some(parent) = relative.parent().filter(|p| !p.as_os_str().is_empty()) {
+            folders.insert(parent.to_path_buf(), true);
+        }
+        if entry.file_type().is_dir() {
+            folders.entry(relative).or_insert(false);
+            continue;
+        }
+        let size = if entry.file_type().is_file() {
+            entry.metadata().ok().map(|m| m.len())
+        } else {
+            None
+        };
+        previous.entries.insert(relative, size);
+    }
+    previous.empty_folders = folders
         .into_iter()
-        .collect::<Result<Vec<()>>>()
-        .map(|written| written.len())
+        .filter(|(_, full)| !full)
+        .map(|(f, _)| f)
+        .collect();
+    previous.manifest = read_manifest(dir)?;
+    Ok(previous)
+}
+
+/// The paths the manifest in `dir` lists, or none when it has no manifest.
+fn read_manifest(dir: &Path) -> Result<Option<HashSet<PathBuf>>> {
+    let path = dir.join(MANIFEST);
+    if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::at(&path, None, "cannot read folio's list of written files")
+            .cause(e)
+            .help("remove the file and build with `--force`")
+    })?;
+    Ok(Some(
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| PathBuf::from(unescape(l)))
+            .collect(),
+    ))
+}
+
+/// The manifest's text for these paths: a header, then one path a line, sorted.
+fn manifest_text(paths: &HashSet<PathBuf>) -> String {
+    let mut lines: Vec<String> = paths.iter().map(|p| escape(p)).collect();
+    lines.sort();
+    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + 64);
+    text.push_str(MANIFEST_HEADER);
+    text.push('\n');
+    for line in lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+fn write_manifest(dir: &Path, paths: &HashSet<PathBuf>) -> Result<()> {
+    let path = dir.join(MANIFEST);
+    std::fs::write(&path, manifest_text(paths)).map_err(|e| {
+        Error::at(&path, None, "cannot write folio's list of written files")
+            .cause(e)
+            .help(DISK_HELP)
+    })
+}
+
+/// A path as one manifest line: `/` separators, `\` and line breaks escaped.
+fn escape(path: &Path) -> String {
+    let text: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    text.join("/")
+        .replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+fn unescape(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Creates every folder the paths need under `root`, each once.
+fn make_parents(root: &Path, paths: &[PathBuf]) -> Result<()> {
+    let mut folders: Vec<&Path> = paths
+        .iter()
+        .filter_map(|p| p.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        std::fs::create_dir_all(root.join(folder)).map_err(|e| {
+            Error::at(root.join(folder), None, "cannot create the folder")
+                .cause(e)
+                .help(DISK_HELP)
+        })?;
+    }
+    Ok(())
+}
+
+/// Exchanges the trees at `next` and `dir` in one step where the system
+/// can (Linux), or with two renames through `old` where it cannot.
+fn exchange(next: &Path, dir: &Path, old: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        match exchange_at_once(next, dir) {
+            Ok(()) => return Ok(()),
+            // The file system cannot exchange (EINVAL), or the kernel is
+            // older than renameat2 (ENOSYS): fall back to two renames.
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    std::fs::rename(dir, old)?;
+    if let Err(e) = std::fs::rename(next, dir) {
+        let _ = std::fs::rename(old, dir);
+        return Err(e);
+    }
+    std::fs::rename(old, next)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange_at_once(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are NUL-terminated paths that outlive the call, and
+    // AT_FDCWD makes them relative to the working directory as std does.
+    let status = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Writes `files` in place, each whole (a temporary file renamed over the
+/// old one), for rebuilds that know what changed. Every temporary file is
+/// written before any is renamed, so a failure (a full disk) changes nothing.
+pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
+    let results: Vec<Result<(PathBuf, PathBuf)>> = files
+        .par_iter()
+        .map(|file| write_temporary(dir, file))
+        .collect();
+    let mut ready = Vec::with_capacity(results.len());
+    let mut failure = None;
+    for result in results {
+        match result {
+            Ok(pair) => ready.push(pair),
+            Err(e) => failure = failure.or(Some(e)),
+        }
+    }
+    if let Some(e) = failure {
+        for (temporary, _) in &ready {
+            let _ = std::fs::remove_file(temporary);
+        }
+        return Err(e);
+    }
+    let count = ready.len();
+    let mut renames = ready.into_iter();
+    while let Some((temporary, target)) = renames.next() {
+        if let Err(e) = std::fs::rename(&temporary, &target) {
+            let _ = std::fs::remove_file(&temporary);
+            for (rest, _) in renames {
+                let _ = std::fs::remove_file(rest);
+            }
+            return Err(Error::at(&target, None, "cannot put the new file in place").cause(e));
+        }
+    }
+    add_to_manifest(dir, files)?;
+    Ok(count)
+}
+
+/// Writes one file's bytes beside its target; returns (temporary, target).
+fn write_temporary(dir: &Path, file: &Planned<'_>) -> Result<(PathBuf, PathBuf)> {
+    let relative = relative_path(file.path)?;
+    let target = dir.join(&relative);
+    refuse_links(dir, &relative)?;
+    let fail = |what: &str, e: std::io::Error| {
+        Error::at(&target, None, format!("cannot {what}"))
+            .cause(e)
+            .help(DISK_HELP)
+    };
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
+    }
+    let mut temporary = target.clone().into_os_string();
+    temporary.push(TEMPORARY);
+    let temporary = PathBuf::from(temporary);
+    let bytes = file.source.bytes()?;
+    if let Err(e) = std::fs::write(&temporary, &bytes) {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(fail("write the file", e));
+    }
+    Ok((temporary, target))
+}
+
+/// Refuses a path whose folders inside the output include a link.
+fn refuse_links(dir: &Path, relative: &Path) -> Result<()> {
+    let mut folder = dir.to_path_buf();
+    let parents: Vec<Component<'_>> = relative.components().collect();
+    for part in parents.iter().take(parents.len().saturating_sub(1)) {
+        folder.push(part);
+        match std::fs::symlink_metadata(&folder) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(Error::at(
+                    &folder,
+                    None,
+                    "this folder of the output is a link, and folio never writes through one",
+                )
+                .help("remove the link, then build again"));
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// Adds the paths of `files` that the manifest lacks, rewriting it whole.
+fn add_to_manifest(dir: &Path, files: &[Planned<'_>]) -> Result<()> {
+    let mut paths = read_manifest(dir)?.unwrap_or_default();
+    let before = paths.len();
+    for file in files {
+        paths.insert(relative_path(file.path)?);
+    }
+    if paths.len() == before {
+        return Ok(());
+    }
+    let path = dir.join(MANIFEST);
+    let mut temporary = path.clone().into_os_string();
+    temporary.push(TEMPORARY);
+    let temporary = PathBuf::from(temporary);
+    let written = std::fs::write(&temporary, manifest_text(&paths))
+        .and_then(|()| std::fs::rename(&temporary, &path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::at(&path, None, "cannot write folio's list of written files")
+            .cause(e)
+            .help(DISK_HELP)
+    })
 }
 
 /// Creates the files that do not exist yet and keeps the ones that do.
@@ -357,7 +789,7 @@ pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
 pub fn create_new(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
     let mut created = 0;
     for file in files {
-        let target = inside(dir, file.path)?;
+        let target = dir.join(relative_path(file.path)?);
         let fail = |what: &str, e: std::io::Error| {
             Error::at(&target, None, format!("cannot {what}")).cause(e)
         };
@@ -384,54 +816,10 @@ pub fn create_new(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
     Ok(created)
 }
 
-/// Removes files a previous build wrote and this one does not, and emptied folders.
-pub fn remove_files(dir: &Path, paths: &[&str]) -> Result<usize> {
-    for path in paths {
-        let target = dir.join(path);
-        match std::fs::remove_file(&target) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::at(&target, None, "cannot remove a stale file").cause(e)),
-        }
-        let mut parent = target.parent();
-        while let Some(folder) = parent.filter(|p| p.starts_with(dir) && *p != dir) {
-            if std::fs::remove_dir(folder).is_err() {
-                break;
-            }
-            parent = folder.parent();
-        }
-    }
-    Ok(paths.len())
-}
-
-fn remove_stale(dir: &Path, keep: &HashSet<PathBuf>) -> Result<usize> {
-    let mut removed = 0;
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
-        let entry =
-            entry.map_err(|e| Error::at(dir, None, "cannot read the output folder").cause(e))?;
-        let path = entry.path();
-        if entry.file_type().is_dir() {
-            dirs.push(path.to_path_buf());
-        } else if !keep.contains(path) {
-            std::fs::remove_file(path)
-                .map_err(|e| Error::at(path, None, "cannot remove a stale file").cause(e))?;
-            removed += 1;
-        }
-    }
-    // Deepest first, so that emptied parents go too.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs {
-        if std::fs::read_dir(&d).is_ok_and(|mut it| it.next().is_none()) {
-            let _ = std::fs::remove_dir(&d);
-        }
-    }
-    Ok(removed)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::MetadataExt;
 
     fn write_all(out: &Path, files: &[Planned<'_>]) -> Result<WriteReport> {
         let stager = Stager::new(out)?;
@@ -441,51 +829,143 @@ mod tests {
         stager.commit()
     }
 
+    fn bytes<'a>(path: &'a str, text: &'a str) -> Planned<'a> {
+        Planned {
+            path,
+            source: Source::Bytes(text.as_bytes()),
+        }
+    }
+
     #[test]
     fn writing_twice_changes_nothing_and_stale_files_go() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let files = [
-            Planned {
-                path: "a/index.html",
-                source: Source::Bytes(b"a"),
-            },
-            Planned {
-                path: "b.txt",
-                source: Source::Bytes(b"b"),
-            },
-        ];
+        let files = [bytes("a/index.html", "a"), bytes("b.txt", "b")];
+        let report = write_all(&out, &files).unwrap();
         assert_eq!(
-            write_all(&out, &files).unwrap(),
-            WriteReport {
-                written: 2,
-                unchanged: 0,
-                removed: 0
-            }
+            (report.written, report.unchanged, report.removed),
+            (2, 0, 0)
         );
+        let report = write_all(&out, &files).unwrap();
         assert_eq!(
-            write_all(&out, &files).unwrap(),
-            WriteReport {
-                written: 0,
-                unchanged: 2,
-                removed: 0
-            }
+            (report.written, report.unchanged, report.removed),
+            (0, 2, 0)
         );
+        let report = write_all(&out, &files[..1]).unwrap();
         assert_eq!(
-            write_all(&out, &files[..1]).unwrap(),
-            WriteReport {
-                written: 0,
-                unchanged: 1,
-                removed: 1
-            }
+            (report.written, report.unchanged, report.removed),
+            (0, 1, 1)
         );
         assert!(!out.join("b.txt").exists());
-        let changed = [Planned {
-            path: "a/index.html",
-            source: Source::Bytes(b"A"),
-        }];
-        assert_eq!(write_all(&out, &changed).unwrap().written, 1);
+        assert_eq!(
+            write_all(&out, &[bytes("a/index.html", "A")])
+                .unwrap()
+                .written,
+            1
+        );
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A");
+        assert!(!dir.path().join(".public.folio-next").exists());
+    }
+
+    #[test]
+    fn a_build_that_changes_nothing_leaves_the_folder_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = [bytes("a/index.html", "a")];
+        write_all(&out, &files).unwrap();
+        let before = std::fs::metadata(&out).unwrap().ino();
+        let stager = Stager::new(&out).unwrap();
+        stager.stage(&files[0], Path::new("test")).unwrap();
+        assert!(!dir.path().join(".public.folio-next").exists());
+        stager.commit().unwrap();
+        assert_eq!(std::fs::metadata(&out).unwrap().ino(), before);
+    }
+
+    #[test]
+    fn files_folio_did_not_write_are_kept_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("docs");
+        write_all(&out, &[bytes("index.html", "1"), bytes("old.html", "o")]).unwrap();
+        std::fs::write(out.join("design.md"), "mine").unwrap();
+        std::fs::write(out.join(".nojekyll"), "").unwrap();
+        std::fs::create_dir(out.join("empty")).unwrap();
+        let report = write_all(&out, &[bytes("index.html", "2")]).unwrap();
+        assert_eq!(report.removed, 1);
+        assert_eq!(
+            report.kept,
+            vec![PathBuf::from(".nojekyll"), PathBuf::from("design.md")]
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("design.md")).unwrap(),
+            "mine"
+        );
+        assert!(out.join(".nojekyll").is_file() && out.join("empty").is_dir());
+        assert!(!out.join("old.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join(MANIFEST)).unwrap(),
+            format!("{MANIFEST_HEADER}\nindex.html\n")
+        );
+    }
+
+    #[test]
+    fn a_link_in_the_output_is_replaced_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let victim = dir.path().join("victim");
+        std::fs::create_dir(&victim).unwrap();
+        write_all(&out, &[bytes("index.html", "1")]).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("projects")).unwrap();
+        let report = write_all(
+            &out,
+            &[bytes("index.html", "1"), bytes("projects/x.html", "x")],
+        )
+        .unwrap();
+        assert_eq!(report.replaced, vec![PathBuf::from("projects")]);
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
+        assert!(
+            !std::fs::symlink_metadata(out.join("projects"))
+                .unwrap()
+                .is_symlink()
+        );
+        std::os::unix::fs::symlink(&victim, dir.path().join("link")).unwrap();
+        std::fs::remove_dir_all(out.join("projects")).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("projects")).unwrap();
+        let error = write_files(&out, &[bytes("projects/x.html", "y")]).unwrap_err();
+        assert!(error.message.contains("is a link"), "{error}");
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_write_in_place_leaves_no_temporary_file_and_lists_new_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_all(&out, &[bytes("index.html", "1")]).unwrap();
+        write_files(
+            &out,
+            &[bytes("index.html", "2"), bytes("new/index.html", "n")],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "2"
+        );
+        assert!(!out.join("index.html.folio-new").exists());
+        let listed = read_manifest(&out).unwrap().unwrap();
+        assert!(listed.contains(Path::new("new/index.html")), "{listed:?}");
+    }
+
+    #[test]
+    fn manifest_lines_survive_any_file_name() {
+        for name in ["a/b.html", "back\\slash", "line\nbreak", "cr\r"] {
+            assert_eq!(unescape(&escape(Path::new(name))), name);
+        }
+    }
+
+    #[test]
+    fn the_manifest_name_is_never_written_by_the_site() {
+        assert!(relative_path(MANIFEST).is_err());
+        assert!(relative_path("./.folio-manifest").is_err());
+        assert!(relative_path("a/.folio-manifest").is_ok());
     }
 
     #[test]
@@ -507,5 +987,27 @@ mod tests {
             ..guard
         };
         assert!(check_output_dir(&dir.path().join("elsewhere"), &forced).is_ok());
+    }
+
+    #[test]
+    fn a_folder_with_files_and_no_manifest_needs_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let docs = root.join("docs");
+        std::fs::create_dir_all(&docs).unwrap();
+        let guard = Guard {
+            root: &root,
+            sources: vec![],
+            force: false,
+        };
+        assert!(check_output_dir(&docs, &guard).is_ok());
+        std::fs::write(docs.join("design.md"), "x").unwrap();
+        let error = check_output_dir(&docs, &guard).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "error: output folder `docs` holds files but no `.folio-manifest`, so folio cannot tell which are its own\n  help: pass `--force` to build into it and keep every file already there, or empty it\n"
+        );
+        std::fs::write(docs.join(MANIFEST), MANIFEST_HEADER).unwrap();
+        assert!(check_output_dir(&docs, &guard).is_ok());
     }
 }

@@ -1,0 +1,318 @@
+//! What a build does to its output folder: it removes only files it wrote,
+//! survives a full disk and `kill -9`, and never writes through a link.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::support::Fixture;
+
+/// Every file and link under `dir`, bytes included (the manifest too).
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut tree = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+        if entry.path_is_symlink() {
+            let target = std::fs::read_link(entry.path()).unwrap();
+            tree.insert(rel, target.into_os_string().into_encoded_bytes());
+        } else if entry.file_type().is_file() {
+            tree.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    tree
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+// Issue #11, point 1: GitHub Pages' "publish from /docs" layout.
+#[test]
+fn files_folio_did_not_write_are_kept_with_one_warning() {
+    let site = Fixture::new("minimal");
+    site.write("docs/design.md", "# Design\n");
+    site.write("docs/.nojekyll", "");
+    let refused = site.run(["build", "-o", "docs"]);
+    assert_eq!(refused.code, 1);
+    assert_eq!(
+        refused.stderr,
+        "error: output folder `docs` holds files but no `.folio-manifest`, so folio cannot tell which are its own\n  help: pass `--force` to build into it and keep every file already there, or empty it\n"
+    );
+    let forced = site.run(["build", "-o", "docs", "--force"]).success();
+    let warning = "warning: kept 2 files folio did not write: docs/.nojekyll, docs/design.md\n";
+    assert_eq!(forced.stderr, warning);
+    site.write(
+        "content/posts/first.md",
+        &site
+            .read("content/posts/first.md")
+            .replace("Intro text.", "Renamed."),
+    );
+    let again = site.run(["build", "-o", "docs"]).success();
+    assert_eq!(again.stderr, warning);
+    assert_eq!(site.read("docs/design.md"), "# Design\n");
+    assert!(site.root.join("docs/.nojekyll").is_file());
+    assert!(site.read("docs/posts/first/index.html").contains("Renamed"));
+}
+
+// Issue #11, point 1: only the manifest's entries are stale.
+#[test]
+fn a_stale_file_is_removed_only_when_folio_wrote_it() {
+    let site = Fixture::new("minimal");
+    site.write("content/posts/second.md", "---\ntitle: Second\n---\n");
+    site.run(["build"]).success();
+    site.write("public/posts/second/notes.txt", "mine");
+    std::fs::remove_file(site.root.join("content/posts/second.md")).unwrap();
+    let run = site.run(["build"]).success();
+    assert!(!site.root.join("public/posts/second/index.html").exists());
+    assert_eq!(site.read("public/posts/second/notes.txt"), "mine");
+    assert_eq!(
+        run.stderr,
+        "warning: kept 1 file folio did not write: public/posts/second/notes.txt\n"
+    );
+    let manifest = site.read("public/.folio-manifest");
+    assert!(manifest.starts_with("# folio 1: the files folio wrote here; it removes no others\n"));
+    assert!(
+        manifest.contains("\nposts/first/index.html\n"),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("second"), "{manifest}");
+}
+
+// Issue #11, point 2.
+#[test]
+fn a_section_named_like_a_site_folder_builds_again() {
+    let site = Fixture::new("minimal");
+    site.write("content/themes/x.md", "---\ntitle: X\n---\n");
+    site.write("content/content/y.md", "---\ntitle: Y\n---\n");
+    site.run(["build"]).success();
+    site.run(["build"]).success();
+    assert!(site.root.join("public/themes/x/index.html").is_file());
+}
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+struct SmallDisk {
+    dir: PathBuf,
+}
+
+impl SmallDisk {
+    /// Mounts `size` of tmpfs at `dir`, or says why it cannot.
+    fn mount(dir: &Path, size: &str) -> Result<SmallDisk, String> {
+        std::fs::create_dir_all(dir).unwrap();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .map_err(|e| format!("cannot run mount: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "mount -t tmpfs failed (root is needed): {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(SmallDisk {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    fn free_bytes(&self) -> u64 {
+        let out = Command::new("df")
+            .args(["--output=avail", "-B1"])
+            .arg(&self.dir)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.dir).status();
+    }
+}
+
+// Issue #11, point 3.
+#[test]
+fn a_full_disk_leaves_the_output_and_the_free_space_as_they_were() {
+    let site = Fixture::new("minimal");
+    let disk = match SmallDisk::mount(&site.root.join("disk"), "1m") {
+        Ok(disk) => disk,
+        Err(reason) => {
+            eprintln!("skipped: {reason}");
+            return;
+        }
+    };
+    let args = ["build", "-o", "disk/public"];
+    site.run(args).success();
+    let before = snapshot(&site.root.join("disk/public"));
+    let free = disk.free_bytes();
+    let big = "A long line of text that fills the disk.\n\n".repeat(40_000);
+    site.write(
+        "content/posts/big.md",
+        &format!("---\ntitle: Big\n---\n{big}"),
+    );
+    let run = site.run(args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "error: disk/public/posts/big/index.html: cannot write the file\n  caused by: No space left on device (os error 28)\n  help: free some disk space or fix the folder's permissions, then build again\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&site.root.join("disk/public")), before);
+    assert_eq!(names(&site.root.join("disk")), ["public"]);
+    assert_eq!(disk.free_bytes(), free);
+}
+
+// Issue #11, point 4: a file that cannot be carried over stops the build
+// before anything is in place.
+#[test]
+fn a_failure_while_putting_the_site_in_place_changes_nothing() {
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    site.write("public/keep.txt", "mine");
+    let keep = site.root.join("public/keep.txt");
+    let immutable = Command::new("chattr").arg("+i").arg(&keep).output();
+    if !immutable.as_ref().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: `chattr +i` is not available here: {immutable:?}");
+        return;
+    }
+    let before = snapshot(&site.root.join("public"));
+    site.write(
+        "content/posts/first.md",
+        &site
+            .read("content/posts/first.md")
+            .replace("Intro text.", "Changed."),
+    );
+    site.write("content/posts/new.md", "---\ntitle: New\n---\n");
+    let run = site.run(["build"]);
+    let _ = Command::new("chattr").arg("-i").arg(&keep).status();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "error: public/keep.txt: cannot keep this file, which folio did not write\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&site.root.join("public")), before);
+    assert!(!site.root.join(".public.folio-next").exists());
+}
+
+/// A pseudo-random number below `bound`, different on every call.
+fn random_below(bound: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .elapsed()
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish() % bound.max(1)
+}
+
+/// Makes the site of version `v`: every page changes, and one page exists
+/// in version 1 only.
+fn site_version(site: &Fixture, v: usize) {
+    let yaml = site.read("folio.yaml");
+    let title = yaml
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .unwrap()
+        .to_string();
+    site.write(
+        "folio.yaml",
+        &yaml.replace(&title, &format!("title: Version {v}")),
+    );
+    let only = site.root.join("content/posts/only-in-one.md");
+    if v == 1 {
+        site.write("content/posts/only-in-one.md", "---\ntitle: Only\n---\n");
+    } else if only.exists() {
+        std::fs::remove_file(only).unwrap();
+    }
+}
+
+// Issue #11, point 5: whenever a build is killed, `public/` holds the old
+// site or the new one, byte for byte.
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
+    let site = Fixture::new("minimal");
+    for i in 0..300 {
+        site.write(
+            &format!("content/posts/p{i}.md"),
+            &format!(
+                "---\ntitle: Post {i}\n---\n{}",
+                "Some words here.\n\n".repeat(40)
+            ),
+        );
+    }
+    let public = site.root.join("public");
+    let mut trees = Vec::new();
+    let mut slowest = Duration::ZERO;
+    for v in [1, 2] {
+        site_version(&site, v);
+        let started = Instant::now();
+        site.run(["build"]).success();
+        slowest = slowest.max(started.elapsed());
+        trees.push(snapshot(&public));
+    }
+    assert_ne!(trees[0], trees[1]);
+    let bin = assert_cmd::cargo::cargo_bin("folio");
+    for round in 0..16 {
+        site_version(&site, 1 + round % 2);
+        let mut child = Command::new(&bin)
+            .arg("build")
+            .current_dir(&site.root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // The kill's instant, anywhere from the start to past the end of a build.
+        let at = random_below(slowest.as_micros() as u64 * 5 / 4);
+        std::thread::sleep(Duration::from_micros(at));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let now = snapshot(&public);
+        assert!(
+            now == trees[0] || now == trees[1],
+            "round {round}, killed after {at} µs: public/ is neither version; {} files",
+            now.len()
+        );
+    }
+    site_version(&site, 2);
+    site.run(["build"]).success();
+    assert_eq!(snapshot(&public), trees[1]);
+    assert!(!site.root.join(".public.folio-next").exists());
+}
+
+// Issue #11, point 7.
+#[test]
+fn a_link_in_the_output_is_replaced_and_its_target_untouched() {
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    std::fs::create_dir(site.root.join("victim")).unwrap();
+    std::fs::remove_dir_all(site.root.join("public/posts")).unwrap();
+    std::os::unix::fs::symlink(site.root.join("victim"), site.root.join("public/posts")).unwrap();
+    let run = site.run(["build"]).success();
+    assert_eq!(names(&site.root.join("victim")), Vec::<String>::new());
+    assert!(site.root.join("public/posts/first/index.html").is_file());
+    assert!(!site.root.join("public/posts").is_symlink());
+    assert_eq!(
+        run.stderr,
+        "warning: replaced 1 file folio did not write, where the site now has its own: public/posts\n"
+    );
+}
