@@ -93,6 +93,7 @@ pub fn to_html(
         let mut in_code = false;
         let out = &mut out;
         let flat = &mut flat;
+        let unique = &mut UniqueIds::default();
         let events = std::iter::from_fn(|| {
             loop {
                 if let Some(event) = queue.pop_front() {
@@ -124,7 +125,8 @@ pub fn to_html(
                     pending.inner.push(event);
                 }
                 let mut emitted = Vec::new();
-                let (level, id, title) = pending.emit(&mut emitted, options, &mut out.ids);
+                let (level, id, title) = pending.emit(&mut emitted, options, unique);
+                out.ids.push(id.clone());
                 flat.push((level, id, title));
                 queue.extend(emitted);
             }
@@ -194,7 +196,7 @@ impl<'a> PendingHeading<'a> {
         self,
         events: &mut Vec<Event<'a>>,
         options: &Options,
-        ids: &mut Vec<String>,
+        ids: &mut UniqueIds,
     ) -> (u8, String, String) {
         let level = self.level as u8;
         let mut title = String::new();
@@ -217,8 +219,7 @@ impl<'a> PendingHeading<'a> {
                 }
             }
         };
-        let id = unique_id(&wanted, ids);
-        ids.push(id.clone());
+        let id = ids.claim(&wanted);
         let mut open = format!("<h{level} id=\"{}\"", escape_attr(&id));
         if !self.classes.is_empty() {
             let classes: Vec<&str> = self.classes.iter().map(|c| c.as_ref()).collect();
@@ -250,14 +251,34 @@ impl<'a> PendingHeading<'a> {
     }
 }
 
-fn unique_id(wanted: &str, taken: &[String]) -> String {
-    if !taken.iter().any(|t| t == wanted) {
-        return wanted.to_string();
+/// The ids a page's headings got so far and, for each wanted id, the next
+/// suffix to try: n headings with one title take n steps, not n³.
+#[derive(Default)]
+struct UniqueIds {
+    taken: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    /// Returns `wanted`, or `wanted-N` with the smallest N not taken yet.
+    /// Ids are only ever added, so a suffix once skipped stays taken and
+    /// the counter never has to look back.
+    fn claim(&mut self, wanted: &str) -> String {
+        let id = if self.taken.contains(wanted) {
+            let next = self.next.entry(wanted.to_string()).or_insert(1);
+            loop {
+                let candidate = format!("{wanted}-{next}");
+                *next += 1;
+                if !self.taken.contains(&candidate) {
+                    break candidate;
+                }
+            }
+        } else {
+            wanted.to_string()
+        };
+        self.taken.insert(id.clone());
+        id
     }
-    (1..)
-        .map(|n| format!("{wanted}-{n}"))
-        .find(|candidate| !taken.iter().any(|t| t == candidate))
-        .unwrap_or_else(|| wanted.to_string())
 }
 
 fn nest(flat: &[(u8, String, String)]) -> Vec<Heading> {
@@ -368,6 +389,26 @@ mod tests {
         assert!(out.html.contains("<h2 id=\"hello-world\"><a class=\"heading-link\" href=\"#hello-world\">Hello World</a></h2>"), "{}", out.html);
         assert!(out.html.contains("id=\"hello-world-1\""));
         assert_eq!(out.ids, vec!["hello-world", "hello-world-1"]);
+    }
+
+    #[test]
+    fn a_suffix_skips_ids_that_headings_already_took() {
+        let out = render("## A 1\n\n## A\n\n## A\n\n## A 2\n");
+        assert_eq!(out.ids, vec!["a-1", "a", "a-2", "a-2-1"]);
+    }
+
+    // Issue #11, point 10: 20,000 identical headings took hours.
+    #[test]
+    fn many_identical_headings_get_their_ids_in_linear_time() {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(render(&"## Same\n\n".repeat(20_000)).ids);
+        });
+        let ids = finished
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("20,000 headings rendered within two minutes");
+        assert_eq!(ids[0], "same");
+        assert_eq!(ids[19_999], "same-19999");
     }
 
     #[test]
