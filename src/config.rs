@@ -84,6 +84,10 @@ pub struct SiteConfig {
     /// Markdown options.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// Whether links in `content/`, `static/` or a theme may lead outside
+    /// the site root.
+    #[serde(default)]
+    pub follow_links_outside: bool,
     /// A free map for themes.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,

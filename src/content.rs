@@ -257,7 +257,7 @@ fn walk(config: &Config, errors: &mut Errors) -> Entries {
         return entries;
     }
     let mut bundles: Vec<(String, usize)> = Vec::new();
-    let walker = WalkDir::new(&config.content_dir)
+    let mut walker = WalkDir::new(&config.content_dir)
         .follow_links(true)
         // A bundle's `index.md` comes before its files, so they can be given to it.
         .sort_by(|a, b| {
@@ -268,7 +268,7 @@ fn walk(config: &Config, errors: &mut Errors) -> Entries {
         .filter_entry(|e| {
             e.depth() == 0 || e.file_name().to_str().is_none_or(|n| !is_ignored_name(n))
         });
-    for item in walker {
+    while let Some(item) = walker.next() {
         let entry = match item {
             Ok(entry) => entry,
             Err(e) => {
@@ -276,6 +276,13 @@ fn walk(config: &Config, errors: &mut Errors) -> Entries {
                 continue;
             }
         };
+        if let Err(e) = check_walked(config, &entry) {
+            errors.push(e);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if entry.file_type().is_dir() {
             continue;
         }
@@ -324,6 +331,43 @@ fn walk(config: &Config, errors: &mut Errors) -> Entries {
         }
     }
     entries
+}
+
+/// Refuses what a walk of `content/`, `static/` or templates must not read:
+/// anything that is not a file, a folder or a link (a FIFO would block the
+/// build forever), and a link that leads outside the site root unless
+/// `folio.yaml` says `follow_links_outside: true`. The walk's own folder
+/// counts as a link when it is reached through one.
+pub fn check_walked(config: &Config, entry: &walkdir::DirEntry) -> Result<()> {
+    let kind = entry.file_type();
+    if !kind.is_file() && !kind.is_dir() {
+        return Err(Error::at(
+            site_relative(config, entry.path()),
+            None,
+            "this is not a file, a folder or a link",
+        )
+        .help("remove it, or move it out of the site"));
+    }
+    if config.site.follow_links_outside || !(entry.path_is_symlink() || entry.depth() == 0) {
+        return Ok(());
+    }
+    let Ok(target) = entry.path().canonicalize() else {
+        return Ok(());
+    };
+    if target.starts_with(&config.root) {
+        return Ok(());
+    }
+    Err(Error::at(
+        site_relative(config, entry.path()),
+        None,
+        format!(
+            "this link leads to `{}`, outside the site",
+            target.display()
+        ),
+    )
+    .help(
+        "copy what it points to into the site, or set `follow_links_outside: true` in `folio.yaml`",
+    ))
 }
 
 fn walk_error(config: &Config, e: &walkdir::Error) -> Error {

@@ -88,6 +88,7 @@ pub fn load_templates(config: &Config) -> Result<Templates> {
                 )
                 .cause(e)
             })?;
+            crate::content::check_walked(config, &entry)?;
             let name_ok = entry
                 .file_name()
                 .to_str()

@@ -139,6 +139,7 @@ pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>
                     .unwrap_or_else(|| site_relative(config, dir));
                 Error::at(path, None, "cannot read this static path").cause(e)
             })?;
+            crate::content::check_walked(config, &entry)?;
             if !entry.file_type().is_file() {
                 continue;
             }

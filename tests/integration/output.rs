@@ -316,3 +316,91 @@ fn a_link_in_the_output_is_replaced_and_its_target_untouched() {
         "warning: replaced 1 file folio did not write, where the site now has its own: public/posts\n"
     );
 }
+
+/// A folder beside the site, outside it.
+fn outside(site: &Fixture) -> PathBuf {
+    let dir = PathBuf::from(format!("{}-outside", site.root.display()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("secret.txt"), "secret").unwrap();
+    dir
+}
+
+// Issue #11, point 8.
+#[test]
+fn a_link_out_of_the_site_is_an_error_naming_it_and_its_target() {
+    let site = Fixture::new("minimal");
+    let outside = outside(&site);
+    std::os::unix::fs::symlink(
+        outside.join("secret.txt"),
+        site.root.join("content/secret.txt"),
+    )
+    .unwrap();
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: content/secret.txt: this link leads to `{}`, outside the site\n  help: copy what it points to into the site, or set `follow_links_outside: true` in `folio.yaml`\n",
+            outside.join("secret.txt").display()
+        )
+    );
+    std::fs::remove_file(site.root.join("content/secret.txt")).unwrap();
+    std::os::unix::fs::symlink(&outside, site.root.join("static/linked")).unwrap();
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: static/linked: this link leads to `{}`, outside the site\n",
+            outside.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.root.join("public/linked").exists());
+    std::os::unix::fs::symlink(&outside, site.root.join("templates/partials")).unwrap();
+    let run = site.run(["build"]);
+    assert!(
+        run.stderr
+            .contains("error: templates/partials: this link leads to `"),
+        "{}",
+        run.stderr
+    );
+}
+
+// Issue #11, point 8: the site can allow it.
+#[test]
+fn a_site_that_allows_links_out_publishes_what_they_point_to() {
+    let site = Fixture::new("minimal");
+    let outside = outside(&site);
+    std::os::unix::fs::symlink(&outside, site.root.join("static/linked")).unwrap();
+    let yaml = site.read("folio.yaml");
+    site.write("folio.yaml", &format!("{yaml}follow_links_outside: true\n"));
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/linked/secret.txt"), "secret");
+}
+
+// Issue #11, point 9: a FIFO blocked the build forever.
+#[test]
+fn a_named_pipe_in_content_is_an_error_not_a_hang() {
+    let site = Fixture::new("minimal");
+    let made = Command::new("mkfifo")
+        .arg(site.root.join("content/posts/pipe"))
+        .status();
+    if !made.as_ref().is_ok_and(|s| s.success()) {
+        eprintln!("skipped: `mkfifo` is not available here: {made:?}");
+        return;
+    }
+    let output = assert_cmd::Command::cargo_bin("folio")
+        .unwrap()
+        .arg("build")
+        .current_dir(&site.root)
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: content/posts/pipe: this is not a file, a folder or a link\n  help: remove it, or move it out of the site\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
