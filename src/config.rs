@@ -336,6 +336,128 @@ pub fn key_location(text: &str, key: &str) -> Option<Location> {
     None
 }
 
+/// One step of a key path in a YAML document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    /// A key of a mapping.
+    Key(&'a str),
+    /// An item of a list, from 0.
+    Index(usize),
+}
+
+/// Returns where the key at the end of `path` is written, following the
+/// path through block mappings and lists by indentation, so that a key is
+/// found under its own parent and not wherever its name first appears. A
+/// step written in flow style (`{a: 1}`, `[x]`) is not followed: the last
+/// step found is returned instead.
+pub fn locate_key(text: &str, path: &[Step<'_>]) -> Option<Location> {
+    let mut scope: Vec<YamlLine<'_>> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let content = line.trim_start();
+            let meaningful = !content.is_empty() && !content.starts_with('#');
+            meaningful.then(|| YamlLine {
+                line: i + 1,
+                indent: line.len() - content.len(),
+                content,
+            })
+        })
+        .collect();
+    let mut found = None;
+    for step in path {
+        let Some(indent) = scope.first().map(|l| l.indent) else {
+            break;
+        };
+        let start = match step {
+            Step::Key(key) => scope
+                .iter()
+                .position(|l| l.indent == indent && key_of(l.content) == Some(key)),
+            Step::Index(n) => scope
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.indent == indent && is_list_item(l.content))
+                .nth(*n)
+                .map(|(i, _)| i),
+        };
+        let Some(start) = start else {
+            break;
+        };
+        let end = scope[start + 1..]
+            .iter()
+            .position(|l| l.indent <= indent)
+            .map_or(scope.len(), |i| start + 1 + i);
+        let head = scope[start];
+        let quote = head.content.len() - head.content.trim_start_matches(['"', '\'']).len();
+        found = Some(Location {
+            line: head.line,
+            column: head.indent + quote + 1,
+        });
+        scope = match step {
+            Step::Key(_) => scope[start + 1..end].to_vec(),
+            Step::Index(_) => {
+                // `- key: value` opens the item's mapping on the dash's line.
+                let after_dash = head.content[1..].trim_start();
+                let item = YamlLine {
+                    line: head.line,
+                    indent: head.indent + head.content.len() - after_dash.len(),
+                    content: after_dash,
+                };
+                let mut lines = vec![item];
+                lines.extend_from_slice(&scope[start + 1..end]);
+                if item.content.is_empty() {
+                    lines.remove(0);
+                }
+                lines
+            }
+        };
+    }
+    found
+}
+
+/// A line of YAML that holds something: its number, indentation and text.
+#[derive(Debug, Clone, Copy)]
+struct YamlLine<'a> {
+    line: usize,
+    indent: usize,
+    content: &'a str,
+}
+
+/// The key a `key: value` line starts with, without quotes.
+fn key_of(content: &str) -> Option<&str> {
+    let (key, after) = match content.chars().next() {
+        Some(quote @ ('"' | '\'')) => {
+            let end = content[1..].find(quote)? + 1;
+            (&content[1..end], &content[end + 1..])
+        }
+        _ => {
+            let colon = content.find(':')?;
+            (content[..colon].trim_end(), &content[colon..])
+        }
+    };
+    after.trim_start().starts_with(':').then_some(key)
+}
+
+fn is_list_item(content: &str) -> bool {
+    content == "-" || content.starts_with("- ")
+}
+
+/// Where the value of the key written at `at` starts: after its `:` and spaces.
+pub fn value_after_key(text: &str, at: Location) -> Location {
+    let Some(line) = text.lines().nth(at.line - 1) else {
+        return at;
+    };
+    let after_key = line.char_indices().nth(at.column - 1).map_or(0, |(i, _)| i);
+    let colon = line[after_key..]
+        .find(':')
+        .map_or(line.len(), |i| after_key + i + 1);
+    let spaces = line[colon..].len() - line[colon..].trim_start().len();
+    Location {
+        line: at.line,
+        column: line[..colon + spaces].chars().count() + 1,
+    }
+}
+
 /// Returns the candidate one or two edits away from `word`, if any.
 pub fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
     candidates
@@ -608,6 +730,31 @@ mod tests {
             "`feed.filename` must be a file name, found \"../x.xml\""
         );
         assert_eq!(error.location.map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn a_key_is_found_under_its_own_parent() {
+        let text = "extra:\n  filename: x\n  # a comment\nfeed:\n  limit: 3\n  filename: y\nauthor:\n  links:\n    - name: a\n      url: b\n    -\n      name: c\n      \"url\": d\n";
+        let at = |path: &[Step<'_>]| locate_key(text, path).map(|l| (l.line, l.column));
+        assert_eq!(
+            at(&[Step::Key("feed"), Step::Key("filename")]),
+            Some((6, 3))
+        );
+        assert_eq!(
+            at(&[Step::Key("extra"), Step::Key("filename")]),
+            Some((2, 3))
+        );
+        assert_eq!(at(&[Step::Key("filename")]), None);
+        let links = [Step::Key("author"), Step::Key("links")];
+        assert_eq!(
+            at(&[links[0], links[1], Step::Index(0), Step::Key("url")]),
+            Some((10, 7))
+        );
+        assert_eq!(
+            at(&[links[0], links[1], Step::Index(1), Step::Key("url")]),
+            Some((13, 8))
+        );
+        assert_eq!(at(&[Step::Key("feed"), Step::Key("nope")]), Some((4, 1)));
     }
 
     #[test]

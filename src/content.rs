@@ -457,17 +457,23 @@ fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
         .help("save the file as UTF-8")
     })?;
     let is_section = entry.relative == "_index.md" || entry.relative.ends_with("/_index.md");
-    let split = split_front_matter(&text).map_err(|line| {
+    let split = split_front_matter(&text).map_err(|unclosed| {
         Error::at(
             &source,
-            Some(Location { line, column: 1 }),
+            Some(Location {
+                line: unclosed.line,
+                column: 1,
+            }),
             "front matter is not closed",
         )
-        .help("end the front matter with a line holding only `---`")
+        .help(format!(
+            "end the front matter with a line holding only `{}`",
+            unclosed.fence
+        ))
     })?;
     let mut warnings = Vec::new();
     let meta = parse_front_matter(config, &source, &split, is_section, &mut warnings)?;
-    let front_matter_hash = hash_text(split.yaml);
+    let front_matter_hash = hash_text(split.front);
     let (body_start, body_line) = (split.body_start, split.body_line);
     // The body is the file's text without its front matter: shift it in
     // place rather than copy it.
@@ -518,7 +524,7 @@ pub struct Body {
 pub fn reread_body(config: &Config, page: &Page) -> Option<Body> {
     let text = std::fs::read_to_string(config.content_dir.join(&page.relative_path)).ok()?;
     let split = split_front_matter(&text).ok()?;
-    if hash_text(split.yaml) != page.front_matter_hash {
+    if hash_text(split.front) != page.front_matter_hash {
         return None;
     }
     Some(Body {

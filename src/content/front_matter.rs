@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::config::{Config, closest, key_location, parse_yaml};
+use crate::config::{Config, Step, closest, locate_key, parse_yaml, value_after_key};
 use crate::error::{Error, Location, Result};
 
 use super::{Date, DateError, FrontMatter, SortBy, is_inside_site, parse_date, slugify};
@@ -27,48 +27,91 @@ const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by", "page_template", "feed
 /// Keys that only make sense as taxonomies, so using one undeclared is an error.
 const TAXONOMY_LIKE: &[&str] = &["tags", "categories"];
 
+/// The language front matter is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// YAML between `---` lines.
+    Yaml,
+    /// TOML between `+++` lines, as Zola and Hugo write it.
+    Toml,
+}
+
+impl Format {
+    fn fence(self) -> &'static str {
+        match self {
+            Format::Yaml => "---",
+            Format::Toml => "+++",
+        }
+    }
+}
+
 /// Front matter and body of a Markdown file, as byte ranges.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
-    /// The YAML between the `---` lines, empty when there is none.
-    pub yaml: &'a str,
-    /// The file's line on which the YAML starts.
-    pub yaml_line: usize,
+    /// The language of the front matter.
+    pub format: Format,
+    /// The text between the fences, empty when there is none.
+    pub front: &'a str,
+    /// The file's line on which that text starts.
+    pub front_line: usize,
     /// Where the body starts.
     pub body_start: usize,
     /// The file's line on which the body starts.
     pub body_line: usize,
 }
 
-/// Splits front matter (between a first line `---` and the next `---` line) from the body.
-///
-/// Returns the line of the opening `---` when the front matter is never closed.
-pub fn split_front_matter(text: &str) -> std::result::Result<Split<'_>, usize> {
+/// Front matter whose closing fence never comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unclosed {
+    /// The line of the opening fence.
+    pub line: usize,
+    /// The fence: `---` or `+++`.
+    pub fence: &'static str,
+}
+
+/// Splits front matter from the body: YAML between a line `---` and the
+/// next, or TOML between `+++` lines. Blank lines and a UTF-8 byte order
+/// mark may come before the opening fence.
+pub fn split_front_matter(text: &str) -> std::result::Result<Split<'_>, Unclosed> {
     let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let bom = text.len() - text_no_bom.len();
-    let first_line_end = text_no_bom.find('\n').map_or(text_no_bom.len(), |i| i + 1);
-    if text_no_bom[..first_line_end].trim_end() != "---" {
-        return Ok(Split {
-            yaml: "",
-            yaml_line: 1,
-            body_start: bom,
-            body_line: 1,
-        });
-    }
-    let yaml_start = bom + first_line_end;
-    let mut offset = yaml_start;
-    for (line, l) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
-        if l.trim_end() == "---" {
+    let mut offset = text.len() - text_no_bom.len();
+    let no_front_matter = Split {
+        format: Format::Yaml,
+        front: "",
+        front_line: 1,
+        body_start: offset,
+        body_line: 1,
+    };
+    let mut lines = (1..).zip(text[offset..].split_inclusive('\n'));
+    let (open_line, format) = loop {
+        let Some((number, line)) = lines.next() else {
+            return Ok(no_front_matter);
+        };
+        offset += line.len();
+        match line.trim_end() {
+            "" => continue,
+            "---" => break (number, Format::Yaml),
+            "+++" => break (number, Format::Toml),
+            _ => return Ok(no_front_matter),
+        }
+    };
+    let front_start = offset;
+    for (number, line) in lines {
+        if line.trim_end() == format.fence() {
             return Ok(Split {
-                yaml: &text[yaml_start..offset],
-                yaml_line: 2,
-                body_start: offset + l.len(),
-                body_line: line + 1,
+                format,
+                front: &text[front_start..offset],
+                front_line: open_line + 1,
+                body_start: offset + line.len(),
+                body_line: number + 1,
             });
         }
-        offset += l.len();
+        offset += line.len();
     }
-    Err(1)
+    Err(Unclosed {
+        line: open_line,
+        fence: format.fence(),
+    })
 }
 
 pub(super) fn parse_front_matter(
@@ -79,36 +122,19 @@ pub(super) fn parse_front_matter(
     warnings: &mut Vec<Error>,
 ) -> Result<FrontMatter> {
     let mut meta = FrontMatter::default();
-    if split.yaml.trim().is_empty() {
+    if split.front.trim().is_empty() {
         return Ok(meta);
     }
-    let value: serde_yaml::Value = parse_yaml(split.yaml, source, split.yaml_line)?;
-    let map = match value {
-        serde_yaml::Value::Mapping(map) => map,
-        serde_yaml::Value::Null => return Ok(meta),
-        _ => {
-            return Err(Error::at(
-                source,
-                Some(Location {
-                    line: split.yaml_line,
-                    column: 1,
-                }),
-                "front matter must be a mapping of keys to values",
-            )
-            .help("write front matter as `key: value` lines, like `title: Hello`"));
-        }
-    };
-    let reader = FieldReader {
-        source,
-        yaml: split.yaml,
-        first_line: split.yaml_line,
+    let (map, reader) = match split.format {
+        Format::Yaml => yaml_mapping(source, split)?,
+        Format::Toml => toml_mapping(source, split)?,
     };
     for (key, value) in map {
         let Some(key) = key.as_str().map(str::to_string) else {
             return Err(Error::at(
                 source,
                 Some(Location {
-                    line: split.yaml_line,
+                    line: split.front_line,
                     column: 1,
                 }),
                 "front matter keys must be strings",
@@ -122,33 +148,173 @@ pub(super) fn parse_front_matter(
     Ok(meta)
 }
 
+fn yaml_mapping<'a>(
+    source: &'a Path,
+    split: &Split<'a>,
+) -> Result<(serde_yaml::Mapping, FieldReader<'a>)> {
+    let value: serde_yaml::Value = parse_yaml(split.front, source, split.front_line)?;
+    let map = match value {
+        serde_yaml::Value::Mapping(map) => map,
+        serde_yaml::Value::Null => serde_yaml::Mapping::new(),
+        _ => {
+            return Err(Error::at(
+                source,
+                Some(Location {
+                    line: split.front_line,
+                    column: 1,
+                }),
+                "front matter must be a mapping of keys to values",
+            )
+            .help("write front matter as `key: value` lines, like `title: Hello`"));
+        }
+    };
+    let reader = FieldReader {
+        source,
+        places: Places::Yaml {
+            text: split.front,
+            first_line: split.front_line,
+        },
+    };
+    Ok((map, reader))
+}
+
+/// Reads TOML front matter into the same values YAML gives, remembering
+/// where each key is written from the parser's spans.
+fn toml_mapping<'a>(
+    source: &'a Path,
+    split: &Split<'a>,
+) -> Result<(serde_yaml::Mapping, FieldReader<'a>)> {
+    let at = |offset: usize| {
+        let l = Location::of_offset(split.front, offset);
+        Location {
+            line: l.line + split.front_line - 1,
+            column: l.column,
+        }
+    };
+    let table = toml::de::DeTable::parse(split.front).map_err(|e| {
+        let location = e.span().map(|span| at(span.start));
+        let message = e.message().trim_end().replace('\n', " ");
+        Error::at(
+            source,
+            location,
+            format!("front matter is not valid TOML: {message}"),
+        )
+        .help("fix the TOML syntax at this place")
+    })?;
+    let mut places = std::collections::HashMap::new();
+    let map = toml_table(table.get_ref(), "", &at, &mut places);
+    Ok((
+        map,
+        FieldReader {
+            source,
+            places: Places::Toml(places),
+        },
+    ))
+}
+
+fn toml_table(
+    table: &toml::de::DeTable<'_>,
+    prefix: &str,
+    at: &dyn Fn(usize) -> Location,
+    places: &mut std::collections::HashMap<String, (Location, Location)>,
+) -> serde_yaml::Mapping {
+    let mut map = serde_yaml::Mapping::new();
+    for (key, value) in table.iter() {
+        let path = format!("{prefix}{}", key.get_ref());
+        places.insert(path.clone(), (at(key.span().start), at(value.span().start)));
+        let converted = match value.get_ref() {
+            toml::de::DeValue::Table(inner) => {
+                serde_yaml::Value::Mapping(toml_table(inner, &format!("{path}."), at, places))
+            }
+            other => toml_value(other),
+        };
+        map.insert(
+            serde_yaml::Value::String(key.get_ref().to_string()),
+            converted,
+        );
+    }
+    map
+}
+
+/// A TOML value as the YAML value it would be written as; a TOML date is
+/// text, as it is in YAML.
+fn toml_value(value: &toml::de::DeValue<'_>) -> serde_yaml::Value {
+    use serde_yaml::Value as Yaml;
+    match value {
+        toml::de::DeValue::String(s) => Yaml::String(s.to_string()),
+        toml::de::DeValue::Integer(i) => {
+            let digits = i.as_str().replace('_', "");
+            let digits = digits.trim_start_matches("0x").trim_start_matches("0o");
+            let digits = digits.trim_start_matches("0b");
+            i64::from_str_radix(digits, i.radix())
+                .map(|n| Yaml::Number(n.into()))
+                .unwrap_or_else(|_| Yaml::String(i.as_str().to_string()))
+        }
+        toml::de::DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .map(|n| Yaml::Number(n.into()))
+            .unwrap_or_else(|_| Yaml::String(f.as_str().to_string())),
+        toml::de::DeValue::Boolean(b) => Yaml::Bool(*b),
+        toml::de::DeValue::Datetime(d) => Yaml::String(d.to_string()),
+        toml::de::DeValue::Array(items) => {
+            Yaml::Sequence(items.iter().map(|v| toml_value(v.get_ref())).collect())
+        }
+        toml::de::DeValue::Table(table) => {
+            let mut places = std::collections::HashMap::new();
+            Yaml::Mapping(toml_table(
+                table,
+                "",
+                &|_| Location { line: 1, column: 1 },
+                &mut places,
+            ))
+        }
+    }
+}
+
 struct FieldReader<'a> {
     source: &'a Path,
-    yaml: &'a str,
-    first_line: usize,
+    places: Places<'a>,
+}
+
+/// Where the keys of one file's front matter are written.
+enum Places<'a> {
+    /// Found in the YAML text by key path.
+    Yaml { text: &'a str, first_line: usize },
+    /// Key path (`taxonomies.tags`) → where its key and its value start,
+    /// from the TOML parser's spans.
+    Toml(std::collections::HashMap<String, (Location, Location)>),
 }
 
 impl FieldReader<'_> {
-    /// Where the value of `key` starts, in the file's lines.
-    fn value_location(&self, key: &str) -> Option<Location> {
-        let at = key_location(self.yaml, key)?;
-        let line = self.yaml.lines().nth(at.line - 1)?;
-        let after_key = line.char_indices().nth(at.column - 1).map_or(0, |(i, _)| i);
-        let colon = line[after_key..]
-            .find(':')
-            .map_or(line.len(), |i| after_key + i + 1);
-        let spaces = line[colon..].len() - line[colon..].trim_start().len();
-        Some(Location {
-            line: at.line + self.first_line - 1,
-            column: line[..colon + spaces].chars().count() + 1,
-        })
+    /// Where the key at `path` (`date`, `taxonomies.tags`) is written.
+    fn key_location(&self, path: &str) -> Option<Location> {
+        match &self.places {
+            Places::Yaml { text, first_line } => {
+                let steps: Vec<Step<'_>> = path.split('.').map(Step::Key).collect();
+                locate_key(text, &steps).map(|l| Location {
+                    line: l.line + first_line - 1,
+                    column: l.column,
+                })
+            }
+            Places::Toml(places) => places.get(path).map(|(key, _)| *key),
+        }
     }
 
-    fn key_location(&self, key: &str) -> Option<Location> {
-        key_location(self.yaml, key).map(|l| Location {
-            line: l.line + self.first_line - 1,
-            column: l.column,
-        })
+    /// Where the value of the key at `path` starts.
+    fn value_location(&self, path: &str) -> Option<Location> {
+        match &self.places {
+            Places::Yaml { text, first_line } => {
+                let steps: Vec<Step<'_>> = path.split('.').map(Step::Key).collect();
+                let at = value_after_key(text, locate_key(text, &steps)?);
+                Some(Location {
+                    line: at.line + first_line - 1,
+                    column: at.column,
+                })
+            }
+            Places::Toml(places) => places.get(path).map(|(_, value)| *value),
+        }
     }
 
     fn error(&self, key: &str, message: String, help: &str) -> Error {
@@ -156,19 +322,21 @@ impl FieldReader<'_> {
     }
 
     fn string(&self, key: &str, value: serde_yaml::Value) -> Result<String> {
+        let name = last_step(key);
         match value {
             serde_yaml::Value::String(s) => Ok(s),
             serde_yaml::Value::Number(n) => Ok(n.to_string()),
             serde_yaml::Value::Bool(b) => Ok(b.to_string()),
             other => Err(self.error(
                 key,
-                format!("`{key}` must be text, found {}", describe(&other)),
+                format!("`{name}` must be text, found {}", describe(&other)),
                 "write the value as text on the same line",
             )),
         }
     }
 
     fn strings(&self, key: &str, value: serde_yaml::Value) -> Result<Vec<String>> {
+        let name = last_step(key);
         match value {
             serde_yaml::Value::Sequence(items) => {
                 items.into_iter().map(|v| self.string(key, v)).collect()
@@ -177,7 +345,7 @@ impl FieldReader<'_> {
             serde_yaml::Value::Null => Ok(Vec::new()),
             other => Err(self.error(
                 key,
-                format!("`{key}` must be a list, found {}", describe(&other)),
+                format!("`{name}` must be a list, found {}", describe(&other)),
                 "write a list like `[a, b]`",
             )),
         }
@@ -211,6 +379,11 @@ impl FieldReader<'_> {
             ),
         })
     }
+}
+
+/// `tags` for `taxonomies.tags`: the key as the user wrote it.
+fn last_step(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
 }
 
 fn describe(value: &serde_yaml::Value) -> &'static str {
@@ -316,7 +489,26 @@ fn read_key(
             };
             for (name, terms) in map {
                 let name = name.as_str().unwrap_or_default().to_string();
-                read_terms(config, r, meta, &name, terms)?;
+                read_terms(config, r, meta, &format!("taxonomies.{name}"), terms)?;
+            }
+        }
+        // Zola's `[extra]` table: its keys are the page's extra keys.
+        "extra" if value.is_mapping() => {
+            let serde_yaml::Value::Mapping(map) = value else {
+                return Ok(());
+            };
+            for (name, value) in map {
+                let name = name.as_str().unwrap_or_default().to_string();
+                let path = format!("extra.{name}");
+                let json = serde_json::to_value(&value).map_err(|e| {
+                    r.error(
+                        &path,
+                        format!("`{name}` cannot be read"),
+                        "simplify the value",
+                    )
+                    .cause(e)
+                })?;
+                meta.extra.insert(name, json);
             }
         }
         _ if config.taxonomy(key).is_some() || TAXONOMY_LIKE.contains(&key) => {
@@ -334,13 +526,15 @@ fn read_key(
     Ok(())
 }
 
+/// Reads the terms of the taxonomy at `path`: `tags`, or `taxonomies.tags`.
 fn read_terms(
     config: &Config,
     r: &FieldReader<'_>,
     meta: &mut FrontMatter,
-    name: &str,
+    path: &str,
     value: serde_yaml::Value,
 ) -> Result<()> {
+    let name = last_step(path);
     if config.taxonomy(name).is_none() {
         let declared: Vec<String> = config
             .site
@@ -356,15 +550,15 @@ fn read_terms(
         };
         return Err(Error::at(
             r.source,
-            r.key_location(name),
+            r.key_location(path),
             format!("taxonomy `{name}` is not declared"),
         )
         .help(help));
     }
-    let terms = r.strings(name, value)?;
+    let terms = r.strings(path, value)?;
     if let Some(term) = terms.iter().find(|t| slugify(t).is_empty()) {
         return Err(r.error(
-            name,
+            path,
             format!("`{name}` holds the term \"{term}\", which has no letters or digits to name its page"),
             "remove the empty term, or write it with letters or digits",
         ));
@@ -406,8 +600,8 @@ mod tests {
     fn front_matter_is_split_from_the_body_with_file_line_numbers() {
         let text = "---\ntitle: A\n---\nbody\n";
         let split = split_front_matter(text).unwrap();
-        assert_eq!(split.yaml, "title: A\n");
-        assert_eq!(split.yaml_line, 2);
+        assert_eq!(split.front, "title: A\n");
+        assert_eq!(split.front_line, 2);
         assert_eq!(&text[split.body_start..], "body\n");
         assert_eq!(split.body_line, 4);
     }
@@ -415,12 +609,64 @@ mod tests {
     #[test]
     fn a_file_without_front_matter_is_all_body() {
         let split = split_front_matter("# Hi\n").unwrap();
-        assert_eq!(split.yaml, "");
+        assert_eq!(split.front, "");
         assert_eq!(split.body_start, 0);
     }
 
     #[test]
     fn unclosed_front_matter_is_reported() {
-        assert_eq!(split_front_matter("---\ntitle: A\n"), Err(1));
+        assert_eq!(
+            split_front_matter("---\ntitle: A\n"),
+            Err(Unclosed {
+                line: 1,
+                fence: "---"
+            })
+        );
+        assert_eq!(
+            split_front_matter("\n+++\ntitle = 'A'\n"),
+            Err(Unclosed {
+                line: 2,
+                fence: "+++"
+            })
+        );
+    }
+
+    #[test]
+    fn blank_lines_and_a_byte_order_mark_may_come_before_the_fence() {
+        let text = "\u{feff}\n  \n---\ntitle: A\n---\nbody\n";
+        let split = split_front_matter(text).unwrap();
+        assert_eq!(split.front, "title: A\n");
+        assert_eq!(split.front_line, 4);
+        assert_eq!(&text[split.body_start..], "body\n");
+        assert_eq!(split.body_line, 6);
+        let split = split_front_matter("\u{feff}# Hi\n").unwrap();
+        assert_eq!(split.body_start, 3);
+        assert_eq!(split.front, "");
+    }
+
+    #[test]
+    fn toml_front_matter_sits_between_plus_lines() {
+        let text = "+++\ntitle = \"A\"\n+++\nbody\n";
+        let split = split_front_matter(text).unwrap();
+        assert_eq!(split.format, Format::Toml);
+        assert_eq!(split.front, "title = \"A\"\n");
+        assert_eq!(&text[split.body_start..], "body\n");
+    }
+
+    #[test]
+    fn toml_values_read_like_the_yaml_they_would_be() {
+        let split = split_front_matter(
+            "+++\ndate = 2024-05-01\nn = 0x10\nf = 1.5\n[taxonomies]\ntags = [\"a\"]\n+++\n",
+        )
+        .unwrap();
+        let (map, reader) = toml_mapping(Path::new("a.md"), &split).unwrap();
+        let yaml: serde_yaml::Value =
+            serde_yaml::from_str("date: '2024-05-01'\nn: 16\nf: 1.5\ntaxonomies:\n  tags: [a]\n")
+                .unwrap();
+        assert_eq!(serde_yaml::Value::Mapping(map), yaml);
+        assert_eq!(
+            reader.value_location("taxonomies.tags"),
+            Some(Location { line: 6, column: 8 })
+        );
     }
 }

@@ -104,6 +104,26 @@ fn every_front_matter_example_in_the_guide_is_accepted() {
 }
 
 #[test]
+fn every_toml_front_matter_example_in_the_guide_is_accepted() {
+    let examples: Vec<(String, String)> = blocks("toml")
+        .into_iter()
+        .filter(|(_, b)| b.starts_with("+++\n"))
+        .collect();
+    assert!(examples.len() >= 3, "{examples:?}");
+    let config = "title: Docs\nbase_url: https://example.com/\ntaxonomies:\n  - name: tags\n";
+    for (chapter, example) in examples {
+        let site = scratch("docs_toml_front_matter", config);
+        site.write("content/example.md", &example);
+        let run = site.run(["build", "--drafts", "--future"]);
+        assert_eq!(
+            run.code, 0,
+            "{chapter}: this example is refused:\n{example}\n{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn every_chapter_in_the_summary_exists() {
     let summary = std::fs::read_to_string(docs().join("SUMMARY.md")).unwrap();
     let links: Vec<&str> = summary

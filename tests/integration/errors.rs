@@ -321,3 +321,47 @@ fn an_unknown_time_zone_is_an_error_at_its_line() {
          help: write a name from the IANA time zone database, such as `UTC` or `America/New_York`\n"
     );
 }
+
+#[test]
+fn toml_syntax_errors_are_reported_at_the_file_line_and_column() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/post.md",
+        "\n+++\ntitle = \"Post\"\ndate = 2024-05-01\ntags = [\"a\" \"b\"]\n+++\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: content/post.md:5:13: front matter is not valid TOML: missing comma between array elements, expected `,`\n  \
+         help: fix the TOML syntax at this place\n"
+    );
+}
+
+#[test]
+fn toml_values_of_the_wrong_type_are_reported_at_the_value() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/post.md",
+        "+++\ntitle = \"Post\"\ndraft = \"no\"\n+++\n",
+    );
+    site.write("content/other.md", "+++\n[taxonomies]\ntags = 3\n+++\n");
+    assert_eq!(
+        build_error(&site),
+        "error: content/other.md:3:8: `tags` must be a list, found a number\n  help: write a list like `[a, b]`\n\
+         error: content/post.md:3:9: `draft` must be true or false, found text\n  help: write `draft: true` or `draft: false`\n\
+         error: 2 problems; nothing was written\n"
+    );
+}
+
+#[test]
+fn a_nested_key_is_reported_at_its_own_line() {
+    // A top-level key is found at the top level, not inside `extra`.
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/post.md",
+        "---\nextra:\n  date: whenever\ndate: soon\n---\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: content/post.md:4:7: `date` must be a date like 2024-05-01, found \"soon\"\n  help: write the date as YYYY-MM-DD\n"
+    );
+}

@@ -15,6 +15,7 @@ mod docs;
 mod errors;
 mod features;
 mod incremental;
+mod migration;
 mod output;
 mod portfolio;
 mod serve;
