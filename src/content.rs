@@ -261,8 +261,12 @@ fn walk(config: &Config, errors: &mut Errors) -> Entries {
         .follow_links(true)
         // A bundle's `index.md` comes before its files, so they can be given to it.
         .sort_by(|a, b| {
-            (a.file_name() != "index.md", a.file_name())
-                .cmp(&(b.file_name() != "index.md", b.file_name()))
+            let is_index = |e: &walkdir::DirEntry| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| file_kind(n) == FileKind::BundleIndex)
+            };
+            (!is_index(a), a.file_name()).cmp(&(!is_index(b), b.file_name()))
         })
         .into_iter()
         .filter_entry(|e| {
@@ -290,47 +294,117 @@ fn walk(config: &Config, errors: &mut Errors) -> Entries {
         let Some(relative) = relative_name(config, path, errors) else {
             continue;
         };
-        // A file inside a page bundle belongs to that bundle, whatever its
-        // kind. The walk is sorted with `index.md` first in each folder, so
-        // a bundle's files follow it: only the innermost open bundle can own
-        // a file (a stack, not a search over every bundle seen).
+        // A file inside a page bundle belongs to that bundle. The walk is
+        // sorted with `index.md` first in each folder, so a bundle's files
+        // follow it: only the innermost open bundle can own a file (a stack,
+        // not a search over every bundle seen).
         while bundles
             .last()
             .is_some_and(|(dir, _)| !relative.starts_with(dir.as_str()))
         {
             bundles.pop();
         }
+        let name = relative.rsplit('/').next().unwrap_or(&relative);
+        let kind = file_kind(name);
         if let Some((dir, index)) = bundles.last() {
-            if let Some(assets) = &mut entries.markdown[*index].bundle_assets {
+            let bundle = &mut entries.markdown[*index];
+            if kind.is_markdown() {
+                // Copied as an asset, it would publish its raw source.
+                errors.push(markdown_in_bundle(config, path, &bundle.path));
+            } else if let Some(assets) = &mut bundle.bundle_assets {
                 assets.push(relative[dir.len()..].to_string());
             }
             continue;
         }
-        let name = relative.rsplit('/').next().unwrap_or(&relative);
-        if name == "index.md" {
-            let dir = relative.trim_end_matches("index.md").to_string();
-            bundles.push((dir, entries.markdown.len()));
-            entries.markdown.push(Entry {
-                path: path.to_path_buf(),
-                relative,
-                bundle_assets: Some(Vec::new()),
-            });
-        } else if name.ends_with(".md") {
-            entries.markdown.push(Entry {
+        match kind {
+            FileKind::BundleIndex => {
+                let dir = relative[..relative.len() - name.len()].to_string();
+                bundles.push((dir, entries.markdown.len()));
+                entries.markdown.push(Entry {
+                    path: path.to_path_buf(),
+                    relative,
+                    bundle_assets: Some(Vec::new()),
+                });
+            }
+            FileKind::SectionIndex | FileKind::Page => entries.markdown.push(Entry {
                 path: path.to_path_buf(),
                 relative,
                 bundle_assets: None,
-            });
-        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
-            entries.yaml.push((relative, path.to_path_buf()));
-        } else {
-            entries.files.push(ContentFile {
+            }),
+            FileKind::Data => entries.yaml.push((relative, path.to_path_buf())),
+            FileKind::Other => entries.files.push(ContentFile {
                 source: path.to_path_buf(),
                 dest: relative,
-            });
+            }),
         }
     }
     entries
+}
+
+/// What a file under `content/` is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `_index.md`: a section.
+    SectionIndex,
+    /// `index.md`: a page bundle's page.
+    BundleIndex,
+    /// Any other Markdown file: a page.
+    Page,
+    /// `.yaml` or `.yml`: data.
+    Data,
+    /// Anything else, copied as it is.
+    Other,
+}
+
+/// The extensions of Markdown files: both are page sources.
+pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown"];
+
+/// Returns what a file under `content/` is, by its name.
+pub fn file_kind(name: &str) -> FileKind {
+    let Some((stem, extension)) = name.rsplit_once('.') else {
+        return FileKind::Other;
+    };
+    if MARKDOWN_EXTENSIONS.contains(&extension) {
+        return match stem {
+            "_index" => FileKind::SectionIndex,
+            "index" => FileKind::BundleIndex,
+            _ => FileKind::Page,
+        };
+    }
+    if extension == "yaml" || extension == "yml" {
+        return FileKind::Data;
+    }
+    FileKind::Other
+}
+
+impl FileKind {
+    /// Returns true for the kinds folio reads as page sources.
+    pub fn is_markdown(self) -> bool {
+        matches!(
+            self,
+            FileKind::SectionIndex | FileKind::BundleIndex | FileKind::Page
+        )
+    }
+}
+
+/// A Markdown file under a page bundle's folder: neither a page nor a file
+/// to publish.
+fn markdown_in_bundle(config: &Config, path: &Path, index: &Path) -> Error {
+    let index_name = index
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("index.md");
+    Error::at(
+        site_relative(config, path),
+        None,
+        format!(
+            "this Markdown file is inside the page bundle of `{}`, so it is neither a page nor a file to publish",
+            site_relative(config, index).display()
+        ),
+    )
+    .help(format!(
+        "rename {index_name} to _{index_name} to make this folder a section"
+    ))
 }
 
 /// Refuses what a walk of `content/`, `static/` or templates must not read:
@@ -456,7 +530,8 @@ fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
         )
         .help("save the file as UTF-8")
     })?;
-    let is_section = entry.relative == "_index.md" || entry.relative.ends_with("/_index.md");
+    let name = entry.relative.rsplit('/').next().unwrap_or(&entry.relative);
+    let is_section = file_kind(name) == FileKind::SectionIndex;
     let split = split_front_matter(&text).map_err(|unclosed| {
         Error::at(
             &source,
@@ -585,7 +660,7 @@ fn assemble(
 ) {
     let mut by_dir: HashMap<String, usize> = HashMap::new();
     let mut sections = sections;
-    if !sections.iter().any(|s| s.relative == "_index.md") {
+    if !sections.iter().any(|s| dir_of(&s.relative).is_empty()) {
         sections.push(SourceFile {
             front_matter_hash: 0,
             relative: "_index.md".to_string(),
@@ -744,8 +819,11 @@ fn make_page(
             .rsplit('/')
             .next()
             .unwrap_or(&file.relative)
-            .trim_end_matches(".md")
             .to_string();
+        let stem = match stem.rsplit_once('.') {
+            Some((stem, extension)) if MARKDOWN_EXTENSIONS.contains(&extension) => stem.to_string(),
+            _ => stem,
+        };
         (dir_of(&file.relative).to_string(), stem)
     };
     let (file_date, stem) = match split_date_prefix(&stem, zone) {

@@ -303,3 +303,23 @@ fn symbolic_links_are_followed() {
             .contains("<h1>Linked</h1>")
     );
 }
+
+#[test]
+fn markdown_files_with_the_markdown_extension_are_pages() {
+    // Issue #12: 96 `.markdown` posts were copied as raw files.
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/2014-12-17-welcome.markdown",
+        "---\ntitle: Welcome\n---\nHello.\n",
+    );
+    site.write("content/notes/_index.markdown", "---\ntitle: Notes\n---\n");
+    site.run(["build"]).success();
+    let tree = site.tree("public");
+    assert!(tree["posts/welcome/index.html"].contains("<p>Hello.</p>"));
+    assert!(tree.contains_key("notes/index.html"));
+    assert!(
+        !tree.keys().any(|p| p.ends_with(".markdown")),
+        "{:?}",
+        tree.keys()
+    );
+}

@@ -365,3 +365,22 @@ fn a_nested_key_is_reported_at_its_own_line() {
         "error: content/post.md:4:7: `date` must be a date like 2024-05-01, found \"soon\"\n  help: write the date as YYYY-MM-DD\n"
     );
 }
+
+#[test]
+fn markdown_inside_a_page_bundle_names_the_bundle_and_the_file() {
+    // Issue #12: every Markdown file under a bundle was published as raw
+    // source, front matter and all.
+    let site = Fixture::new("minimal");
+    site.write("content/docs/index.md", "---\ntitle: Docs\n---\n");
+    site.write("content/docs/setup.md", "---\ntitle: Setup\n---\n");
+    site.write("content/docs/deep/more.markdown", "# More\n");
+    site.write("content/docs/diagram.svg", "<svg/>");
+    assert_eq!(
+        build_error(&site),
+        "error: content/docs/deep/more.markdown: this Markdown file is inside the page bundle of `content/docs/index.md`, so it is neither a page nor a file to publish\n  \
+         help: rename index.md to _index.md to make this folder a section\n\
+         error: content/docs/setup.md: this Markdown file is inside the page bundle of `content/docs/index.md`, so it is neither a page nor a file to publish\n  \
+         help: rename index.md to _index.md to make this folder a section\n\
+         error: 2 problems; nothing was written\n"
+    );
+}
