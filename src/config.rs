@@ -240,7 +240,105 @@ pub fn load(cwd: &Path, overrides: &Overrides) -> Result<Config> {
 /// Errors point at the file's own line and column, and an unknown key gets
 /// a "did you mean" when a known one is close.
 pub fn parse_yaml<T: DeserializeOwned>(text: &str, path: &Path, first_line: usize) -> Result<T> {
+    if let Some(offset) = too_deep(text) {
+        let at = Location::of_offset(text, offset);
+        return Err(Error::at(
+            path,
+            Some(Location {
+                line: at.line + first_line - 1,
+                column: at.column,
+            }),
+            format!("the YAML nests lists and mappings more than {MAX_YAML_DEPTH} deep"),
+        )
+        .help("flatten the data: fewer lists and mappings inside each other"));
+    }
     serde_yaml::from_str(text).map_err(|e| yaml_error(&e, text, path, first_line))
+}
+
+/// How deep YAML may nest. The parser takes seconds on tens of thousands
+/// of levels before it gives up; no site needs more than a handful.
+const MAX_YAML_DEPTH: usize = 128;
+
+/// Returns where `text` first nests deeper than `MAX_YAML_DEPTH`, looking
+/// at the text alone, in one pass: block nesting by indentation and `- `
+/// entries on a line, flow nesting by `[` and `{` that open a value.
+/// Quoted strings, comments and block scalars (`|`, `>`) are skipped.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut literal_above: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let bytes = line.as_bytes();
+        let indent = bytes.iter().take_while(|b| **b == b' ').count();
+        let blank = line.trim().is_empty();
+        if let Some(above) = literal_above {
+            if blank || indent > above {
+                continue;
+            }
+            literal_above = None;
+        }
+        if quote.is_none() && flow == 0 && !blank && !line.trim_start().starts_with('#') {
+            while indents.last().is_some_and(|top| *top >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        let mut block = indents.len();
+        // Where a token may start: a quote or a bracket there opens a value.
+        let mut token_start = true;
+        let mut i = indent;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if let Some(q) = quote {
+                if b == b'\\' && q == b'"' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                    token_start = false;
+                }
+                i += 1;
+                continue;
+            }
+            match b {
+                b'#' if i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t' => break,
+                b'\'' | b'"' if token_start => quote = Some(b),
+                b'[' | b'{' if token_start || flow > 0 => {
+                    flow += 1;
+                    token_start = true;
+                    if block + flow > MAX_YAML_DEPTH {
+                        return Some(start + i);
+                    }
+                }
+                b']' | b'}' if flow > 0 => flow -= 1,
+                b',' | b':' if flow > 0 => token_start = true,
+                // A mapping's key is already counted by its indentation.
+                b':' if flow == 0 && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()) => {
+                    token_start = true;
+                }
+                b'-' | b'?'
+                    if flow == 0 && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()) =>
+                {
+                    block += 1;
+                    token_start = true;
+                    if block > MAX_YAML_DEPTH {
+                        return Some(start + i);
+                    }
+                }
+                b' ' | b'\t' | b'\r' | b'\n' => {}
+                b'|' | b'>' if token_start && flow == 0 && quote.is_none() => {
+                    literal_above = Some(indent);
+                    break;
+                }
+                _ => token_start = false,
+            }
+            i += 1;
+        }
+    }
+    None
 }
 
 fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize) -> Error {
@@ -256,6 +354,13 @@ fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize)
         column: l.column(),
     });
     let mut help = "fix the YAML syntax at this place".to_string();
+    if message.contains("more than one document") {
+        location = second_document(text).map(|line| Location {
+            line: line + first_line - 1,
+            column: 1,
+        });
+        help = "keep one document in the file: remove this `---` line and what follows, or move it to a file of its own".to_string();
+    }
     if let Some((field, expected)) = unknown_field(&message) {
         if let Some(found) = key_location(text, &field) {
             location = Some(Location {
@@ -301,6 +406,22 @@ fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize)
         help = "write the file as `key: value` lines, like `title: My site`".to_string();
     }
     Error::at(path, location, message).help(help)
+}
+
+/// The line (from 1) of the `---` that starts a second YAML document.
+fn second_document(text: &str) -> Option<usize> {
+    let mut content = false;
+    for (i, line) in text.lines().enumerate() {
+        if line == "---" || line.starts_with("--- ") {
+            if content {
+                return Some(i + 1);
+            }
+            content = true;
+        } else if !line.trim().is_empty() && !line.starts_with('#') {
+            content = true;
+        }
+    }
+    None
 }
 
 /// Splits serde's "unknown field `x`, expected one of `a`, `b`" into its parts.
@@ -642,6 +763,49 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn yaml_error_text(text: &str, first_line: usize) -> String {
+        parse_yaml::<serde_yaml::Value>(text, Path::new("data.yaml"), first_line)
+            .unwrap_err()
+            .to_string()
+    }
+
+    // Issue #11, point 11: 40,000 levels took 6.8 s before "recursion limit exceeded".
+    #[test]
+    fn deeply_nested_yaml_is_refused_at_its_place() {
+        let deep = format!(
+            "title: x\nlist: {}{}\n",
+            "[".repeat(40_000),
+            "]".repeat(40_000)
+        );
+        assert_eq!(
+            yaml_error_text(&deep, 5),
+            "error: data.yaml:6:134: the YAML nests lists and mappings more than 128 deep\n  help: flatten the data: fewer lists and mappings inside each other\n"
+        );
+        let block = format!("a: {}x\n", "- ".repeat(40_000));
+        assert!(yaml_error_text(&block, 1).contains("data.yaml:1:"), "block");
+        let mixed = format!("a:\n  b: {}1{}\n", "{c: [".repeat(100), "]}".repeat(100));
+        assert!(yaml_error_text(&mixed, 1).contains("more than 128 deep"));
+    }
+
+    #[test]
+    fn nesting_inside_strings_comments_and_block_scalars_is_not_counted() {
+        let brackets = "[".repeat(300);
+        let text = format!(
+            "a: '{brackets}'\nb: \"{brackets}\"\nc: x{brackets}\nd: | \n  {brackets}\n# {brackets}\ne: [1, [2, {{f: '[]'}}]]\n"
+        );
+        assert!(parse_yaml::<serde_yaml::Value>(&text, Path::new("x.yaml"), 1).is_ok());
+        let nested = format!("x: {}1{}\n", "[".repeat(100), "]".repeat(100));
+        assert!(parse_yaml::<serde_yaml::Value>(&nested, Path::new("x.yaml"), 1).is_ok());
+    }
+
+    #[test]
+    fn a_second_yaml_document_is_named_at_its_line() {
+        assert_eq!(
+            yaml_error_text("a: 1\n---\nb: 2\n", 1),
+            "error: data.yaml:2:1: deserializing from YAML containing more than one document is not supported\n  help: keep one document in the file: remove this `---` line and what follows, or move it to a file of its own\n"
+        );
+    }
 
     #[test]
     fn a_base_url_keeps_its_sub_path_and_gains_a_trailing_slash() {

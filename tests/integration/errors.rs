@@ -384,3 +384,21 @@ fn markdown_inside_a_page_bundle_names_the_bundle_and_the_file() {
          error: 2 problems; nothing was written\n"
     );
 }
+
+// Issue #11, point 11: front matter goes through the same depth limit.
+#[test]
+fn deeply_nested_front_matter_is_refused_at_the_file_line() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/deep.md",
+        &format!(
+            "---\ntitle: Deep\nextra: {}{}\n---\n",
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        ),
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: content/deep.md:3:135: the YAML nests lists and mappings more than 128 deep\n  help: flatten the data: fewer lists and mappings inside each other\n"
+    );
+}
