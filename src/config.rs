@@ -226,8 +226,21 @@ pub fn load(cwd: &Path, overrides: &Overrides) -> Result<Config> {
         .canonicalize()
         .map_err(|e| Error::at(&root, None, "cannot open the site folder").cause(e))?;
     let path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Error::at(CONFIG_FILE, None, "cannot read the configuration").cause(e))?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Error::at(CONFIG_FILE, None, "cannot read the configuration")
+            .cause(e)
+            .help("check that `folio.yaml` is a readable file")
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let before = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        Error::at(
+            CONFIG_FILE,
+            Some(Location::of_offset(&before, valid)),
+            "the configuration is not valid UTF-8",
+        )
+        .help("save `folio.yaml` as UTF-8")
+    })?;
     let mut site: SiteConfig = parse_yaml(&text, Path::new(CONFIG_FILE), 1)?;
     if let Some(url) = &overrides.base_url {
         site.base_url = url.clone();
@@ -636,8 +649,11 @@ fn resolve(
 ) -> Result<Config> {
     let config_path = Path::new(CONFIG_FILE);
     let (base_url, base_path) = parse_base_url(&site.base_url).map_err(|message| {
-        Error::at(config_path, key_location(text, "base_url"), message)
-            .help("write an absolute URL such as `https://me.github.io/portfolio/`")
+        let help = "write an absolute URL such as `https://me.github.io/portfolio/`";
+        if overrides.base_url.is_some() {
+            return Error::msg(message.replacen("`base_url`", "`--base-url`", 1)).help(help);
+        }
+        Error::at(config_path, key_location(text, "base_url"), message).help(help)
     })?;
     site.base_url = base_url.clone();
     site.base_path = base_path.clone();

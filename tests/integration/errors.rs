@@ -385,6 +385,34 @@ fn markdown_inside_a_page_bundle_names_the_bundle_and_the_file() {
     );
 }
 
+// Issue #11: the flag was blamed on `folio.yaml:10:1`.
+#[test]
+fn a_bad_base_url_flag_is_blamed_on_the_flag() {
+    let site = Fixture::new("minimal");
+    let run = site.run(["build", "--base-url", "example.com"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: `--base-url` must be an absolute http(s) URL, found \"example.com\"\n  \
+         help: write an absolute URL such as `https://me.github.io/portfolio/`\n"
+    );
+}
+
+// Issue #11: invalid UTF-8 had no place and no help.
+#[test]
+fn a_configuration_that_is_not_utf8_is_named_at_its_place() {
+    let site = Fixture::new("minimal");
+    std::fs::write(
+        site.root.join("folio.yaml"),
+        b"title: Minimal\nbase_url: https://example.com/\ndescription: caf\xe9\n",
+    )
+    .unwrap();
+    assert_eq!(
+        build_error(&site),
+        "error: folio.yaml:3:17: the configuration is not valid UTF-8\n  help: save `folio.yaml` as UTF-8\n"
+    );
+}
+
 // Issue #11, point 11: front matter goes through the same depth limit.
 #[test]
 fn deeply_nested_front_matter_is_refused_at_the_file_line() {
