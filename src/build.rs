@@ -26,6 +26,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// A script for every HTML page (serve's live reload).
     pub inject: Option<String>,
+    /// Fail, and write nothing, when there is any warning.
+    pub deny_warnings: bool,
 }
 
 /// What a build or check did.
@@ -75,6 +77,13 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Err
             return Err(errors);
         }
     };
+    if options.deny_warnings {
+        let warnings = stages.report(0).warnings;
+        if !warnings.is_empty() {
+            stager.abandon();
+            return Err(denied(warnings));
+        }
+    }
     let committing = Instant::now();
     let written = stager.commit().map_err(Errors::from)?;
     let mut report = stages.report(stages.file_count);
@@ -86,6 +95,20 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Err
     // free them at once. (Session, for serve, keeps and frees its own.)
     std::mem::forget(stages);
     Ok(report)
+}
+
+/// The warnings of a build that `--deny-warnings` fails, and why it failed.
+fn denied(warnings: Vec<Error>) -> Errors {
+    let count = warnings.len();
+    let mut errors = Errors(warnings);
+    errors.push(
+        Error::msg(format!(
+            "{count} {} and `--deny-warnings`: nothing was written",
+            if count == 1 { "warning" } else { "warnings" }
+        ))
+        .help("fix what each warning says, or build without `--deny-warnings`"),
+    );
+    errors
 }
 
 /// Runs the whole pipeline without writing, then checks every internal link

@@ -74,6 +74,9 @@ pub struct BuildArgs {
     /// `.folio-manifest` (files folio did not write are kept).
     #[arg(long)]
     pub force: bool,
+    /// Fail (exit 1, nothing written) when the build has any warning.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// `folio check`.
@@ -189,6 +192,7 @@ impl BuildArgs {
             include_future: self.future,
             force: self.force,
             inject: None,
+            deny_warnings: self.deny_warnings,
         }
     }
 }

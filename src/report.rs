@@ -162,6 +162,13 @@ pub fn summary(report: &BuildReport, verb: &str) -> String {
             report.left_out
         ));
     }
+    let warnings = report.warnings.len();
+    if warnings > 0 {
+        line.push_str(&format!(
+            "; {warnings} {}",
+            plural(warnings, "warning", "warnings")
+        ));
+    }
     line
 }
 
@@ -217,6 +224,22 @@ mod tests {
         assert_eq!(
             summary(&report, "built"),
             "built 1 page, 2 sections, 9 files in 12 ms"
+        );
+    }
+
+    #[test]
+    fn the_summary_counts_warnings() {
+        let report = BuildReport {
+            pages: 1,
+            sections: 1,
+            files: 3,
+            elapsed: Duration::from_millis(5),
+            warnings: vec![Error::msg("a").warning(), Error::msg("b").warning()],
+            ..BuildReport::default()
+        };
+        assert_eq!(
+            summary(&report, "built"),
+            "built 1 page, 1 section, 3 files in 5 ms; 2 warnings"
         );
     }
 }

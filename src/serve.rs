@@ -107,6 +107,7 @@ pub fn serve(
         include_future: options.include_drafts,
         force: options.force,
         inject: Some(reload_script(&config.base_path)),
+        deny_warnings: false,
     };
     let (signals, _) = broadcast::channel::<Signal>(16);
     let (failure_tx, failure_rx) = tokio_watch::channel::<Option<String>>(None);

@@ -267,3 +267,21 @@ fn netlify_builds_production_and_previews_at_their_own_urls() {
             .contains("https://deploy-preview-7--folio-me.netlify.app/")
     );
 }
+
+#[test]
+fn deny_warnings_fails_a_build_that_warns_and_writes_nothing() {
+    let site = Fixture::new("minimal");
+    site.write("content/post.md", "---\ntitle: Post\ntitel: Typo\n---\n");
+    let run = site.run(["build"]).success();
+    assert!(run.stdout.ends_with("; 1 warning\n"), "{}", run.stdout);
+    std::fs::remove_dir_all(site.root.join("public")).unwrap();
+    let run = site.run(["build", "--deny-warnings"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: 1 warning and `--deny-warnings`: nothing was written\n  \
+         help: fix what each warning says, or build without `--deny-warnings`\n\
+         warning: content/post.md:3:1: unknown key `titel` is kept under `extra`\n  help: did you mean `title`?\n"
+    );
+    assert!(!site.root.join("public").exists());
+}
