@@ -37,6 +37,55 @@ pub struct Rendered {
     pub summary: Option<String>,
     /// Where `<!-- more -->` starts in the source, if it is there.
     pub more_at: Option<usize>,
+    /// Footnotes met so far.
+    footnotes: Footnotes,
+}
+
+/// Footnote numbers and references, so that their ids live in a namespace
+/// of their own (`fn-1`, `fnref-1`) and never meet a heading's (`## 1`).
+#[derive(Debug, Clone, Default)]
+struct Footnotes {
+    /// Label → number, in the order labels are first met (as pulldown-cmark numbers them).
+    numbers: std::collections::HashMap<String, usize>,
+    /// Label → references written so far.
+    references: std::collections::HashMap<String, usize>,
+}
+
+impl Footnotes {
+    fn number(&mut self, label: &str) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(label.to_string()).or_insert(next)
+    }
+
+    /// The markup of a reference: its own id, and a link to the note.
+    fn reference(&mut self, label: &str, ids: &mut Vec<String>) -> String {
+        let number = self.number(label);
+        let seen = self.references.entry(label.to_string()).or_default();
+        *seen += 1;
+        let id = match *seen {
+            1 => format!("fnref-{label}"),
+            n => format!("fnref-{label}-{n}"),
+        };
+        let markup = format!(
+            "<sup class=\"footnote-reference\" id=\"{}\"><a href=\"#fn-{}\">{number}</a></sup>",
+            escape_attr(&id),
+            escape_attr(label)
+        );
+        ids.push(id);
+        markup
+    }
+
+    /// The markup that opens a note.
+    fn definition(&mut self, label: &str, ids: &mut Vec<String>) -> String {
+        let number = self.number(label);
+        let id = format!("fn-{label}");
+        let markup = format!(
+            "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{number}</sup>",
+            escape_attr(&id)
+        );
+        ids.push(id);
+        markup
+    }
 }
 
 /// A heading in the table of contents.
@@ -155,6 +204,15 @@ fn inspect(
             let url = std::mem::replace(dest_url, CowStr::Borrowed(""));
             *dest_url = rewrite_url(url, offset, options, resolve, &mut out.links);
         }
+        Event::FootnoteReference(label) => {
+            let markup = out.footnotes.reference(label, &mut out.ids);
+            *event = Event::InlineHtml(markup.into());
+        }
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            let markup = out.footnotes.definition(label, &mut out.ids);
+            *event = Event::Html(markup.into());
+        }
+        Event::End(TagEnd::FootnoteDefinition) => *event = Event::Html("</div>\n".into()),
         Event::Start(Tag::CodeBlock(_)) => *in_code = true,
         Event::End(TagEnd::CodeBlock) => *in_code = false,
         Event::Text(text) if !*in_code => out.word_count += count_words(text),
@@ -211,7 +269,7 @@ impl<'a> PendingHeading<'a> {
         let wanted = match &self.id {
             Some(id) => id.to_string(),
             None => {
-                let slug = slug::slugify(&title);
+                let slug = heading_slug(&title);
                 if slug.is_empty() {
                     "section".to_string()
                 } else {
@@ -249,6 +307,35 @@ impl<'a> PendingHeading<'a> {
         events.push(Event::Html(close.into()));
         (level, id, title)
     }
+}
+
+/// The id a heading's text gives: GitHub's when the text holds an emoji,
+/// so that links into a README moved into the site keep working
+/// (`✨ Features` → `-features`), a slug otherwise.
+fn heading_slug(title: &str) -> String {
+    if !title.chars().any(is_emoji) {
+        return slug::slugify(title);
+    }
+    // GitHub lowercases, drops everything but letters, digits, `-`, `_`
+    // and spaces, and turns each space into `-`.
+    title
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Emoji and the joiners and selectors that build them.
+fn is_emoji(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2300..=0x23FF | 0xFE0F | 0x200D
+    )
 }
 
 /// The ids a page's headings got so far and, for each wanted id, the next
@@ -456,6 +543,33 @@ mod tests {
         assert!(out.html.contains("type=\"checkbox\""));
         assert!(out.html.contains("“q”"));
         assert!(out.html.contains("footnote"));
+    }
+
+    #[test]
+    fn footnote_ids_never_meet_heading_ids() {
+        // #13: `## 1` and `[^1]` both gave `id="1"`.
+        let out = render("## 1\n\nText[^1] and again[^1].\n\n[^1]: The note.\n");
+        assert!(out.html.contains("<h2 id=\"1\">"), "{}", out.html);
+        assert!(
+            out.html.contains(
+                "<sup class=\"footnote-reference\" id=\"fnref-1\"><a href=\"#fn-1\">1</a></sup>"
+            ),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("id=\"fnref-1-2\""), "{}", out.html);
+        assert!(
+            out.html.contains("<div class=\"footnote-definition\" id=\"fn-1\"><sup class=\"footnote-definition-label\">1</sup>"),
+            "{}",
+            out.html
+        );
+        assert_eq!(out.ids, vec!["1", "fnref-1", "fnref-1-2", "fn-1"]);
+    }
+
+    #[test]
+    fn emoji_headings_get_the_ids_github_gives_them() {
+        let out = render("## ✨ Features\n\n## 🚀 Quick start!\n\n## Plain Title\n");
+        assert_eq!(out.ids, vec!["-features", "-quick-start", "plain-title"]);
     }
 
     #[test]
