@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
 use crate::error::{Error, Errors};
-use crate::render::{self, Contents, OutputFile};
+use crate::html;
+use crate::render::{Contents, OutputFile};
 use crate::url;
 
 /// Checks every internal reference in every HTML file of `files`.
@@ -60,7 +61,6 @@ pub fn check_external(files: &[OutputFile], options: &ExternalOptions) -> Errors
             continue;
         };
         for url in collect_urls(text) {
-            let url = decode_entities(&url);
             let url = url.split('#').next().unwrap_or_default().to_string();
             if url::is_http(&url) && seen.insert(url.clone()) {
                 first_use.push((url, &file.origin, &file.path));
@@ -144,13 +144,12 @@ fn check_url(
     paths: &HashSet<&str>,
     ids: &HashMap<&str, HashSet<String>>,
 ) -> Option<String> {
-    let url = decode_entities(url);
-    if url.is_empty() || url::is_external(&url) {
+    if url.is_empty() || url::is_external(url) {
         return None;
     }
     let (path_part, fragment) = match url.split_once('#') {
         Some((p, f)) => (p, Some(f)),
-        None => (url.as_str(), None),
+        None => (url, None),
     };
     let path_part = path_part.split('?').next().unwrap_or("");
     let target = if path_part.is_empty() {
@@ -213,29 +212,14 @@ fn normalize(path: &str) -> String {
     out
 }
 
-fn decode_entities(text: &str) -> String {
-    text.replace("&amp;", "&")
-        .replace("&#x2F;", "/")
-        .replace("&#47;", "/")
-}
-
 /// Returns every `id` (and `<a name>`) value in `html`.
 pub fn collect_ids(html: &str) -> HashSet<String> {
-    attribute_values(html, &["id", "name"])
-        .into_iter()
-        .collect()
+    html::scan(html).targets.into_iter().map(|t| t.id).collect()
 }
 
-/// Returns every `href` and `src` value in `html`.
+/// Returns every URL of a URL attribute in `html`, entity-decoded.
 pub fn collect_urls(html: &str) -> Vec<String> {
-    attribute_values(html, &["href", "src"])
-}
-
-fn attribute_values(html: &str, names: &[&str]) -> Vec<String> {
-    render::attribute_values(html, names)
-        .into_iter()
-        .map(|r| html[r].to_string())
-        .collect()
+    html::scan(html).urls.into_iter().map(|u| u.url).collect()
 }
 
 #[cfg(test)]

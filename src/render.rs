@@ -19,8 +19,8 @@ use tera::{Context, Tera, Value};
 use crate::config::Config;
 use crate::content::{Content, site_relative};
 use crate::error::{Error, Errors, Location, Result};
+use crate::html::prefix_root_relative;
 use crate::markdown::{self, Rendered};
-use crate::url;
 
 pub use functions::{Lookup, hash_static_files};
 pub use values::{Job, JobKind, Taxonomy, Term, taxonomies};
@@ -672,11 +672,7 @@ fn html_file(
     origin: &Path,
     options: &RenderOptions,
 ) -> OutputFile {
-    let mut html = if config.base_path == "/" {
-        html
-    } else {
-        prefix_root_relative(&html, &config.base_path)
-    };
+    let mut html = prefix_root_relative(html, &config.base_path);
     if let Some(script) = &options.inject {
         match html.rfind("</body>") {
             Some(i) => html.insert_str(i, script),
@@ -698,56 +694,6 @@ pub fn output_path(url: &str) -> String {
     } else {
         trimmed.to_string()
     }
-}
-
-/// Puts root-relative `href` and `src` values that are not under the base path under it.
-pub fn prefix_root_relative(html: &str, base_path: &str) -> String {
-    if base_path == "/" {
-        return html.to_string();
-    }
-    let mut out = String::with_capacity(html.len() + 256);
-    let mut copied = 0;
-    for range in attribute_values(html, &["href", "src", "action", "poster"]) {
-        if let Some(rewritten) = url::with_base_path(&html[range.clone()], base_path) {
-            out.push_str(&html[copied..range.start]);
-            out.push_str(&rewritten);
-            copied = range.end;
-        }
-    }
-    out.push_str(&html[copied..]);
-    out
-}
-
-/// Where the values of the attributes named `names` are in `html` (either
-/// quote; `data-href` is not `href`), in order.
-pub fn attribute_values(html: &str, names: &[&str]) -> Vec<std::ops::Range<usize>> {
-    let mut values = Vec::new();
-    let bytes = html.as_bytes();
-    let mut from = 0;
-    while let Some(i) = html[from..].find('=').map(|i| i + from) {
-        from = i + 1;
-        let Some(quote) = bytes
-            .get(i + 1)
-            .copied()
-            .filter(|q| *q == b'"' || *q == b'\'')
-        else {
-            continue;
-        };
-        let named = names.iter().any(|name| {
-            html[..i].ends_with(name)
-                && i.checked_sub(name.len() + 1)
-                    .is_some_and(|b| bytes[b].is_ascii_whitespace())
-        });
-        if !named {
-            continue;
-        }
-        let start = i + 2;
-        if let Some(end) = html[start..].find(quote as char) {
-            values.push(start..start + end);
-            from = start + end;
-        }
-    }
-    values
 }
 
 fn static_files(
@@ -839,23 +785,6 @@ fn template_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn root_relative_attributes_get_the_base_path() {
-        let html = r##"<a href="/x/">x</a><img src='/i.png'><a href="/portfolio/y/">y</a><a href="//cdn/x">c</a><a href="#f">f</a><p data-href="/no">"##;
-        assert_eq!(
-            prefix_root_relative(html, "/portfolio/"),
-            r##"<a href="/portfolio/x/">x</a><img src='/portfolio/i.png'><a href="/portfolio/y/">y</a><a href="//cdn/x">c</a><a href="#f">f</a><p data-href="/no">"##
-        );
-    }
-
-    #[test]
-    fn a_value_ends_at_its_own_quote() {
-        assert_eq!(
-            prefix_root_relative(r#"<a href="/it's/">x</a>"#, "/p/"),
-            r#"<a href="/p/it's/">x</a>"#
-        );
-    }
 
     #[test]
     fn url_paths_map_to_index_files() {
