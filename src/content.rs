@@ -148,6 +148,8 @@ pub struct FrontMatter {
     pub page_template: Option<String>,
     /// Sections: `feed`, an Atom feed of the section's pages.
     pub feed: bool,
+    /// `redirect_to`: the page is a redirect to this URL or site path.
+    pub redirect_to: Option<String>,
     /// Terms by taxonomy name.
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Every other key, as written.

@@ -22,8 +22,104 @@ const PAGE_KEYS: &[&str] = &[
     "template",
     "aliases",
     "summary",
+    "redirect_to",
 ];
 const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by", "page_template", "feed"];
+/// Keys of Zola, Hugo and Jekyll that folio does not read: the generator,
+/// the key, and the help (folio's equivalent, or that there is none).
+const FOREIGN_KEYS: &[(&str, &str, &str)] = &[
+    (
+        "Zola",
+        "render",
+        "folio has no equivalent: every page is rendered; `draft: true` leaves one out",
+    ),
+    (
+        "Zola",
+        "transparent",
+        "folio has no equivalent: a folder without `_index.md` gives its pages to the section above",
+    ),
+    (
+        "Zola",
+        "insert_anchor_links",
+        "use `markdown: {heading_links: true}` in folio.yaml, for the whole site",
+    ),
+    (
+        "Zola",
+        "in_search_index",
+        "folio has no equivalent; remove the key",
+    ),
+    (
+        "Zola",
+        "paginate_path",
+        "folio has no equivalent: pages are at `page/2/`; remove the key",
+    ),
+    (
+        "Zola",
+        "paginate_reversed",
+        "folio has no equivalent: use `sort_by`; remove the key",
+    ),
+    ("Zola", "generate_feeds", "use `feed: true` instead"),
+    ("Zola", "generate_feed", "use `feed: true` instead"),
+    ("Hugo", "url", "use `path` instead"),
+    ("Hugo", "lastmod", "use `updated` instead"),
+    ("Hugo", "publishDate", "use `date` instead"),
+    (
+        "Hugo",
+        "expiryDate",
+        "folio has no equivalent; remove the page when it expires",
+    ),
+    (
+        "Hugo",
+        "type",
+        "use `template` (a page) or `page_template` (a section) instead",
+    ),
+    (
+        "Hugo",
+        "linkTitle",
+        "folio has no equivalent; read it in templates as `page.extra.linkTitle`",
+    ),
+    (
+        "Hugo",
+        "headless",
+        "folio has no equivalent; remove the key",
+    ),
+    (
+        "Hugo",
+        "cascade",
+        "folio has no equivalent: set the keys on each page",
+    ),
+    ("Hugo", "outputs", "folio has no equivalent; remove the key"),
+    (
+        "Hugo",
+        "build",
+        "folio has no equivalent: `draft: true` leaves a page out",
+    ),
+    (
+        "Jekyll",
+        "layout",
+        "use `template` instead, naming a file: `template: post.html`",
+    ),
+    ("Jekyll", "permalink", "use `path` instead"),
+    ("Jekyll", "redirect_from", "use `aliases` instead"),
+    (
+        "Jekyll",
+        "published",
+        "use `draft` instead: `published: false` is `draft: true`",
+    ),
+    ("Jekyll", "excerpt", "use `summary` instead"),
+    (
+        "Jekyll",
+        "excerpt_separator",
+        "write `<!-- more -->` in the body instead",
+    ),
+    (
+        "Jekyll",
+        "category",
+        "use `categories`, declared as a taxonomy in folio.yaml",
+    ),
+    ("Jekyll", "last_modified_at", "use `updated` instead"),
+];
+
 /// Keys that only make sense as taxonomies, so using one undeclared is an error.
 const TAXONOMY_LIKE: &[&str] = &["tags", "categories"];
 
@@ -444,6 +540,14 @@ fn read_key(
                 .collect::<Result<_>>()?;
         }
         "summary" => meta.summary = Some(r.string(key, value)?),
+        "redirect_to" => {
+            let target = r.string(key, value)?;
+            meta.redirect_to = Some(if crate::url::is_http(&target) {
+                target
+            } else {
+                r.site_path(key, target)?
+            });
+        }
         "sort_by" if is_section => {
             let text = r.string(key, value)?;
             meta.sort_by = match text.as_str() {
@@ -515,7 +619,11 @@ fn read_key(
             read_terms(config, r, meta, key, value)?;
         }
         _ => {
-            warn_near_miss(r, key, is_section, warnings);
+            if let Some(warning) = foreign_key(r, key) {
+                warnings.push(warning);
+            } else {
+                warn_near_miss(r, key, is_section, warnings);
+            }
             let json = serde_json::to_value(&value).map_err(|e| {
                 r.error(key, format!("`{key}` cannot be read"), "simplify the value")
                     .cause(e)
@@ -568,6 +676,22 @@ fn read_terms(
         .or_default()
         .extend(terms);
     Ok(())
+}
+
+/// A warning for a key of another generator that folio does not read.
+fn foreign_key(r: &FieldReader<'_>, key: &str) -> Option<Error> {
+    let (generator, _, help) = FOREIGN_KEYS.iter().find(|(_, k, _)| *k == key)?;
+    Some(
+        Error::at(
+            r.source,
+            r.key_location(key),
+            format!(
+                "`{key}` is a {generator} key that folio does not read; it is kept under `extra`"
+            ),
+        )
+        .help(*help)
+        .warning(),
+    )
 }
 
 fn warn_near_miss(r: &FieldReader<'_>, key: &str, is_section: bool, warnings: &mut Vec<Error>) {

@@ -231,7 +231,7 @@ fn sitemap(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Strin
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
     let lastmod = |d: Option<&Date>| d.map(|d| d.text.get(..10).unwrap_or(&d.text).to_string());
     for (i, section) in content.sections.iter().enumerate() {
-        if !section.exists && i != 0 {
+        if !section.exists && i != 0 || section.meta.redirect_to.is_some() {
             continue;
         }
         entries.push((section.url.clone(), None));
@@ -242,7 +242,11 @@ fn sitemap(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Strin
             }
         }
     }
-    for page in &content.pages {
+    for page in content
+        .pages
+        .iter()
+        .filter(|p| p.meta.redirect_to.is_none())
+    {
         entries.push((page.url.clone(), lastmod(latest(page))));
     }
     for taxonomy in taxonomies {
@@ -266,8 +270,8 @@ fn sitemap(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Strin
     xml
 }
 
-/// Redirect pages for every alias and for `page/1/` of paginated sections,
-/// plus Netlify's `_redirects`. An alias that lands on a real page is an error.
+/// Redirect pages for every alias, for `page/1/` of paginated sections and
+/// for pages and sections with `redirect_to`, plus Netlify's `_redirects`. An alias that lands on a real page is an error.
 pub fn alias_files(config: &Config, content: &Content) -> Result<Vec<OutputFile>, Errors> {
     let mut owners: HashMap<String, &Path> = HashMap::new();
     for section in &content.sections {
@@ -320,6 +324,27 @@ pub fn alias_files(config: &Config, content: &Content) -> Result<Vec<OutputFile>
         let permalink = config.permalink(&path);
         files.push(text(&file, redirect_page(config, &path, &permalink)));
         let _ = writeln!(netlify, "{} {} 301", config.with_base(&alias_url), path);
+    }
+    // A page or section with `redirect_to` is a redirect at its own address.
+    let own = content
+        .sections
+        .iter()
+        .map(|s| (&s.url, &s.meta.redirect_to))
+        .chain(content.pages.iter().map(|p| (&p.url, &p.meta.redirect_to)));
+    for (url, target) in own {
+        let Some(target) = target else { continue };
+        let (path, permalink) = if crate::url::is_http(target) {
+            (target.clone(), target.clone())
+        } else {
+            let path = config.with_base(target);
+            let permalink = config.permalink(&path);
+            (path, permalink)
+        };
+        files.push(text(
+            &output_path(url),
+            redirect_page(config, &path, &permalink),
+        ));
+        let _ = writeln!(netlify, "{} {} 301", config.with_base(url), path);
     }
     if !netlify.is_empty() {
         files.push(text("_redirects", netlify));

@@ -617,7 +617,8 @@ pub fn jobs(
 ) -> Vec<Job> {
     let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len() + 64);
     for (i, section) in content.sections.iter().enumerate() {
-        if !section.exists && i != 0 {
+        // A redirect is written with the aliases, not rendered.
+        if !section.exists && i != 0 || section.meta.redirect_to.is_some() {
             continue;
         }
         let template = if section.url == "/" && section.meta.template.is_none() {
@@ -651,6 +652,9 @@ pub fn jobs(
         }
     }
     for (i, page) in content.pages.iter().enumerate() {
+        if page.meta.redirect_to.is_some() {
+            continue;
+        }
         let template = page
             .meta
             .template
