@@ -542,6 +542,12 @@ fn with_warnings(mut errors: Errors, content: &Content) -> Errors {
     errors
 }
 
+/// Refuses an output folder that would overwrite the site, lies outside it
+/// without `--force`, or holds files no folio build wrote.
+pub fn check_output_dir(config: &Config, options: &BuildOptions) -> Result<(), Errors> {
+    output::check_output_dir(&config.output_dir, &guard(config, options)).map_err(Errors::from)
+}
+
 fn guard<'a>(config: &'a Config, options: &BuildOptions) -> Guard<'a> {
     let mut sources = vec![config.content_dir.clone(), config.root.join("themes")];
     sources.extend(config.template_dirs.iter().cloned());

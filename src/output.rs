@@ -784,6 +784,70 @@ fn add_to_manifest(dir: &Path, files: &[Planned<'_>]) -> Result<()> {
     })
 }
 
+/// Keeps a second `folio serve` from writing into the same output folder:
+/// a locked file beside the output that holds the first server's address.
+/// The lock goes with the process, so a killed server leaves none behind.
+pub struct ServeLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl ServeLock {
+    /// Takes the lock of `dir`, or says which server holds it.
+    pub fn acquire(dir: &Path) -> Result<ServeLock> {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let path = beside(&dir, "serve")?;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| {
+                Error::at(&path, None, "cannot create the lock of the output folder")
+                    .cause(e)
+                    .help(DISK_HELP)
+            })?;
+        if file.try_lock().is_err() {
+            let address = std::fs::read_to_string(&path).unwrap_or_default();
+            let address = address.trim();
+            let by = if address.is_empty() {
+                "another `folio serve`".to_string()
+            } else {
+                format!("another `folio serve` at {address}")
+            };
+            return Err(
+                Error::at(&dir, None, format!("this output folder is served by {by}"))
+                    .help("stop that server, or pass `--output-dir` to serve from another folder"),
+            );
+        }
+        Ok(ServeLock { file, path })
+    }
+
+    /// Writes the server's address into the lock, for a second server to name.
+    pub fn record(&mut self, address: &str) -> Result<()> {
+        use std::io::Write;
+        self.file
+            .set_len(0)
+            .and_then(|()| self.file.write_all(address.as_bytes()))
+            .map_err(|e| {
+                Error::at(
+                    &self.path,
+                    None,
+                    "cannot write the lock of the output folder",
+                )
+                .cause(e)
+                .help(DISK_HELP)
+            })
+    }
+}
+
+impl Drop for ServeLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// Creates the files that do not exist yet and keeps the ones that do.
 /// Returns how many it created.
 pub fn create_new(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {

@@ -18,6 +18,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use futures_util::stream::{self, Stream};
 use tokio::sync::{broadcast, watch as tokio_watch};
 use tower::ServiceExt;
@@ -26,6 +27,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::build::{BuildOptions, BuildReport, Rebuild, Session};
 use crate::config::{self, Config, Overrides};
 use crate::error::{Error, Errors};
+use crate::output;
 use crate::url::percent_decode;
 use crate::watch;
 
@@ -87,6 +89,18 @@ pub fn serve(
     notify: Arc<dyn Fn(Notice) + Send + Sync>,
 ) -> Result<(), Errors> {
     let first = config::load(cwd, &overrides)?;
+    let build_options = BuildOptions {
+        include_drafts: options.include_drafts,
+        include_future: options.include_drafts,
+        force: options.force,
+        inject: Some(reload_script(&first.base_path)),
+        deny_warnings: false,
+    };
+    // A refused output folder ends serve: there is nothing it could serve.
+    crate::build::check_output_dir(&first, &build_options)
+        .map_err(|e| e.relative_to(&first.root))?;
+    let mut lock = output::ServeLock::acquire(&first.output_dir)
+        .map_err(|e| Errors::from(e).relative_to(&first.root))?;
     let (listener, instead_of) = bind(&options.bind, options.port)?;
     let port = listener
         .local_addr()
@@ -94,6 +108,9 @@ pub fn serve(
         .port();
     let host = if options.bind == "0.0.0.0" || options.bind == "::" {
         "127.0.0.1".to_string()
+    } else if options.bind.contains(':') && !options.bind.starts_with('[') {
+        // An IPv6 address needs brackets in a URL.
+        format!("[{}]", options.bind)
     } else {
         options.bind.clone()
     };
@@ -102,13 +119,7 @@ pub fn serve(
         ..overrides
     };
     let config = config::load(cwd, &local)?;
-    let build_options = BuildOptions {
-        include_drafts: options.include_drafts,
-        include_future: options.include_drafts,
-        force: options.force,
-        inject: Some(reload_script(&config.base_path)),
-        deny_warnings: false,
-    };
+    lock.record(&config.base_url).map_err(Errors::from)?;
     let (signals, _) = broadcast::channel::<Signal>(16);
     let (failure_tx, failure_rx) = tokio_watch::channel::<Option<String>>(None);
     let session = match Session::start(config.clone(), build_options.clone()) {
@@ -150,7 +161,11 @@ pub fn serve(
     let (stop_tx, stop_rx) = tokio_watch::channel(false);
     let app = router(&config, signals, failure_rx, stop_rx);
     let result = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
+        // Without TCP_NODELAY every response on a kept-alive connection
+        // waits ~40 ms for Nagle's algorithm.
+        let listener = tokio::net::TcpListener::from_std(listener)?.tap_io(|stream| {
+            let _ = stream.set_nodelay(true);
+        });
         let stop = stop_tx.clone();
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
@@ -161,6 +176,7 @@ pub fn serve(
             .await
     });
     drop(watcher);
+    drop(lock);
     runtime.shutdown_background();
     result.map_err(|e| Errors::from(Error::msg("the server stopped").cause(e)))
 }

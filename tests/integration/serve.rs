@@ -478,3 +478,115 @@ fn binding_every_interface_warns_that_the_site_is_public() {
     }
     assert_eq!(server.raw("/").0, 200);
 }
+
+/// Runs `folio ARGS` and waits for it to end, within a generous bound.
+fn run_to_end(site: &Fixture, args: &[&str]) -> (i32, String) {
+    let output = assert_cmd::Command::cargo_bin("folio")
+        .unwrap()
+        .args(args)
+        .current_dir(&site.root)
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+// Issue #11: the refusal was printed, then an error page was served forever.
+#[test]
+fn a_refused_output_folder_ends_serve_with_exit_1() {
+    let site = Fixture::new("minimal");
+    let (code, stderr) = run_to_end(&site, &["serve", "--port", "0", "-o", "content"]);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (
+            1,
+            "error: output folder `content` overlaps the source folder `content`\n  help: write the site into a folder of its own, like `public`\n"
+        )
+    );
+}
+
+// Issue #11: two servers overwrote each other's `public/`.
+#[test]
+fn a_second_server_on_one_output_folder_is_refused_naming_the_first() {
+    let site = Fixture::new("minimal");
+    let first = Server::start(&site, &[]);
+    let (code, stderr) = run_to_end(&site, &["serve", "--port", "0"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: public: this output folder is served by another `folio serve` at {}\n  help: stop that server, or pass `--output-dir` to serve from another folder\n",
+            first.url
+        )
+    );
+}
+
+// Issue #11: `--bind ::1` wrote `http://::1:PORT/` into links.
+#[test]
+fn an_ipv6_address_is_written_in_brackets() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipped: this machine has no IPv6 loopback");
+        return;
+    }
+    let site = Fixture::new("minimal");
+    let server = Server::start(&site, &["--bind", "::1"]);
+    assert!(server.url.starts_with("http://[::1]:"), "{}", server.url);
+}
+
+// Issue #11, point 6: a page edited while it was requested was served
+// empty or cut off.
+#[test]
+fn a_page_rewritten_while_it_is_requested_is_always_served_whole() {
+    let site = Fixture::new("minimal");
+    let body = "A paragraph of a long page, repeated.\n\n".repeat(30_000);
+    let page = |n: usize| format!("---\ntitle: Big\n---\n{body}\nend-of-version-{n}\n");
+    site.write("content/posts/big.md", &page(0));
+    let server = Server::start(&site, &[]);
+    server.wait_for("/posts/big/", "end-of-version-0");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let port = server.port;
+    let reader = {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut broken = Vec::new();
+            let mut seen = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) && seen < 5_000 {
+                seen += 1;
+                let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(10)))
+                    .unwrap();
+                write!(
+                    stream,
+                    "GET /posts/big/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut response = Vec::new();
+                let _ = stream.read_to_end(&mut response);
+                let text = String::from_utf8_lossy(&response);
+                let whole = text
+                    .split_once("\r\n\r\n")
+                    .is_some_and(|(_, body)| body.trim_end().ends_with("</html>"));
+                if !whole {
+                    broken.push(response.len());
+                }
+            }
+            (seen, broken)
+        })
+    };
+    for n in 1..=10 {
+        site.write("content/posts/big.md", &page(n));
+        server.wait_for("/posts/big/", &format!("end-of-version-{n}"));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (seen, broken) = reader.join().unwrap();
+    assert!(
+        broken.is_empty(),
+        "{} of {seen} responses were cut off: {broken:?}",
+        broken.len()
+    );
+}
