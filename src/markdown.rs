@@ -5,7 +5,9 @@
 //! root-relative URLs are given the site's base path, so the HTML is right
 //! wherever it is printed.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options as CmarkOptions, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options as CmarkOptions, Parser, Tag, TagEnd,
+};
 
 use crate::url;
 
@@ -114,6 +116,47 @@ pub struct Link {
     pub offset: usize,
 }
 
+/// A fenced code block's info string, read the way Zola, Hugo and mdBook
+/// write it: the language is the first word, and what follows
+/// (```` ```rust,linenos,hl_lines=1 3 ````) is kept for a highlighter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FenceInfo {
+    /// The language: `rust`; none for a bare fence.
+    pub language: Option<String>,
+    /// What follows the language, in order: `linenos` is `("linenos",
+    /// None)`, `hl_lines=1 3` is `("hl_lines", Some("1 3"))`.
+    pub attributes: Vec<(String, Option<String>)>,
+}
+
+impl FenceInfo {
+    /// Reads an info string. The language ends at a comma or a space;
+    /// attributes are separated by commas when there is one, else by spaces.
+    pub fn parse(info: &str) -> FenceInfo {
+        let info = info.trim();
+        let end = info.find([',', ' ', '\t']).unwrap_or(info.len());
+        let language = Some(info[..end].to_string()).filter(|l| !l.is_empty());
+        let rest = info[end..].trim_start_matches([',', ' ', '\t']);
+        let parts: Vec<&str> = if rest.contains(',') {
+            rest.split(',').collect()
+        } else {
+            rest.split_whitespace().collect()
+        };
+        let attributes = parts
+            .into_iter()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((name, value)) => (name.trim().to_string(), Some(value.trim().to_string())),
+                None => (p.to_string(), None),
+            })
+            .collect();
+        FenceInfo {
+            language,
+            attributes,
+        }
+    }
+}
+
 /// The marker that ends a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
 
@@ -213,7 +256,17 @@ fn inspect(
             *event = Event::Html(markup.into());
         }
         Event::End(TagEnd::FootnoteDefinition) => *event = Event::Html("</div>\n".into()),
-        Event::Start(Tag::CodeBlock(_)) => *in_code = true,
+        Event::Start(Tag::CodeBlock(kind)) => {
+            *in_code = true;
+            // The HTML writer makes `language-{info}` of the whole info
+            // string; give it the language alone.
+            if let CodeBlockKind::Fenced(info) = kind {
+                let language = FenceInfo::parse(info).language.unwrap_or_default();
+                if language.len() != info.len() {
+                    *info = language.into();
+                }
+            }
+        }
         Event::End(TagEnd::CodeBlock) => *in_code = false,
         Event::Text(text) if !*in_code => out.word_count += count_words(text),
         Event::Html(html) | Event::InlineHtml(html)
@@ -570,6 +623,37 @@ mod tests {
     fn emoji_headings_get_the_ids_github_gives_them() {
         let out = render("## ✨ Features\n\n## 🚀 Quick start!\n\n## Plain Title\n");
         assert_eq!(out.ids, vec!["-features", "-quick-start", "plain-title"]);
+    }
+
+    #[test]
+    fn a_fence_language_is_its_first_word_and_the_rest_are_attributes() {
+        let out = render("```rust,linenos\nfn main() {}\n```\n\n```scss, linenos\na {}\n```\n");
+        assert!(
+            out.html.contains("<code class=\"language-rust\">"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<code class=\"language-scss\">"),
+            "{}",
+            out.html
+        );
+        let info = FenceInfo::parse("rust,linenos, hl_lines=1 3-4");
+        assert_eq!(info.language.as_deref(), Some("rust"));
+        assert_eq!(
+            info.attributes,
+            vec![
+                ("linenos".to_string(), None),
+                ("hl_lines".to_string(), Some("1 3-4".to_string()))
+            ]
+        );
+        let info = FenceInfo::parse("python title=app.py linenos");
+        assert_eq!(
+            info.attributes[0],
+            ("title".to_string(), Some("app.py".to_string()))
+        );
+        assert_eq!(FenceInfo::parse("").language, None);
+        assert_eq!(FenceInfo::parse(",linenos").language, None);
     }
 
     #[test]
