@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::build::BuildOptions;
 use crate::config::Overrides;
-use crate::report::Verbosity;
+use crate::report::{Format, Verbosity};
 
 /// folio: a fast static site generator. Markdown and YAML in, plain HTML out.
 #[derive(Debug, Parser)]
@@ -94,6 +94,29 @@ pub struct CheckArgs {
     /// Also check external links over HTTP.
     #[arg(long)]
     pub external: bool,
+    /// How to print problems: `plain` groups them by source file, `json`
+    /// prints one JSON object per problem on stdout.
+    #[arg(long, value_enum, default_value_t = FormatArg::Plain)]
+    pub format: FormatArg,
+}
+
+/// The values of `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Lines for people, grouped by source file.
+    Plain,
+    /// One JSON object per problem, one per line.
+    Json,
+}
+
+impl CheckArgs {
+    /// How problems are printed.
+    pub fn format(&self) -> Format {
+        match self.format {
+            FormatArg::Plain => Format::Plain,
+            FormatArg::Json => Format::Json,
+        }
+    }
 }
 
 /// `folio serve`.

@@ -88,9 +88,71 @@ pub struct SiteConfig {
     /// the site root.
     #[serde(default)]
     pub follow_links_outside: bool,
+    /// What `folio check` reports, and how loudly.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// A free map for themes.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// The `check` block: how loudly `folio check` reports each kind of link
+/// problem, which URLs it never checks, and how it checks external links.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Links to pages and files of the site.
+    #[serde(default)]
+    pub internal: Level,
+    /// `#fragments`, and ids used twice on one page.
+    #[serde(default)]
+    pub anchors: Level,
+    /// External `http(s)` links, with `--external`.
+    #[serde(default)]
+    pub external: Level,
+    /// URL prefixes, or globs with `*`, that are never checked.
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// How many hours an external link's result is reused; 0 checks every time.
+    #[serde(default = "default_cache_hours")]
+    pub cache_hours: u64,
+    /// How many seconds one external request may take.
+    #[serde(default = "default_timeout")]
+    pub timeout: u64,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            internal: Level::Error,
+            anchors: Level::Error,
+            external: Level::Error,
+            skip: Vec::new(),
+            cache_hours: default_cache_hours(),
+            timeout: default_timeout(),
+        }
+    }
+}
+
+/// How loudly a kind of problem is reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Reported, and the check fails.
+    #[default]
+    Error,
+    /// Reported; the check passes.
+    Warn,
+    /// Not looked for.
+    Off,
+}
+
+fn default_cache_hours() -> u64 {
+    24
+}
+
+fn default_timeout() -> u64 {
+    10
 }
 
 /// A taxonomy declared in `folio.yaml`.

@@ -1,197 +1,524 @@
-//! Finds and checks the internal links of rendered HTML: every `href` and
-//! `src` under the base path must name a file of the output, and every
-//! `#anchor` an `id` on its target page.
+//! Checks the links of the rendered site: every URL attribute of every HTML
+//! file (templates included), every `#anchor`, and every id a page repeats.
 //!
-//! Works on the in-memory output, so `check` writes nothing.
+//! Internal links, and absolute links under `base_url`, are checked against
+//! the files the build would write, never fetched. Links with a scheme other
+//! than http(s) (`mailto:`, `irc:`, `data:`) are left alone. External
+//! `http(s)` links are only gathered here; `external` fetches them. Works on
+//! the in-memory output, so `check` writes nothing.
+
+pub mod external;
 
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
-use crate::config::Config;
-use crate::error::{Error, Errors};
-use crate::html;
+use rayon::prelude::*;
+
+use crate::config::{CheckConfig, Config, Level};
+use crate::error::{Error, Location, Severity};
+use crate::html::{self, Scan};
 use crate::render::{Contents, OutputFile};
 use crate::url;
 
-/// Checks every internal reference in every HTML file of `files`.
-pub fn check(config: &Config, files: &[OutputFile]) -> Errors {
+/// One thing wrong with a link or an id, located as well as it can be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file the page comes from, relative to the site root.
+    pub file: PathBuf,
+    /// Where in that file, when the link is written there.
+    pub location: Option<Location>,
+    /// The output page it is on: `posts/first/index.html`.
+    pub page: String,
+    /// The URL, as the page holds it.
+    pub url: Option<String>,
+    /// What kind of problem.
+    pub kind: Kind,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, starting lowercase.
+    pub message: String,
+    /// What to do about it.
+    pub help: String,
+    /// More detail, one line each.
+    pub causes: Vec<String>,
+}
+
+/// The kinds of problem `check` finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A link to a page or file the site does not have.
+    Internal,
+    /// A `#fragment` that names no id on its page.
+    Anchor,
+    /// One id given to two elements of a page.
+    DuplicateId,
+    /// A `javascript:` URL.
+    Script,
+    /// An external link that answers with an HTTP error.
+    External,
+    /// An external host that could not be reached.
+    Unreachable,
+}
+
+impl Kind {
+    /// The name `--format json` gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Internal => "internal",
+            Kind::Anchor => "anchor",
+            Kind::DuplicateId => "duplicate-id",
+            Kind::Script => "javascript",
+            Kind::External => "external",
+            Kind::Unreachable => "unreachable",
+        }
+    }
+}
+
+impl Problem {
+    /// The problem as an error line, for the plain format.
+    pub fn to_error(&self) -> Error {
+        let mut error = Error::at(&self.file, self.location, self.message.clone()).help(&self.help);
+        error.severity = self.severity;
+        for cause in &self.causes {
+            error = error.cause(cause);
+        }
+        error
+    }
+
+    /// Returns true when this problem fails the check.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// What checking the rendered site found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Problems with internal links, anchors and ids, in file order.
+    pub problems: Vec<Problem>,
+    /// Each distinct external `http(s)` URL (without its fragment), with
+    /// the pages that link to it, in the order first met.
+    pub external: Vec<ExternalLink>,
+}
+
+/// An external URL and where it is used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalLink {
+    /// The URL without its `#fragment`.
+    pub url: String,
+    /// The source file and output page of each page that links to it.
+    pub uses: Vec<(PathBuf, String)>,
+}
+
+/// Checks every internal link, anchor and id of the HTML files of `files`
+/// against the files themselves, and gathers the external links.
+pub fn check(config: &Config, files: &[OutputFile]) -> Checked {
+    let settings = &config.site.check;
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let html: Vec<(&str, &str, &std::path::Path)> = files
-        .iter()
+    let pages: Vec<(&OutputFile, &str, Scan)> = files
+        .par_iter()
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| match &f.contents {
-            Contents::Text(t) => Some((f.path.as_str(), t.as_str(), f.origin.as_path())),
+            Contents::Text(text) => Some((f, text.as_str(), html::scan(text))),
             Contents::Copy(_) => None,
         })
         .collect();
-    let ids: HashMap<&str, HashSet<String>> =
-        html.iter().map(|(p, t, _)| (*p, collect_ids(t))).collect();
-    let mut errors = Errors::default();
-    for (path, text, origin) in &html {
-        for url in collect_urls(text) {
-            if let Some(problem) = check_url(config, path, &url, &paths, &ids) {
-                errors.push(
-                    Error::at(origin, None, format!("{problem} (in `{path}`)"))
-                        .help("fix the link in the page or in the template that writes it"),
-                );
-            }
+    let ids: HashMap<&str, HashSet<&str>> = pages
+        .iter()
+        .map(|(f, _, scan)| {
+            let ids = scan.targets.iter().map(|t| t.id.as_str()).collect();
+            (f.path.as_str(), ids)
+        })
+        .collect();
+    let site = Site {
+        config,
+        paths: &paths,
+        ids: &ids,
+    };
+    let mut checked = Checked::default();
+    let mut external: HashMap<String, usize> = HashMap::new();
+    let mut sources = Sources::new(&config.root);
+    for (file, text, scan) in &pages {
+        let mut found = Vec::new();
+        if settings.anchors != Level::Off {
+            found.extend(duplicate_ids(file, text, scan, settings.anchors));
         }
-    }
-    errors
-}
-
-/// How to check external links.
-#[derive(Debug, Clone, Copy)]
-pub struct ExternalOptions {
-    /// How long one URL may take.
-    pub timeout: std::time::Duration,
-    /// How many URLs are checked at once.
-    pub concurrency: usize,
-}
-
-/// Checks every external `http(s)` link of the HTML files over the network.
-///
-/// A link answered with an HTTP error is a problem; a host that cannot be
-/// reached (no network, timeout, refused) is only a warning, since it says
-/// nothing certain about the link.
-pub fn check_external(files: &[OutputFile], options: &ExternalOptions) -> Errors {
-    let mut first_use: Vec<(String, &std::path::Path, &str)> = Vec::new();
-    let mut seen = HashSet::new();
-    for file in files.iter().filter(|f| f.path.ends_with(".html")) {
-        let Contents::Text(text) = &file.contents else {
-            continue;
-        };
-        for url in collect_urls(text) {
-            let url = url.split('#').next().unwrap_or_default().to_string();
-            if url::is_http(&url) && seen.insert(url.clone()) {
-                first_use.push((url, &file.origin, &file.path));
+        for link in &scan.urls {
+            if is_skipped(&settings.skip, &link.url) {
+                continue;
             }
-        }
-    }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(options.timeout))
-        .http_status_as_error(false)
-        .max_redirects(5)
-        .build()
-        .into();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..options.concurrency.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    let Some((url, origin, path)) = first_use.get(i) else {
-                        break;
-                    };
-                    if let Some(problem) = check_one(&agent, url) {
-                        let error = match problem {
-                            External::Broken(status) => Error::at(
-                                origin,
-                                None,
-                                format!(
-                                    "external link `{url}` answers HTTP {status} (in `{path}`)"
-                                ),
-                            )
-                            .help("fix or remove the link"),
-                            External::Unreachable(why) => Error::at(
-                                origin,
-                                None,
-                                format!("could not reach `{url}` (in `{path}`)"),
-                            )
-                            .cause(why)
-                            .help("check the link by hand, or run the check again with a network")
-                            .warning(),
-                        };
-                        if let Ok(mut list) = results.lock() {
-                            list.push((i, error));
-                        }
+            match site.verdict(&file.path, &link.url) {
+                Verdict::Fine => {}
+                Verdict::External(address) if !link.hint => {
+                    let index = *external.entry(address.clone()).or_insert_with(|| {
+                        checked.external.push(ExternalLink {
+                            url: address,
+                            uses: Vec::new(),
+                        });
+                        checked.external.len() - 1
+                    });
+                    let uses = &mut checked.external[index].uses;
+                    if !uses.iter().any(|(_, page)| *page == file.path) {
+                        uses.push((file.origin.clone(), file.path.clone()));
                     }
                 }
-            });
-        }
-    });
-    let mut list = results.into_inner().unwrap_or_default();
-    list.sort_by_key(|(i, _)| *i);
-    Errors(list.into_iter().map(|(_, e)| e).collect())
-}
-
-enum External {
-    Broken(u16),
-    Unreachable(String),
-}
-
-fn check_one(agent: &ureq::Agent, url: &str) -> Option<External> {
-    let status = match agent.head(url).call() {
-        Ok(response) => response.status().as_u16(),
-        Err(e) => return Some(External::Unreachable(e.to_string())),
-    };
-    // Some servers refuse HEAD; ask again with GET before calling the link broken.
-    let status = if status == 405 || status == 501 {
-        match agent.get(url).call() {
-            Ok(response) => response.status().as_u16(),
-            Err(e) => return Some(External::Unreachable(e.to_string())),
-        }
-    } else {
-        status
-    };
-    (status >= 400).then_some(External::Broken(status))
-}
-
-fn check_url(
-    config: &Config,
-    page: &str,
-    url: &str,
-    paths: &HashSet<&str>,
-    ids: &HashMap<&str, HashSet<String>>,
-) -> Option<String> {
-    if url.is_empty() || url::is_external(url) {
-        return None;
-    }
-    let (path_part, fragment) = match url.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (url, None),
-    };
-    let path_part = path_part.split('?').next().unwrap_or("");
-    let target = if path_part.is_empty() {
-        page.to_string()
-    } else if let Some(absolute) = path_part.strip_prefix('/') {
-        let Some(under) = format!("/{absolute}")
-            .strip_prefix(&config.base_path)
-            .map(str::to_string)
-        else {
-            return Some(format!(
-                "link `{url}` is outside the base path `{}`",
-                config.base_path
-            ));
-        };
-        under
-    } else {
-        let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
-        normalize(&format!("{dir}/{path_part}"))
-    };
-    let target = url::percent_decode(&target);
-    let file = if target.is_empty() || target.ends_with('/') {
-        format!("{target}index.html")
-    } else if paths.contains(target.as_str()) {
-        target.clone()
-    } else {
-        format!("{target}/index.html")
-    };
-    if !paths.contains(file.as_str()) {
-        return Some(format!("link `{url}` points at nothing in the site"));
-    }
-    match fragment {
-        Some(f) if !f.is_empty() && f != "top" => {
-            let f = url::percent_decode(f);
-            match ids.get(file.as_str()) {
-                Some(set) if !set.contains(&f) => Some(format!(
-                    "anchor `#{f}` of link `{url}` does not exist on its page"
-                )),
-                _ => None,
+                Verdict::External(_) => {}
+                Verdict::Broken(kind, message, help) => {
+                    let level = match kind {
+                        Kind::Anchor => settings.anchors,
+                        Kind::Script => Level::Warn,
+                        _ => settings.internal,
+                    };
+                    let Some(severity) = severity(level) else {
+                        continue;
+                    };
+                    found.push(Problem {
+                        file: file.origin.clone(),
+                        location: None,
+                        page: file.path.clone(),
+                        url: Some(link.url.clone()),
+                        kind,
+                        severity,
+                        message: format!("{message} (in `{}`)", file.path),
+                        help,
+                        causes: Vec::new(),
+                    });
+                }
             }
         }
-        _ => None,
+        for problem in &mut found {
+            if let Some(url) = &problem.url {
+                problem.location = sources.locate(&problem.file, &url_as_written(config, url));
+            }
+        }
+        checked.problems.extend(found);
     }
+    checked
+}
+
+/// Returns the severity a level gives, or none when it is `off`.
+pub fn severity(level: Level) -> Option<Severity> {
+    match level {
+        Level::Error => Some(Severity::Error),
+        Level::Warn => Some(Severity::Warning),
+        Level::Off => None,
+    }
+}
+
+/// Returns true when `url` matches a `skip` entry: a prefix, or a glob
+/// where `*` stands for any run of characters.
+pub fn is_skipped(skip: &[String], url: &str) -> bool {
+    skip.iter().any(|pattern| {
+        if pattern.contains('*') {
+            glob_matches(pattern, url)
+        } else {
+            url.starts_with(pattern.as_str())
+        }
+    })
+}
+
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// What the site says about one URL.
+enum Verdict {
+    /// Nothing to report.
+    Fine,
+    /// An external `http(s)` URL, without its fragment, to fetch with `--external`.
+    External(String),
+    /// Something is wrong: what kind, the message and the help.
+    Broken(Kind, String, String),
+}
+
+/// The built site, as links are checked against it.
+struct Site<'a> {
+    config: &'a Config,
+    paths: &'a HashSet<&'a str>,
+    ids: &'a HashMap<&'a str, HashSet<&'a str>>,
+}
+
+impl Site<'_> {
+    fn verdict(&self, page: &str, url: &str) -> Verdict {
+        let settings: &CheckConfig = &self.config.site.check;
+        if url.is_empty() {
+            return Verdict::Fine;
+        }
+        let scheme = url::scheme(url);
+        if scheme.as_deref() == Some("javascript") {
+            return Verdict::Broken(
+                Kind::Script,
+                format!("`javascript:` link `{url}`"),
+                "link to a page instead; a `javascript:` link does nothing without scripts"
+                    .to_string(),
+            );
+        }
+        let internal = match self.under_base_url(url) {
+            Some(path) => path,
+            None if url::is_external(url) => {
+                let http = url.starts_with("//") || url::is_http(url);
+                if !http || settings.external == Level::Off {
+                    return Verdict::Fine;
+                }
+                let address = url.split('#').next().unwrap_or_default();
+                let address = match address.strip_prefix("//") {
+                    Some(rest) => format!("https://{rest}"),
+                    None => address.to_string(),
+                };
+                return Verdict::External(address);
+            }
+            None => url.to_string(),
+        };
+        self.internal_verdict(page, url, &internal)
+    }
+
+    /// Turns an absolute URL under `base_url` into its root-relative path.
+    fn under_base_url(&self, url: &str) -> Option<String> {
+        let without_scheme = |u: &str| u.split_once("//").map(|(_, rest)| rest.to_string());
+        if !url.starts_with("//") && !url::is_http(url) {
+            return None;
+        }
+        let base = without_scheme(&self.config.base_url)?.to_ascii_lowercase();
+        let rest = without_scheme(url)?;
+        let base_host = base.split('/').next().unwrap_or_default();
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if !host.eq_ignore_ascii_case(base_host) {
+            return None;
+        }
+        let path = &rest[host.len()..];
+        let path = if path.is_empty() || path.starts_with(['?', '#']) {
+            format!("/{path}")
+        } else {
+            path.to_string()
+        };
+        let base_path = &self.config.base_path;
+        let under = path.starts_with(base_path.as_str())
+            || path.split(['?', '#']).next() == Some(base_path.trim_end_matches('/'));
+        under.then_some(path)
+    }
+
+    fn internal_verdict(&self, page: &str, url: &str, internal: &str) -> Verdict {
+        let settings = &self.config.site.check;
+        let (path_part, fragment) = match internal.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (internal, None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or_default();
+        let base_path = &self.config.base_path;
+        let target = if path_part.is_empty() {
+            page.to_string()
+        } else if path_part.starts_with('/') {
+            let Some(under) = path_part
+                .strip_prefix(base_path.as_str())
+                .or_else(|| (path_part == base_path.trim_end_matches('/')).then_some(""))
+            else {
+                return self.broken_internal(
+                    format!("link `{url}` is outside the base path `{base_path}`"),
+                    format!(
+                        "write the link under `{base_path}`, or as a path relative to the page"
+                    ),
+                );
+            };
+            under.to_string()
+        } else {
+            let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+            normalize(&format!("{dir}/{path_part}"))
+        };
+        let target = url::percent_decode(&target);
+        let file = if target.is_empty() || target.ends_with('/') {
+            format!("{target}index.html")
+        } else if self.paths.contains(target.as_str()) {
+            target.clone()
+        } else {
+            format!("{target}/index.html")
+        };
+        if settings.internal != Level::Off && !self.paths.contains(file.as_str()) {
+            return self.broken_internal(
+                format!("link `{url}` points at nothing in the site"),
+                "fix the link in the page or in the template that writes it".to_string(),
+            );
+        }
+        match fragment {
+            Some(f) if settings.anchors != Level::Off && !f.is_empty() => {
+                self.anchor_verdict(url, &file, f)
+            }
+            _ => Verdict::Fine,
+        }
+    }
+
+    fn broken_internal(&self, message: String, help: String) -> Verdict {
+        Verdict::Broken(Kind::Internal, message, help)
+    }
+
+    fn anchor_verdict(&self, url: &str, file: &str, fragment: &str) -> Verdict {
+        // `#top` scrolls to the top without an id, and `:~:text=` is a text fragment.
+        if fragment == "top" || fragment.starts_with(":~:") {
+            return Verdict::Fine;
+        }
+        let Some(ids) = self.ids.get(file) else {
+            return Verdict::Fine;
+        };
+        let decoded = url::percent_decode(fragment);
+        if ids.contains(fragment) || ids.contains(decoded.as_str()) {
+            return Verdict::Fine;
+        }
+        let near = nearest(&decoded, ids);
+        let help = if near.is_empty() {
+            "add an `id` to the element to link to, or drop the `#anchor`".to_string()
+        } else {
+            let names: Vec<String> = near.iter().map(|id| format!("`#{id}`")).collect();
+            format!(
+                "link to an id the page has; the nearest: {}",
+                names.join(", ")
+            )
+        };
+        Verdict::Broken(
+            Kind::Anchor,
+            format!("anchor `#{decoded}` of link `{url}` does not exist on its page"),
+            help,
+        )
+    }
+}
+
+/// The ids of a page nearest to `wanted`: those that contain it first, then
+/// by edit distance; three at most.
+fn nearest<'a>(wanted: &str, ids: &HashSet<&'a str>) -> Vec<&'a str> {
+    let mut ranked: Vec<(bool, usize, &str)> = ids
+        .iter()
+        .map(|id| {
+            let contains = !wanted.is_empty() && (id.contains(wanted) || wanted.contains(id));
+            (!contains, strsim::levenshtein(wanted, id), *id)
+        })
+        .collect();
+    ranked.sort();
+    ranked.into_iter().take(3).map(|(_, _, id)| id).collect()
+}
+
+/// Every id given to two or more elements of one page.
+fn duplicate_ids(file: &OutputFile, text: &str, scan: &Scan, level: Level) -> Vec<Problem> {
+    let Some(severity) = severity(level) else {
+        return Vec::new();
+    };
+    let mut seen: HashMap<&str, Vec<&html::Target>> = HashMap::new();
+    let mut order = Vec::new();
+    for target in scan.targets.iter().filter(|t| !t.legacy_name) {
+        let uses = seen.entry(target.id.as_str()).or_default();
+        if uses.is_empty() {
+            order.push(target.id.as_str());
+        }
+        uses.push(target);
+    }
+    order
+        .into_iter()
+        .filter(|id| seen[id].len() > 1)
+        .map(|id| {
+            let uses = &seen[id];
+            Problem {
+                file: file.origin.clone(),
+                location: None,
+                page: file.path.clone(),
+                url: None,
+                kind: Kind::DuplicateId,
+                severity,
+                message: format!(
+                    "id `{id}` is given to {} elements of `{}`",
+                    uses.len(),
+                    file.path
+                ),
+                help: "give each element its own id: a heading takes `{#id}` after its text"
+                    .to_string(),
+                causes: uses
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "{} at line {} of `{}`",
+                            describe(&t.tag),
+                            html::line_of(text, t.offset),
+                            file.path
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Says what an element with an id usually is.
+fn describe(tag: &str) -> String {
+    match tag {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => format!("a heading `<{tag}>`"),
+        "li" | "div" | "sup" | "section" => format!("`<{tag}>` (a footnote, or raw HTML)"),
+        _ => format!("`<{tag}>`"),
+    }
+}
+
+/// The source files of pages, read when a problem needs a line number.
+struct Sources<'a> {
+    root: &'a Path,
+    texts: HashMap<PathBuf, Option<String>>,
+}
+
+impl<'a> Sources<'a> {
+    fn new(root: &'a Path) -> Self {
+        Sources {
+            root,
+            texts: HashMap::new(),
+        }
+    }
+
+    /// Where one of `urls` is written as a link in `file`, if it is.
+    fn locate(&mut self, file: &Path, urls: &[String]) -> Option<Location> {
+        let text = self
+            .texts
+            .entry(file.to_path_buf())
+            .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok())
+            .as_deref()?;
+        // Only where Markdown or HTML writes a link, so that a URL that
+        // happens to appear in prose is not taken for it.
+        const AROUND: [(&str, &str); 5] = [
+            ("](", ""),
+            ("\"", "\""),
+            ("'", "'"),
+            ("<", ">"),
+            ("]: ", ""),
+        ];
+        urls.iter()
+            .filter(|u| u.len() > 1)
+            .find_map(|u| {
+                AROUND.iter().find_map(|(before, after)| {
+                    text.find(&format!("{before}{u}{after}"))
+                        .map(|at| at + before.len())
+                })
+            })
+            .map(|at| Location::of_offset(text, at))
+    }
+}
+
+/// The forms a URL of the output may have in its source: as it is, and
+/// without the base path the build put in front of it.
+fn url_as_written(config: &Config, url: &str) -> Vec<String> {
+    let mut forms = vec![url.to_string()];
+    if config.base_path != "/"
+        && let Some(rest) = url.strip_prefix(config.base_path.as_str())
+    {
+        forms.push(format!("/{rest}"));
+    }
+    forms
 }
 
 fn normalize(path: &str) -> String {
@@ -212,30 +539,40 @@ fn normalize(path: &str) -> String {
     out
 }
 
-/// Returns every `id` (and `<a name>`) value in `html`.
-pub fn collect_ids(html: &str) -> HashSet<String> {
-    html::scan(html).targets.into_iter().map(|t| t.id).collect()
-}
-
-/// Returns every URL of a URL attribute in `html`, entity-decoded.
-pub fn collect_urls(html: &str) -> Vec<String> {
-    html::scan(html).urls.into_iter().map(|u| u.url).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn ids_and_urls_are_found_in_either_quotes() {
-        let html = r#"<h2 id="a">x</h2><a href='/b/#a' data-id="no">y</a><img src="/i.png">"#;
-        assert_eq!(collect_ids(html), HashSet::from(["a".to_string()]));
-        assert_eq!(collect_urls(html), vec!["/b/#a", "/i.png"]);
-    }
-
-    #[test]
     fn relative_paths_normalize() {
         assert_eq!(normalize("a/b/../c/"), "a/c/");
         assert_eq!(normalize("/./x"), "x");
+    }
+
+    #[test]
+    fn skip_entries_are_prefixes_or_globs() {
+        let skip = vec![
+            "https://twitter.com/".to_string(),
+            "/drafts/*.pdf".to_string(),
+            "*://localhost*".to_string(),
+        ];
+        assert!(is_skipped(&skip, "https://twitter.com/me"));
+        assert!(is_skipped(&skip, "/drafts/a/b.pdf"));
+        assert!(is_skipped(&skip, "http://localhost:8080/x"));
+        assert!(!is_skipped(&skip, "/drafts/a.html"));
+        assert!(!is_skipped(&skip, "https://x.com/"));
+    }
+
+    #[test]
+    fn the_nearest_ids_contain_the_anchor_first_then_go_by_edit_distance() {
+        let ids: HashSet<&str> = ["sparkles-features", "install", "usage", "installation"]
+            .into_iter()
+            .collect();
+        assert_eq!(nearest("-features", &ids)[0], "sparkles-features");
+        assert_eq!(
+            nearest("instal", &ids),
+            vec!["install", "installation", "usage"]
+        );
+        assert!(nearest("zzz", &HashSet::new()).is_empty());
     }
 }

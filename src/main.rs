@@ -10,8 +10,8 @@ use folio::cli::{Cli, Command};
 use folio::config;
 use folio::error::Errors;
 use folio::init;
-use folio::links::{self, ExternalOptions};
-use folio::report::Reporter;
+use folio::links::external;
+use folio::report::{Format, Reporter};
 use folio::serve::{self, Notice};
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,20 +56,33 @@ fn run(cli: &Cli, reporter: &Reporter) -> Result<(), Errors> {
                 include_future: args.future,
                 ..Default::default()
             };
-            let (report, files) =
-                build::check(&config, &options).map_err(|e| e.relative_to(&config.root))?;
-            if args.external {
-                let external = ExternalOptions {
-                    timeout: Duration::from_secs(10),
-                    concurrency: 8,
-                };
-                let problems = links::check_external(&files, &external);
-                if problems.has_errors() {
-                    return Err(problems);
+            let format = args.format();
+            let (mut report, checked) = match build::check(&config, &options) {
+                Ok(done) => done,
+                Err(errors) if format == Format::Json => {
+                    reporter.json_errors(&errors.relative_to(&config.root));
+                    return Err(Errors::default());
                 }
-                reporter.problems(&problems);
+                Err(errors) => return Err(errors.relative_to(&config.root)),
+            };
+            let mut problems = checked.problems;
+            if args.external {
+                let mut cache = external::Cache::load(&config);
+                let now = jiff::Timestamp::now().as_second();
+                problems.extend(external::check(&config, &checked.external, &mut cache, now));
+                if let Err(e) = cache.save(&config) {
+                    reporter.problems(&Errors::from(e.relative_to(&config.root).warning()));
+                }
             }
-            reporter.built(&report, "checked");
+            reporter.check_problems(&report.warnings, &problems, format);
+            if problems.iter().any(|p| p.is_error()) {
+                return Err(Errors::default());
+            }
+            if format == Format::Plain {
+                let link_warnings = problems.iter().map(|p| p.to_error());
+                report.warnings.extend(link_warnings);
+                reporter.summary(&report, "checked");
+            }
             Ok(())
         }
         Command::Serve(args) => {

@@ -12,7 +12,18 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use crate::build::{BuildReport, Rebuild};
-use crate::error::{Error, Errors};
+use crate::error::{Error, Errors, Severity};
+use crate::links::Problem;
+
+/// How `folio check` prints problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Lines for people on stderr, grouped by source file.
+    #[default]
+    Plain,
+    /// One JSON object per problem on stdout, one per line.
+    Json,
+}
 
 /// How much to say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,6 +71,52 @@ impl Reporter {
         }
     }
 
+    /// Prints what `folio check` found: the build's warnings, then the link
+    /// problems, grouped by source file (errors and warnings in file order).
+    pub fn check_problems(&self, warnings: &[Error], problems: &[Problem], format: Format) {
+        let mut sorted: Vec<&Problem> = problems.iter().collect();
+        sorted.sort_by(|a, b| {
+            (&a.file, a.location.map(|l| (l.line, l.column)))
+                .cmp(&(&b.file, b.location.map(|l| (l.line, l.column))))
+        });
+        if format == Format::Json {
+            for warning in warnings {
+                println!("{}", error_json(warning));
+            }
+            for problem in sorted {
+                println!("{}", problem_json(problem));
+            }
+            return;
+        }
+        let color = use_color_stderr();
+        let quiet = self.verbosity == Verbosity::Quiet;
+        for warning in warnings.iter().filter(|_| !quiet) {
+            eprint!("{}", paint(&warning.to_string(), color));
+        }
+        for problem in sorted.iter().filter(|p| p.is_error() || !quiet) {
+            eprint!("{}", paint(&problem.to_error().to_string(), color));
+        }
+        let errors: Vec<&&Problem> = sorted.iter().filter(|p| p.is_error()).collect();
+        let mut files: Vec<&std::path::Path> = errors.iter().map(|p| p.file.as_path()).collect();
+        files.dedup();
+        if errors.len() > 1 {
+            let line = format!(
+                "error: {} problems in {} {}\n",
+                errors.len(),
+                files.len(),
+                plural(files.len(), "file", "files")
+            );
+            eprint!("{}", paint(&line, color));
+        }
+    }
+
+    /// Prints errors that stopped `folio check --format json`, one object each.
+    pub fn json_errors(&self, errors: &Errors) {
+        for error in &errors.0 {
+            println!("{}", error_json(error));
+        }
+    }
+
     /// Prints a warning line that is not about a file.
     pub fn warn(&self, message: &str) {
         if self.verbosity != Verbosity::Quiet {
@@ -74,6 +131,14 @@ impl Reporter {
             for w in &report.warnings {
                 eprint!("{}", paint(&w.to_string(), use_color_stderr()));
             }
+        }
+        self.summary(report, verb);
+    }
+
+    /// Prints the summary line of a build whose warnings were printed
+    /// already, and with `--verbose` how long each stage took.
+    pub fn summary(&self, report: &BuildReport, verb: &str) {
+        if self.verbosity != Verbosity::Quiet {
             println!("{}", summary(report, verb));
         }
         if self.verbosity == Verbosity::Verbose {
@@ -170,6 +235,43 @@ pub fn summary(report: &BuildReport, verb: &str) -> String {
         ));
     }
     line
+}
+
+/// One link problem as a JSON object.
+fn problem_json(problem: &Problem) -> serde_json::Value {
+    serde_json::json!({
+        "file": problem.file.to_string_lossy().replace('\\', "/"),
+        "line": problem.location.map(|l| l.line),
+        "column": problem.location.map(|l| l.column),
+        "page": problem.page,
+        "url": problem.url,
+        "kind": problem.kind.name(),
+        "level": level_name(problem.severity),
+        "message": problem.message,
+        "help": problem.help,
+    })
+}
+
+/// A build error or warning, in the shape of a link problem.
+fn error_json(error: &Error) -> serde_json::Value {
+    serde_json::json!({
+        "file": error.path.as_ref().map(|p| p.to_string_lossy().replace('\\', "/")),
+        "line": error.location.map(|l| l.line),
+        "column": error.location.map(|l| l.column),
+        "page": null,
+        "url": null,
+        "kind": "build",
+        "level": level_name(error.severity),
+        "message": error.message,
+        "help": error.help.as_deref(),
+    })
+}
+
+fn level_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
