@@ -586,9 +586,14 @@ fn write_through_stager(
 fn duplicate_outputs(files: &[OutputFile]) -> Errors {
     let mut seen: std::collections::HashMap<&str, &OutputFile> = std::collections::HashMap::new();
     let mut errors = Errors::default();
+    let mut lookalikes = output::Lookalikes::default();
     for file in files {
         if let Some(first) = seen.insert(file.path.as_str(), file) {
             errors.push(output::duplicate(&file.path, &file.origin, &first.origin));
+        } else if let Err(e) = output::check_name_lengths(&file.path, &file.origin)
+            .and_then(|()| lookalikes.claim(&file.path, &file.origin))
+        {
+            errors.push(e);
         }
     }
     errors

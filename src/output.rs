@@ -186,6 +186,59 @@ pub fn duplicate(path: &str, origin: &Path, first: &Path) -> Error {
     .help("rename one of the two, or give the page another `slug` or `path`")
 }
 
+/// The longest file or folder name most file systems take, in bytes.
+const MAX_NAME: usize = 255;
+
+/// Refuses an output path with a file or folder name longer than file
+/// systems allow, naming the file that writes it.
+pub fn check_name_lengths(path: &str, origin: &Path) -> Result<()> {
+    match path.split('/').find(|name| name.len() > MAX_NAME) {
+        None => Ok(()),
+        Some(name) => Err(Error::at(
+            origin,
+            None,
+            format!(
+                "writes `{path}`, with a name of {} bytes; file systems allow {MAX_NAME}",
+                name.len()
+            ),
+        )
+        .help("give the page a shorter `slug` in its front matter, or rename the file")),
+    }
+}
+
+/// Output paths folded to the form a case-insensitive host compares:
+/// Unicode NFC, lower case. Two paths that fold alike publish one URL.
+#[derive(Debug, Default)]
+pub struct Lookalikes {
+    seen: HashMap<String, (String, PathBuf)>,
+}
+
+impl Lookalikes {
+    /// Records `path`, or refuses it when an earlier path differs from it
+    /// only in case or Unicode normalisation.
+    pub fn claim(&mut self, path: &str, origin: &Path) -> Result<()> {
+        use unicode_normalization::UnicodeNormalization;
+        let folded: String = path.nfc().collect::<String>().to_lowercase();
+        match self.seen.get(&folded) {
+            Some((first, first_origin)) if first != path => Err(Error::at(
+                origin,
+                None,
+                format!(
+                    "writes `{path}`, which differs from `{first}` of `{}` only in case or Unicode normalisation",
+                    first_origin.display()
+                ),
+            )
+            .help("rename one of the two: hosts that ignore case or normalise names serve one for both")),
+            Some(_) => Ok(()),
+            None => {
+                self.seen
+                    .insert(folded, (path.to_string(), origin.to_path_buf()));
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Refuses a planned path that is absolute, climbs out with `..` or is the
 /// manifest: folio writes inside its output folder and nowhere else.
 fn relative_path(path: &str) -> Result<PathBuf> {
@@ -221,6 +274,7 @@ pub struct Stager {
     previous: Option<Previous>,
     next_made: Mutex<bool>,
     staged: Mutex<HashMap<PathBuf, PathBuf>>,
+    lookalikes: Mutex<Lookalikes>,
     unchanged: Mutex<Vec<PathBuf>>,
     written: AtomicUsize,
 }
@@ -259,6 +313,7 @@ impl Stager {
             previous,
             next_made: Mutex::new(false),
             staged: Mutex::default(),
+            lookalikes: Mutex::default(),
             unchanged: Mutex::default(),
             written: AtomicUsize::new(0),
         })
@@ -269,6 +324,7 @@ impl Stager {
     /// same path is an error that names both.
     pub fn stage(&self, file: &Planned<'_>, origin: &Path) -> Result<()> {
         let relative = relative_path(file.path)?;
+        check_name_lengths(file.path, origin)?;
         {
             let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
             // Keyed by components, so `a//b` is `a/b`, as the file system sees it.
@@ -276,6 +332,10 @@ impl Stager {
                 return Err(duplicate(file.path, origin, first));
             }
             staged.insert(relative.clone(), origin.to_path_buf());
+            self.lookalikes
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .claim(file.path, origin)?;
         }
         let bytes = file.source.bytes()?;
         let bytes: &[u8] = &bytes;

@@ -404,3 +404,47 @@ fn a_named_pipe_in_content_is_an_error_not_a_hang() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+// Issue #11: a slug past 255 bytes failed with "File name too long" and no source.
+#[test]
+fn a_name_too_long_for_the_file_system_names_the_page_and_suggests_a_slug() {
+    let site = Fixture::new("minimal");
+    let name = "\u{fdfa}".repeat(12);
+    site.write(
+        &format!("content/posts/{name}.md"),
+        "---\ntitle: Long\n---\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with(&format!("error: content/posts/{name}.md: writes `posts/salla-llahu-"))
+            && run.stderr.ends_with(
+                "; file systems allow 255\n  help: give the page a shorter `slug` in its front matter, or rename the file\n"
+            ),
+        "{}",
+        run.stderr
+    );
+}
+
+// Issue #11: assets that differ only in case collide on case-insensitive hosts.
+#[test]
+fn assets_that_differ_only_in_case_or_normalisation_are_an_error() {
+    for (a, b) in [
+        ("Logo.png", "logo.png"),
+        ("caf\u{e9}.txt", "cafe\u{301}.txt"),
+    ] {
+        let site = Fixture::new("minimal");
+        site.write(&format!("static/{a}"), "one");
+        site.write(&format!("static/{b}"), "two");
+        let run = site.run(["build"]);
+        assert_eq!(run.code, 1, "{a}");
+        let (first, second) = if a < b { (a, b) } else { (b, a) };
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: static/{second}: writes `{second}`, which differs from `{first}` of `static/{first}` only in case or Unicode normalisation\n  help: rename one of the two: hosts that ignore case or normalise names serve one for both\n"
+            )
+        );
+    }
+}
