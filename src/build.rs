@@ -418,7 +418,7 @@ impl Stages {
         let mut templates = match render::load_templates(config) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(e);
+                errors.0.extend(e.0);
                 return Err(with_warnings(errors, &content));
             }
         };

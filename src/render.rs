@@ -65,7 +65,7 @@ pub struct RenderSummary {
 }
 
 /// Loads the templates of the site and its theme; the site's win.
-pub fn load_templates(config: &Config) -> Result<Templates> {
+pub fn load_templates(config: &Config) -> std::result::Result<Templates, Errors> {
     let lookup = Arc::new(RwLock::new(Arc::new(Lookup::default())));
     let mut tera = Tera::new();
     functions::register(&mut tera, &lookup);
@@ -123,7 +123,7 @@ pub fn load_templates(config: &Config) -> Result<Templates> {
             .iter()
             .map(|n| (n.as_str(), sources[n.as_str()].as_str())),
     )
-    .map_err(|e| template_error(&e, &files, None))?;
+    .map_err(|e| template_errors(&e, &files, None))?;
     let reads_site = site_readers(&sources);
     Ok(Templates {
         tera,
@@ -738,22 +738,86 @@ fn template_error(
     files: &HashMap<String, PathBuf>,
     rendering: Option<&Path>,
 ) -> Error {
-    let (file, location, report, detail) = match e.kind() {
+    let (file, location, cause) = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let span = r.span();
             let location = Location {
                 line: span.start_line,
                 column: span.start_col + 1,
             };
-            (
-                Some(r.filename().to_string()),
-                Some(location),
-                e.to_string(),
-                r.message().to_string(),
-            )
+            // Tera's own report opens with "error: <message>"; keep its
+            // snippet below the message.
+            let report = e.to_string();
+            let snippet = report.split_once('\n').map_or("", |(_, s)| s);
+            let cause = format!("{}\n{}", r.message(), snippet.trim_end());
+            (Some(r.filename().to_string()), Some(location), cause)
         }
-        _ => (None, None, e.to_string(), e.to_string()),
+        _ => (None, None, e.to_string()),
     };
+    located_template_error(file, location, cause, files, rendering)
+}
+
+/// Turns a Tera error into one folio error per problem: Tera reports every
+/// unknown filter, function or block of all the templates at once, as one
+/// message of several reports, and each is a problem of its own.
+fn template_errors(
+    e: &tera::Error,
+    files: &HashMap<String, PathBuf>,
+    rendering: Option<&Path>,
+) -> Errors {
+    let tera::ErrorKind::Msg(text) = e.kind() else {
+        return Errors::from(template_error(e, files, rendering));
+    };
+    let reports = split_reports(text);
+    if reports.is_empty() {
+        return Errors::from(template_error(e, files, rendering));
+    }
+    Errors(
+        reports
+            .into_iter()
+            .map(|(file, location, cause)| {
+                located_template_error(Some(file), Some(location), cause, files, rendering)
+            })
+            .collect(),
+    )
+}
+
+/// Splits Tera's joined reports (`error: <message>`, then `--> file:line:col`
+/// and a snippet) into file, location and message with snippet.
+fn split_reports(text: &str) -> Vec<(String, Location, String)> {
+    let mut starts: Vec<usize> = text
+        .match_indices("error: ")
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n')
+        .collect();
+    starts.push(text.len());
+    starts
+        .windows(2)
+        .filter_map(|w| {
+            let report = text[w[0]..w[1]].trim_end();
+            let (first, snippet) = report.split_once('\n')?;
+            let place = snippet.lines().next()?.trim().strip_prefix("--> ")?;
+            let mut parts = place.rsplitn(3, ':');
+            let column = parts.next()?.parse().ok()?;
+            let line = parts.next()?.parse().ok()?;
+            let file = parts.next()?.to_string();
+            let message = first.strip_prefix("error: ").unwrap_or(first);
+            Some((
+                file,
+                Location { line, column },
+                format!("{message}\n{snippet}"),
+            ))
+        })
+        .collect()
+}
+
+fn located_template_error(
+    file: Option<String>,
+    location: Option<Location>,
+    cause: String,
+    files: &HashMap<String, PathBuf>,
+    rendering: Option<&Path>,
+) -> Error {
     let path = file
         .as_ref()
         .and_then(|f| files.get(f).cloned())
@@ -763,23 +827,12 @@ fn template_error(
         Some(source) => format!("failed to render {}", source.display()),
         None => "template does not parse".to_string(),
     };
-    // Tera's own report opens with "error: <message>"; keep its snippet below ours.
-    let snippet = report
-        .split_once('\n')
-        .map(|(_, s)| s.to_string())
-        .unwrap_or_default();
-    let cause = if snippet.trim().is_empty() {
-        detail
-    } else {
-        format!("{detail}\n{}", snippet.trim_end())
-    };
-    let error = Error::at(path, location, message).cause(cause);
     let help = if rendering.is_some() {
         "fix the template, or give the page what the template reads (`x or \"\"` covers a missing value)"
     } else {
         "fix the template syntax at this place"
     };
-    error.help(help)
+    Error::at(path, location, message).cause(cause).help(help)
 }
 
 #[cfg(test)]

@@ -430,3 +430,31 @@ fn deeply_nested_front_matter_is_refused_at_the_file_line() {
         "error: content/deep.md:3:135: the YAML nests lists and mappings more than 128 deep\n  help: flatten the data: fewer lists and mappings inside each other\n"
     );
 }
+
+#[test]
+fn each_template_problem_is_printed_once_and_counted() {
+    // Issue #12: Tera reports every unknown filter of every template in one
+    // message, which was printed twice under a single "problem".
+    let site = Fixture::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{{ page.title | nofilter }}\n{{ page.title | other }}\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{{ section.title | zola_only }}\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: templates/page.html:1:17: template does not parse\n  \
+         caused by: Unknown filter `nofilter`\n     --> page.html:1:17\n      |\n    1 | {{ page.title | nofilter }}\n      |                 ^^^^^^^^\n  \
+         help: fix the template syntax at this place\n\
+         error: templates/page.html:2:17: template does not parse\n  \
+         caused by: Unknown filter `other`\n     --> page.html:2:17\n      |\n    2 | {{ page.title | other }}\n      |                 ^^^^^\n  \
+         help: fix the template syntax at this place\n\
+         error: templates/section.html:1:20: template does not parse\n  \
+         caused by: Unknown filter `zola_only`\n     --> section.html:1:20\n      |\n    1 | {{ section.title | zola_only }}\n      |                    ^^^^^^^^^\n  \
+         help: fix the template syntax at this place\n\
+         error: 3 problems; nothing was written\n"
+    );
+}
