@@ -58,7 +58,7 @@ pub struct Scan {
 /// Returns every URL and every id of `html`.
 pub fn scan(html: &str) -> Scan {
     let out = RefCell::new(Scan::default());
-    visit(html, SCAN_SELECTOR, |el, pass| {
+    visit(html, SCAN_SELECTOR, true, |el, pass| {
         let mut out = out.borrow_mut();
         let tag = el.tag_name();
         for (attribute, raw, range) in url_attributes(el, &tag, pass) {
@@ -116,11 +116,14 @@ pub fn scan(html: &str) -> Scan {
 /// Puts every root-relative URL of `html`'s URL attributes that is not
 /// under `base_path` under it; everything else stays byte for byte.
 pub fn prefix_root_relative(html: String, base_path: &str) -> String {
-    if base_path == "/" || !may_need_prefix(&html, base_path) {
+    if base_path == "/" {
         return html;
     }
+    let Some((selector, xlink)) = rewrite_selector(&html, base_path) else {
+        return html;
+    };
     let edits: RefCell<Vec<(Range<usize>, String)>> = RefCell::new(Vec::new());
-    visit(&html, REWRITE_SELECTOR, |el, pass| {
+    visit(&html, &selector, xlink, |el, pass| {
         let tag = el.tag_name();
         for (attribute, raw, range) in url_attributes(el, &tag, pass) {
             let mut edits = edits.borrow_mut();
@@ -167,9 +170,18 @@ pub fn line_of(html: &str, offset: usize) -> usize {
         + 1
 }
 
-const URL_SELECTOR: &str = "[href],[src],img[srcset],source[srcset],video[poster],form[action],\
-    [formaction],blockquote[cite],q[cite],del[cite],ins[cite],object[data],meta[content]";
-const REWRITE_SELECTOR: &str = URL_SELECTOR;
+/// Each URL attribute but `xlink:href`, and the elements it holds a URL on.
+const URL_ATTRIBUTES: &[(&str, &str)] = &[
+    ("href", "[href]"),
+    ("src", "[src]"),
+    ("srcset", "img[srcset],source[srcset]"),
+    ("poster", "video[poster]"),
+    ("action", "form[action]"),
+    ("formaction", "[formaction]"),
+    ("cite", "blockquote[cite],q[cite],del[cite],ins[cite]"),
+    ("data", "object[data]"),
+    ("content", "meta[content]"),
+];
 const SCAN_SELECTOR: &str = "[href],[src],img[srcset],source[srcset],video[poster],form[action],\
     [formaction],blockquote[cite],q[cite],del[cite],ins[cite],object[data],meta[content],[id],a[name]";
 
@@ -200,20 +212,23 @@ enum Pass {
     Xlink,
 }
 
-/// Runs `each` on every element `selector` matches, then again, for
-/// `xlink:href` only, on every element inside an `<svg>`.
-fn visit(html: &str, selector: &str, each: impl Fn(&mut Element, Pass)) {
-    let settings = Settings::new()
-        .with_strict(false)
-        .append_element_content_handler(element!(selector, |el| {
+/// Runs `each` on every element `selector` matches and, when `xlink` is
+/// set, again, for `xlink:href` only, on every element inside an `<svg>`.
+fn visit(html: &str, selector: &str, xlink: bool, each: impl Fn(&mut Element, Pass)) {
+    let mut settings = Settings::new().with_strict(false);
+    if !selector.is_empty() {
+        settings = settings.append_element_content_handler(element!(selector, |el| {
             each(el, Pass::Html);
             Ok(())
-        }))
+        }));
+    }
+    if xlink {
         // `xlink:href` cannot be written as an attribute selector.
-        .append_element_content_handler(element!("svg *", |el| {
+        settings = settings.append_element_content_handler(element!("svg *", |el| {
             each(el, Pass::Xlink);
             Ok(())
         }));
+    }
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     // Neither call can fail: no handler returns an error, no memory limit is
     // set, and non-strict parsing never bails out on ambiguous markup.
@@ -260,13 +275,17 @@ fn is_url_meta(el: &Element) -> bool {
     })
 }
 
-/// Whether `html` may hold a root-relative URL outside `base_path`: some
-/// `=` followed by `/` (not `//` or the base path), by a character
-/// reference, or a `srcset`. A page without one needs no parsing; one with
-/// one is parsed, and the parser decides.
-fn may_need_prefix(html: &str, base_path: &str) -> bool {
+/// What of `html` the rewrite must parse: a selector for the URL
+/// attributes written just before a candidate (an `=` followed by `/` not
+/// under the base path, or by a character reference; or a `srcset`), and
+/// whether an `xlink:href` is one. None when there is no candidate: most
+/// pages need no parsing, and a page with one is parsed for those
+/// attributes only, which the parser then reads properly.
+fn rewrite_selector(html: &str, base_path: &str) -> Option<(String, bool)> {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut xlink = false;
     if html.contains("srcset") {
-        return true;
+        parts.push("img[srcset],source[srcset]");
     }
     let bytes = html.as_bytes();
     let mut from = 0;
@@ -280,14 +299,32 @@ fn may_need_prefix(html: &str, base_path: &str) -> bool {
             at += 1;
         }
         let rest = &html[at..];
-        if rest.starts_with('&') {
-            return true;
+        let candidate = rest.starts_with('&')
+            || (rest.starts_with('/') && !rest.starts_with("//") && !rest.starts_with(base_path));
+        if !candidate {
+            continue;
         }
-        if rest.starts_with('/') && !rest.starts_with("//") && !rest.starts_with(base_path) {
-            return true;
+        let name = attribute_name_before(html, i);
+        if name.eq_ignore_ascii_case("xlink:href") {
+            xlink = true;
+        } else if let Some((_, selector)) = URL_ATTRIBUTES
+            .iter()
+            .find(|(known, _)| name.eq_ignore_ascii_case(known))
+            && !parts.contains(selector)
+        {
+            parts.push(selector);
         }
     }
-    false
+    (!parts.is_empty() || xlink).then(|| (parts.join(","), xlink))
+}
+
+/// The attribute name written just before the `=` at byte `equals`.
+fn attribute_name_before(html: &str, equals: usize) -> &str {
+    let before = html[..equals].trim_end_matches(|c: char| c.is_ascii_whitespace());
+    let start = before
+        .rfind(|c: char| c.is_ascii_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '/' | '='))
+        .map_or(0, |i| i + 1);
+    &before[start..]
 }
 
 /// The edit that puts one attribute value under the base path, if it needs one.
@@ -484,6 +521,30 @@ mod tests {
         assert_eq!(
             prefix_root_relative(html.to_string(), "/p/"),
             r#"<img srcset="/p/s.png 1x,/p/m.png 1.5x, https://e.com/l.png 2x"><meta property="og:image" content="/p/card.png"><a href="/p/e/?a=1&amp;b=2">"#
+        );
+    }
+
+    #[test]
+    fn only_the_attributes_before_a_candidate_are_parsed_for() {
+        assert_eq!(rewrite_selector(r#"<a href="/p/x/">"#, "/p/"), None);
+        assert_eq!(
+            rewrite_selector(r#"<p title="/x/">x =/y/</p>"#, "/p/"),
+            None
+        );
+        assert_eq!(
+            rewrite_selector(r#"<a class=x HREF = '/x/'><img src="&#47;i.png">"#, "/p/"),
+            Some(("[href],[src]".to_string(), false))
+        );
+        assert_eq!(
+            rewrite_selector(r#"<svg><use xlink:href="/s.svg#i"/></svg>"#, "/p/"),
+            Some((String::new(), true))
+        );
+        assert_eq!(
+            prefix_root_relative(
+                r#"<svg><use xlink:href="/s.svg#i"/></svg>"#.to_string(),
+                "/p/"
+            ),
+            r#"<svg><use xlink:href="/p/s.svg#i"/></svg>"#
         );
     }
 
