@@ -123,7 +123,9 @@ pub fn check(
     let checking = Instant::now();
     let checked = links::check(config, &rendered.files);
     let mut report = rendered.report;
-    report.timings.push(("check HTML links", checking.elapsed()));
+    report
+        .timings
+        .push(("check HTML links", checking.elapsed()));
     report.elapsed = started.elapsed();
     Ok((report, checked))
 }

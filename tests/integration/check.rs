@@ -503,3 +503,54 @@ fn external_links_are_asked_once_retried_after_429_and_cached() {
     assert_eq!(origin.requests("/gone").len(), 2, "HEAD, then GET");
     assert_eq!(origin.requests("/busy").len(), 2);
 }
+
+#[test]
+fn the_guide_and_three_hundred_pages_check_clean_at_the_root_and_under_a_sub_path() {
+    // #13: a real documentation site of a few hundred pages gives no false
+    // report. The guide's chapters are full of links shown as code.
+    let site = Fixture::new("minimal");
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    for entry in std::fs::read_dir(&docs).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.extension().is_none_or(|e| e != "md") || name == "SUMMARY" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (first, body) = text.split_once('\n').unwrap();
+        let mut body = body.to_string();
+        // mdBook links chapters by file; folio by `@/`.
+        for other in std::fs::read_dir(&docs).unwrap() {
+            let other = other.unwrap().file_name().to_string_lossy().into_owned();
+            body = body.replace(&format!("]({other}"), &format!("](@/guide/{other}"));
+        }
+        let title = first.trim_start_matches("# ").replace('"', "'");
+        site.write(
+            &format!("content/guide/{name}.md"),
+            &format!("---\ntitle: \"{title}\"\n---\n{body}"),
+        );
+    }
+    site.write("content/guide/_index.md", "---\ntitle: Guide\n---\n");
+    for i in 0..300 {
+        let next = (i + 1) % 300;
+        site.write(
+            &format!("content/notes/note-{i}.md"),
+            &format!(
+                "---\ntitle: Note {i}\ntags: [t{}]\n---\n## 1\n\nA claim[^1], another[^2] and the first again[^1].\n\n\
+                 ## ✨ Features\n\nWrite `<a href=\"/nope/\">` to link. [Next](/notes/note-{next}/#-features), \
+                 [top](#1), [home](/), [mail](mailto:me@example.com), [chat](irc:libera.chat/x), \
+                 [self](https://example.com/notes/note-{i}/), [guide](@/guide/commands.md#folio-check).\n\n\
+                 ```html\n<a href=\"/missing/\">x</a><img src=\"/missing.png\">\n```\n\n\
+                 <figure><img src=\"/site.css\" srcset=\"/site.css 1x, /site.css 2x\" alt=\"\"></figure>\n\n\
+                 [^1]: One.\n[^2]: Two.\n",
+                i % 7
+            ),
+        );
+    }
+    let run = site.run(["check"]).success();
+    assert_eq!(run.stderr, "");
+    let run = site
+        .run(["check", "--base-url", "https://example.com/docs/"])
+        .success();
+    assert_eq!(run.stderr, "");
+}
