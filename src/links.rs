@@ -462,7 +462,6 @@ fn duplicate_ids(file: &OutputFile, text: &str, scan: &Scan, level: Level) -> Ve
 fn describe(tag: &str) -> String {
     match tag {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => format!("a heading `<{tag}>`"),
-        "li" | "div" | "sup" | "section" => format!("`<{tag}>` (a footnote, or raw HTML)"),
         _ => format!("`<{tag}>`"),
     }
 }

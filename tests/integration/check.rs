@@ -133,7 +133,7 @@ fn an_id_given_twice_on_a_page_fails_and_names_both() {
     assert_eq!(
         run.stderr,
         "error: content/posts/first.md: id `details` is given to 2 elements of `posts/first/index.html`\n  \
-         caused by: `<div>` (a footnote, or raw HTML) at line 1 of `posts/first/index.html`\n  \
+         caused by: `<div>` at line 1 of `posts/first/index.html`\n  \
          caused by: a heading `<h2>` at line 2 of `posts/first/index.html`\n  \
          help: give each element its own id: a heading takes `{#id}` after its text\n"
     );
