@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{self, Content, LoadOptions};
 use crate::error::{Error, Errors};
+use crate::fingerprint::fingerprint;
 use crate::links;
 use crate::output::{self, Guard, Planned, Source};
 use crate::render::{self, Contents, JobKind, OutputFile, RenderOptions};
@@ -337,22 +338,21 @@ impl Session {
     }
 }
 
-fn hash_of(value: impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
-
 /// The bytes of a text file, or the size and time of a copied file's source.
 fn content_hash(file: &OutputFile) -> u64 {
     match &file.contents {
-        Contents::Text(text) => hash_of(text.as_bytes()),
-        Contents::Copy(source) => hash_of(
-            std::fs::metadata(source)
-                .ok()
-                .map(|m| (m.len(), m.modified().ok())),
-        ),
+        Contents::Text(text) => fingerprint(text.as_bytes()),
+        Contents::Copy(source) => {
+            let stamp = std::fs::metadata(source).ok().map(|m| {
+                let time = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                format!("{} {time}", m.len())
+            });
+            fingerprint(stamp.unwrap_or_default().as_bytes())
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use walkdir::WalkDir;
 
 use crate::config::{Config, parse_yaml};
 use crate::error::{Error, Errors, Location, Result};
+use crate::fingerprint::fingerprint;
 
 mod date;
 mod front_matter;
@@ -550,7 +551,7 @@ fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
     })?;
     let mut warnings = Vec::new();
     let meta = parse_front_matter(config, &source, &split, is_section, &mut warnings)?;
-    let front_matter_hash = hash_text(split.front);
+    let front_matter_hash = fingerprint(split.front.as_bytes());
     let (body_start, body_line) = (split.body_start, split.body_line);
     // The body is the file's text without its front matter: shift it in
     // place rather than copy it.
@@ -580,13 +581,6 @@ fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
     })
 }
 
-fn hash_text(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
-}
-
 /// A page's body as it is on disk now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
@@ -601,7 +595,7 @@ pub struct Body {
 pub fn reread_body(config: &Config, page: &Page) -> Option<Body> {
     let text = std::fs::read_to_string(config.content_dir.join(&page.relative_path)).ok()?;
     let split = split_front_matter(&text).ok()?;
-    if hash_text(split.front) != page.front_matter_hash {
+    if fingerprint(split.front.as_bytes()) != page.front_matter_hash {
         return None;
     }
     Some(Body {

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod fingerprint;
 pub mod html;
 pub mod init;
 pub mod links;

@@ -15,6 +15,7 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 use crate::config::Config;
 use crate::content::{Content, site_relative};
 use crate::error::{Error, Result};
+use crate::fingerprint::fingerprint;
 use crate::markdown;
 use crate::url;
 
@@ -157,7 +158,7 @@ pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>
             }
             let bytes = std::fs::read(entry.path())
                 .map_err(|e| Error::at(&rel_site, None, "cannot read the static file").cause(e))?;
-            let hash = format!("{:016x}", fnv1a(&bytes))[..8].to_string();
+            let hash = format!("{:016x}", fingerprint(&bytes))[..8].to_string();
             files.insert(
                 name.replace('\\', "/"),
                 StaticFile {
@@ -168,13 +169,6 @@ pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>
         }
     }
     Ok(files)
-}
-
-/// FNV-1a: a content hash that stays the same across Rust releases, unlike std's.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 type Shared = Arc<RwLock<Arc<Lookup>>>;
