@@ -7,6 +7,10 @@
 //! a body of 600–1,200 words with headings, emphasis, inline code, links to
 //! other pages, lists, one fenced code block, a blockquote and a table.
 //!
+//! `write_posts` writes the other shape the benchmark times: a blog, one
+//! `posts/` section of `PAGES` dated, tagged posts with the same bodies, to
+//! drop into a `folio init` site.
+//!
 //! Standard library only, so that `bench/` and the tests can both compile it.
 //! The same spec gives byte-identical files on every machine.
 
@@ -201,6 +205,29 @@ pub fn write(spec: &Spec, out: &Path) -> io::Result<()> {
                 .join(format!("page-{j}.md")),
             text,
         )?;
+    }
+    Ok(())
+}
+
+/// Writes `PAGES` posts into `out/content/posts/`, listed 20 to a page and
+/// tagged under the taxonomy `taxonomy`; links point at other posts.
+pub fn write_posts(spec: &Spec, taxonomy: &str, out: &Path) -> io::Result<()> {
+    let dir = out.join("content").join("posts");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(
+        dir.join("_index.md"),
+        "---\ntitle: Posts\nsort_by: date\npaginate_by: 20\n---\n\nEverything written here.\n",
+    )?;
+    let links = Spec {
+        sections: 1,
+        ..*spec
+    };
+    for j in 1..=spec.pages {
+        let mut rng = Rng::new(spec.seed, j as u64);
+        let text = page(&mut rng, &links, j)
+            .replacen("\ntags: [", &format!("\n{taxonomy}: ["), 1)
+            .replace("](/section-1/page-", "](/posts/page-");
+        std::fs::write(dir.join(format!("page-{j}.md")), text)?;
     }
     Ok(())
 }

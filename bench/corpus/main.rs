@@ -1,5 +1,7 @@
-//! `gen-corpus --pages N --sections S [--seed X] --out DIR`: writes the
-//! benchmark corpus (see `corpus.rs`) into `DIR/content/`.
+//! `gen-corpus --pages N [--sections S | --posts TAXONOMY] [--seed X] --out DIR`:
+//! writes the benchmark corpus (see `corpus.rs`) into `DIR/content/`, as
+//! sections of pages, or with `--posts` as one blog section whose tags are
+//! terms of `TAXONOMY`.
 
 mod corpus;
 
@@ -13,6 +15,7 @@ fn main() -> ExitCode {
         seed: 1,
     };
     let mut out: Option<PathBuf> = None;
+    let mut posts: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next();
@@ -22,8 +25,9 @@ fn main() -> ExitCode {
             ("--sections", Some(n)) => spec.sections = n as usize,
             ("--seed", Some(n)) => spec.seed = n,
             ("--out", _) if value.is_some() => out = value.map(PathBuf::from),
+            ("--posts", _) if value.is_some() => posts = value,
             _ => {
-                eprintln!("usage: gen-corpus --pages N --sections S [--seed X] --out DIR");
+                eprintln!("usage: gen-corpus --pages N [--sections S | --posts TAXONOMY] [--seed X] --out DIR");
                 return ExitCode::from(2);
             }
         }
@@ -32,7 +36,11 @@ fn main() -> ExitCode {
         eprintln!("gen-corpus: --out DIR is required");
         return ExitCode::from(2);
     };
-    match corpus::write(&spec, &out) {
+    let written = match &posts {
+        Some(taxonomy) => corpus::write_posts(&spec, taxonomy, &out),
+        None => corpus::write(&spec, &out),
+    };
+    match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gen-corpus: {}: {e}", out.display());
