@@ -1,11 +1,13 @@
 //! `build` and `check`: the stages in order, returning a `BuildReport`.
 //!
-//! Every stage returns data and never prints. A build writes into a tree
-//! beside the output and puts it in place only when nothing failed, so a
-//! failed build leaves the previous output exactly as it was.
+//! Every stage returns data and never prints. Files go to the output
+//! folder's stager as they render, into a tree beside the output that is
+//! put in place only when nothing failed, so a failed build leaves the
+//! previous output exactly as it was.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -14,7 +16,7 @@ use crate::error::{Error, Errors};
 use crate::fingerprint::fingerprint;
 use crate::links;
 use crate::output::{self, Guard, Planned, Source};
-use crate::render::{self, Contents, JobKind, OutputFile, RenderOptions};
+use crate::render::{Contents, Hint, OutputFile, RenderOptions, Renderer, Sink, TemplateMetric};
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +31,8 @@ pub struct BuildOptions {
     pub inject: Option<String>,
     /// Fail, and write nothing, when there is any warning.
     pub deny_warnings: bool,
+    /// Time every render, by template.
+    pub template_metrics: bool,
 }
 
 /// What a build or check did.
@@ -52,6 +56,10 @@ pub struct BuildReport {
     pub warnings: Vec<Error>,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Renders and time by template, when asked for.
+    pub metrics: Vec<TemplateMetric>,
+    /// Where a template's cost per render grows with the site, when asked for.
+    pub hints: Vec<Hint>,
 }
 
 /// The rendered site, before anything is written.
@@ -70,31 +78,24 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Err
     // and the site is never held in memory whole); the stager keeps the old
     // output intact until everything succeeded.
     let stager = output::Stager::new(&config.output_dir).map_err(Errors::from)?;
-    let hand = |file: OutputFile| stager.stage(&planned(&file), &file.origin);
-    let stages = match Stages::run(config, options, render::Target::Hand(&hand)) {
+    let sink = |file: OutputFile| stager.stage(&planned(&file), &file.origin);
+    let stages = match Stages::run(config, options, &sink) {
         Ok(stages) => stages,
         Err(errors) => {
             stager.abandon();
             return Err(errors);
         }
     };
-    if options.deny_warnings {
-        let warnings = stages.report(0).warnings;
-        if !warnings.is_empty() {
-            stager.abandon();
-            return Err(denied(warnings));
-        }
+    if options.deny_warnings && !stages.report.warnings.is_empty() {
+        stager.abandon();
+        return Err(denied(stages.report.warnings));
     }
     let committing = Instant::now();
     let written = stager.commit().map_err(Errors::from)?;
-    let mut report = stages.report(stages.file_count);
+    let mut report = stages.report;
     report.timings.push(("put in place", committing.elapsed()));
     report.record(config, written);
     report.elapsed = started.elapsed();
-    // Freeing a large site's values piece by piece takes a tenth of the
-    // build, and a one-shot build ends right after: let the process end
-    // free them at once. (Session, for serve, keeps and frees its own.)
-    std::mem::forget(stages);
     Ok(report)
 }
 
@@ -131,17 +132,33 @@ pub fn check(
     Ok((report, checked))
 }
 
+/// Loads, renders and checks the site in memory.
+pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered, Errors> {
+    let kept = Mutex::new(Vec::new());
+    let sink = |file: OutputFile| {
+        kept.lock().unwrap_or_else(|p| p.into_inner()).push(file);
+        Ok(())
+    };
+    let stages = Stages::run(config, options, &sink)?;
+    let files = kept.into_inner().unwrap_or_else(|p| p.into_inner());
+    let duplicates = duplicate_outputs(&files);
+    if duplicates.has_errors() {
+        return Err(with_warnings(duplicates, &stages.content));
+    }
+    Ok(Rendered {
+        files,
+        report: stages.report,
+    })
+}
+
 /// A site kept in memory between rebuilds, so that an edit to one page's
-/// body re-renders that page and what lists it, not the whole site.
+/// body renders again that page and what shows it, not the whole site.
 pub struct Session {
     config: Config,
     options: BuildOptions,
     content: Content,
-    pages: Vec<render::Html>,
-    sections: Vec<render::Html>,
-    templates: render::Templates,
-    prepared: render::Prepared,
-    /// Output path → hash of the bytes this session last wrote there.
+    renderer: Renderer,
+    /// Output path → fingerprint of the bytes this session last wrote there.
     written: HashMap<String, u64>,
 }
 
@@ -162,20 +179,16 @@ impl Session {
         let started = Instant::now();
         output::check_output_dir(&config.output_dir, &guard(&config, &options))
             .map_err(Errors::from)?;
-        let stages = Stages::run(&config, &options, render::Target::Keep)?;
-        let written = write_through_stager(&config, &stages.files)?;
-        let mut report = stages.report(stages.file_count);
-        report.record(&config, written);
+        let (stages, written, committed) = staged(&config, &options)?;
+        let mut report = stages.report;
+        report.record(&config, committed);
         report.elapsed = started.elapsed();
         let session = Session {
-            written: hashes(&stages.files),
+            written,
             config,
             options,
             content: stages.content,
-            pages: stages.pages,
-            sections: stages.sections,
-            templates: stages.templates,
-            prepared: stages.prepared,
+            renderer: stages.renderer,
         };
         Ok((session, report))
     }
@@ -185,26 +198,20 @@ impl Session {
         &self.config
     }
 
-    /// Loads and renders everything again, writing only what changed.
+    /// Loads and renders everything again. Through the stager, like a
+    /// build: the new site appears whole, and unchanged files stay as they are.
     pub fn rebuild_all(&mut self) -> Result<Rebuild, Errors> {
         let started = Instant::now();
-        let stages = Stages::run(&self.config, &self.options, render::Target::Keep)?;
-        let report = stages.report(stages.file_count);
-        let rendered = stages.files.len();
-        // Through the stager, like a build: the new site appears whole.
-        let written = write_through_stager(&self.config, &stages.files)?;
-        self.written = hashes(&stages.files);
-        let mut report = report;
-        report.record(&self.config, written);
-        self.content = stages.content;
-        self.pages = stages.pages;
-        self.sections = stages.sections;
-        self.templates = stages.templates;
-        self.prepared = stages.prepared;
+        let (stages, written, committed) = staged(&self.config, &self.options)?;
+        let mut report = stages.report;
+        report.record(&self.config, committed);
         report.elapsed = started.elapsed();
+        self.written = written;
+        self.content = stages.content;
+        self.renderer = stages.renderer;
         Ok(Rebuild {
+            rendered: report.files,
             report,
-            rendered,
             full: true,
         })
     }
@@ -226,120 +233,116 @@ impl Session {
                     .iter()
                     .position(|p| p.relative_path == rel)
             });
-            let body =
-                index.and_then(|i| content::reread_body(&self.config, &self.content.pages[i]));
-            match (index, body) {
-                (Some(i), Some(body)) => edited.push((i, body)),
+            match index {
+                Some(i) if content::reread_body(&self.config, &self.content.pages[i]).is_some() => {
+                    edited.push(i);
+                }
                 _ => return self.rebuild_all(),
             }
         }
-        let options = render::markdown_options(&self.config);
-        for (i, body) in edited.iter().cloned() {
-            let page = &mut self.content.pages[i];
-            page.body = body.text;
-            page.body_line = body.line;
-        }
-        let urls = render::url_map(&self.config, &self.content);
-        let resolve = |target: &str| urls.get(target.trim_start_matches('/')).cloned();
-        for (i, _) in &edited {
-            self.pages[*i] =
-                render::page_markdown(&self.config, &self.content.pages[*i], &options, &resolve);
-            self.content.pages[*i].body = String::new();
-        }
-        let errors = render::check_markdown_links(&self.content, &self.pages, &self.sections);
-        if errors.has_errors() {
-            return Err(errors);
-        }
-        let indices: Vec<usize> = edited.iter().map(|(i, _)| *i).collect();
-        let (files, rendered) = self.render_affected(&indices)?;
-        let written = self.write_changed(&files)?;
+        let fresh = Changed::new(&self.written);
+        let sink = |file: OutputFile| fresh.offer(file);
+        let rendered = self.renderer.render_edited(
+            &self.config,
+            &self.content,
+            &edited,
+            &render_options(&self.options),
+            &sink,
+        )?;
+        let written = self.write(fresh.into_changed())?;
         let report = BuildReport {
+            pages: rendered.pages,
+            sections: rendered.sections,
+            files: self.written.len(),
             written,
+            left_out: self.content.left_out,
+            warnings: self.content.warnings.clone(),
             elapsed: started.elapsed(),
-            ..Stages::summary_report(&self.content, self.written.len())
+            ..BuildReport::default()
         };
         Ok(Rebuild {
             report,
-            rendered,
+            rendered: rendered.rendered,
             full: false,
         })
     }
 
-    fn render_affected(&mut self, changed: &[usize]) -> Result<(Vec<OutputFile>, usize), Errors> {
-        let markdown = (self.pages.as_slice(), self.sections.as_slice());
-        let (config, content) = (&self.config, &self.content);
-        let patched = self.prepared.model.patch(
-            config,
-            content,
-            markdown,
-            &self.prepared.taxonomies,
-            changed,
-        );
-        render::publish_patch(
-            &mut self.templates,
-            content,
-            &self.prepared,
-            changed,
-            &patched,
-        );
-        let templates = &self.templates;
-        let keep = |kind: JobKind, template: &str| {
-            templates.reads_site(template)
-                || match kind {
-                    JobKind::Page(i) => changed.contains(&i),
-                    JobKind::Section(s) => patched.sections.contains(&s),
-                    JobKind::TaxonomyList(t) => patched.terms.iter().any(|(pt, _)| *pt == t),
-                    JobKind::Term(t, k) => patched.terms.contains(&(t, k)),
-                }
-        };
-        let jobs = self.prepared.jobs(config, content, &keep);
-        let render_options = RenderOptions {
-            inject: self.options.inject.clone(),
-        };
-        let (mut files, rendered, mut errors) = render::render_jobs(
-            config,
-            templates,
-            jobs.iter(),
-            &render_options,
-            render::Target::Keep,
-        );
-        match render::extras(
-            config,
-            content,
-            markdown,
-            templates,
-            &self.prepared,
-            &render_options,
-            render::Scope::AfterBodyEdit,
-        ) {
-            Ok(more) => files.extend(more),
-            Err(more) => errors.0.extend(more.0),
-        }
-        if errors.has_errors() {
-            return Err(errors);
-        }
-        Ok((files, rendered))
-    }
-
-    /// Writes the files whose bytes differ from what this session last wrote.
-    fn write_changed(&mut self, files: &[OutputFile]) -> Result<usize, Errors> {
-        let changed: Vec<(&OutputFile, u64)> = files
-            .iter()
-            .filter(|f| !matches!(f.contents, Contents::Copy(_)))
-            .map(|f| (f, content_hash(f)))
-            .filter(|(f, hash)| self.written.get(&f.path) != Some(hash))
-            .collect();
+    /// Writes files whose bytes differ from what this session last wrote.
+    fn write(&mut self, changed: Vec<(OutputFile, u64)>) -> Result<usize, Errors> {
         let planned: Vec<Planned<'_>> = changed.iter().map(|(f, _)| planned(f)).collect();
         let count = output::write_files(&self.config.output_dir, &planned).map_err(Errors::from)?;
-        for (file, hash) in changed {
-            self.written.insert(file.path.clone(), hash);
+        for (file, print) in changed {
+            self.written.insert(file.path, print);
         }
         Ok(count)
     }
 }
 
+/// Renders the whole site through a stager, and returns what it wrote, by
+/// fingerprint.
+fn staged(
+    config: &Config,
+    options: &BuildOptions,
+) -> Result<(Stages, HashMap<String, u64>, output::WriteReport), Errors> {
+    let stager = output::Stager::new(&config.output_dir).map_err(Errors::from)?;
+    let written = Mutex::new(HashMap::new());
+    let sink = |file: OutputFile| {
+        stager.stage(&planned(&file), &file.origin)?;
+        let print = fingerprint_of(&file);
+        written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(file.path, print);
+        Ok(())
+    };
+    let stages = match Stages::run(config, options, &sink) {
+        Ok(stages) => stages,
+        Err(errors) => {
+            stager.abandon();
+            return Err(errors);
+        }
+    };
+    let committed = stager.commit().map_err(Errors::from)?;
+    let written = written.into_inner().unwrap_or_else(|p| p.into_inner());
+    Ok((stages, written, committed))
+}
+
+/// The files of an edit's render that differ from what the session last
+/// wrote; copies and unchanged files are dropped as they come.
+struct Changed<'a> {
+    written: &'a HashMap<String, u64>,
+    changed: Mutex<Vec<(OutputFile, u64)>>,
+}
+
+impl<'a> Changed<'a> {
+    fn new(written: &'a HashMap<String, u64>) -> Changed<'a> {
+        Changed {
+            written,
+            changed: Mutex::default(),
+        }
+    }
+
+    fn offer(&self, file: OutputFile) -> crate::error::Result<()> {
+        if matches!(file.contents, Contents::Copy(_)) {
+            return Ok(());
+        }
+        let print = fingerprint_of(&file);
+        if self.written.get(&file.path) != Some(&print) {
+            self.changed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((file, print));
+        }
+        Ok(())
+    }
+
+    fn into_changed(self) -> Vec<(OutputFile, u64)> {
+        self.changed.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// The bytes of a text file, or the size and time of a copied file's source.
-fn content_hash(file: &OutputFile) -> u64 {
+fn fingerprint_of(file: &OutputFile) -> u64 {
     match &file.contents {
         Contents::Text(text) => fingerprint(text.as_bytes()),
         Contents::Copy(source) => {
@@ -356,23 +359,11 @@ fn content_hash(file: &OutputFile) -> u64 {
     }
 }
 
-fn hashes(files: &[OutputFile]) -> HashMap<String, u64> {
-    files
-        .iter()
-        .map(|f| (f.path.clone(), content_hash(f)))
-        .collect()
-}
-
 /// Everything a build computes before writing.
 struct Stages {
     content: Content,
-    pages: Vec<render::Html>,
-    sections: Vec<render::Html>,
-    templates: render::Templates,
-    prepared: render::Prepared,
-    files: Vec<OutputFile>,
-    file_count: usize,
-    timings: Vec<(&'static str, Duration)>,
+    renderer: Renderer,
+    report: BuildReport,
 }
 
 /// Times the stages of a build.
@@ -398,12 +389,16 @@ impl Clock {
     }
 }
 
+fn render_options(options: &BuildOptions) -> RenderOptions {
+    RenderOptions {
+        inject: options.inject.clone(),
+        template_metrics: options.template_metrics,
+    }
+}
+
 impl Stages {
-    fn run(
-        config: &Config,
-        options: &BuildOptions,
-        target: render::Target<'_>,
-    ) -> Result<Stages, Errors> {
+    /// Loads the content and the templates, and renders every file into `sink`.
+    fn run(config: &Config, options: &BuildOptions, sink: Sink<'_>) -> Result<Stages, Errors> {
         let now = jiff::Timestamp::now().as_second();
         let load = LoadOptions {
             include_drafts: options.include_drafts,
@@ -411,68 +406,30 @@ impl Stages {
             now,
         };
         let mut clock = Clock::default();
-        let mut content = content::load(config, &load)?;
+        let content = content::load(config, &load)?;
         clock.lap("load content");
-        let (pages, sections) = render::render_markdown(config, &mut content);
-        clock.lap("render markdown");
-        let mut errors = render::check_markdown_links(&content, &pages, &sections);
-        clock.lap("check links");
-        let mut templates = match render::load_templates(config) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.0.extend(e.0);
-                return Err(with_warnings(errors, &content));
-            }
-        };
-        if errors.has_errors() {
-            return Err(with_warnings(errors, &content));
-        }
-        let render_options = RenderOptions {
-            inject: options.inject.clone(),
-        };
-        let (files, file_count, prepared) = render::render_site(
-            config,
-            &content,
-            (&pages, &sections),
-            &mut templates,
-            &render_options,
-            target,
-        )
-        .map_err(|e| with_warnings(e, &content))?;
+        let mut renderer = Renderer::new(config).map_err(|e| with_warnings(e, &content))?;
+        clock.lap("load templates");
+        let rendered = renderer
+            .render_all(config, &content, &render_options(options), sink)
+            .map_err(|e| with_warnings(e, &content))?;
         clock.lap("render and write");
-        let duplicates = duplicate_outputs(&files);
-        if duplicates.has_errors() {
-            return Err(with_warnings(duplicates, &content));
-        }
-        Ok(Stages {
-            content,
-            pages,
-            sections,
-            templates,
-            prepared,
-            files,
-            file_count,
-            timings: clock.laps,
-        })
-    }
-
-    fn report(&self, files: usize) -> BuildReport {
-        BuildReport {
-            timings: self.timings.clone(),
-            ..Stages::summary_report(&self.content, files)
-        }
-    }
-
-    fn summary_report(content: &Content, files: usize) -> BuildReport {
-        let summary = render::summary(content);
-        BuildReport {
-            pages: summary.pages,
-            sections: summary.sections,
-            files,
+        let report = BuildReport {
+            pages: rendered.pages,
+            sections: rendered.sections,
+            files: rendered.files,
             left_out: content.left_out,
             warnings: content.warnings.clone(),
+            timings: clock.laps,
+            metrics: rendered.metrics,
+            hints: rendered.hints,
             ..BuildReport::default()
-        }
+        };
+        Ok(Stages {
+            content,
+            renderer,
+            report,
+        })
     }
 }
 
@@ -527,16 +484,6 @@ fn names(output: &std::path::Path, paths: &[PathBuf]) -> String {
     shown.join(", ")
 }
 
-/// Loads, renders and checks the site in memory.
-pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered, Errors> {
-    let stages = Stages::run(config, options, render::Target::Keep)?;
-    let report = stages.report(stages.file_count);
-    Ok(Rendered {
-        files: stages.files,
-        report,
-    })
-}
-
 fn with_warnings(mut errors: Errors, content: &Content) -> Errors {
     errors.0.extend(content.warnings.iter().cloned());
     errors
@@ -568,21 +515,6 @@ fn planned(file: &OutputFile) -> Planned<'_> {
         path: &file.path,
         source,
     }
-}
-
-/// Writes files kept in memory the way a build writes them as they render.
-fn write_through_stager(
-    config: &Config,
-    files: &[OutputFile],
-) -> Result<output::WriteReport, Errors> {
-    let stager = output::Stager::new(&config.output_dir).map_err(Errors::from)?;
-    for file in files {
-        if let Err(e) = stager.stage(&planned(file), &file.origin) {
-            stager.abandon();
-            return Err(Errors::from(e));
-        }
-    }
-    stager.commit().map_err(Errors::from)
 }
 
 fn duplicate_outputs(files: &[OutputFile]) -> Errors {

@@ -216,6 +216,7 @@ impl BuildArgs {
             force: self.force,
             inject: None,
             deny_warnings: self.deny_warnings,
+            template_metrics: false,
         }
     }
 }

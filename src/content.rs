@@ -18,7 +18,7 @@ mod date;
 mod front_matter;
 
 pub use date::{Date, DateError, parse_date, split_date_prefix};
-pub use front_matter::{Split, split_front_matter};
+pub use front_matter::{Split, Unclosed, split_front_matter};
 
 use front_matter::parse_front_matter;
 
@@ -46,12 +46,9 @@ pub struct Page {
     pub relative_path: String,
     /// The source file, relative to the site root, for messages.
     pub source: PathBuf,
-    /// Front matter, typed.
+    /// Front matter, typed. The body is not kept: `read_body` reads it when
+    /// it is rendered, so a site's text is never in memory whole.
     pub meta: FrontMatter,
-    /// The Markdown after the front matter; emptied once it is rendered.
-    pub body: String,
-    /// The file's line on which `body` starts.
-    pub body_line: usize,
     /// The last URL segment.
     pub slug: String,
     /// The URL path without the base path: `/projects/x/`.
@@ -535,28 +532,21 @@ fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
     })?;
     let name = entry.relative.rsplit('/').next().unwrap_or(&entry.relative);
     let is_section = file_kind(name) == FileKind::SectionIndex;
-    let split = split_front_matter(&text).map_err(|unclosed| {
-        Error::at(
-            &source,
-            Some(Location {
-                line: unclosed.line,
-                column: 1,
-            }),
-            "front matter is not closed",
-        )
-        .help(format!(
-            "end the front matter with a line holding only `{}`",
-            unclosed.fence
-        ))
-    })?;
+    let split = split_front_matter(&text).map_err(|unclosed| not_closed(&source, unclosed))?;
     let mut warnings = Vec::new();
     let meta = parse_front_matter(config, &source, &split, is_section, &mut warnings)?;
     let front_matter_hash = fingerprint(split.front.as_bytes());
     let (body_start, body_line) = (split.body_start, split.body_line);
-    // The body is the file's text without its front matter: shift it in
-    // place rather than copy it.
-    let mut body = text;
-    body.drain(..body_start);
+    // A section keeps its body (sections are few); a page's is read again
+    // when it is rendered. The body is the file's text without its front
+    // matter: shift it in place rather than copy it.
+    let body = if is_section {
+        let mut body = text;
+        body.drain(..body_start);
+        body
+    } else {
+        String::new()
+    };
     let bundle_dir = entry
         .bundle_assets
         .as_ref()
@@ -590,18 +580,46 @@ pub struct Body {
     pub line: usize,
 }
 
+/// Reads a page's body: the Markdown after its front matter.
+pub fn read_body(config: &Config, page: &Page) -> Result<Body> {
+    read_split(config, page).map(|(body, _)| body)
+}
+
 /// Reads a page again; returns its new body when only the body changed, and
 /// `None` when the file is gone or its front matter changed.
 pub fn reread_body(config: &Config, page: &Page) -> Option<Body> {
-    let text = std::fs::read_to_string(config.content_dir.join(&page.relative_path)).ok()?;
-    let split = split_front_matter(&text).ok()?;
-    if fingerprint(split.front.as_bytes()) != page.front_matter_hash {
-        return None;
+    match read_split(config, page) {
+        Ok((body, hash)) if hash == page.front_matter_hash => Some(body),
+        _ => None,
     }
-    Some(Body {
-        text: text[split.body_start..].to_string(),
-        line: split.body_line,
-    })
+}
+
+fn read_split(config: &Config, page: &Page) -> Result<(Body, u64)> {
+    let text = std::fs::read_to_string(config.content_dir.join(&page.relative_path))
+        .map_err(|e| Error::at(&page.source, None, "cannot read the file").cause(e))?;
+    let split = split_front_matter(&text).map_err(|unclosed| not_closed(&page.source, unclosed))?;
+    let hash = fingerprint(split.front.as_bytes());
+    let line = split.body_line;
+    let start = split.body_start;
+    let mut text = text;
+    text.drain(..start);
+    Ok((Body { text, line }, hash))
+}
+
+/// The error for front matter whose closing fence never comes.
+fn not_closed(source: &Path, unclosed: Unclosed) -> Error {
+    Error::at(
+        source,
+        Some(Location {
+            line: unclosed.line,
+            column: 1,
+        }),
+        "front matter is not closed",
+    )
+    .help(format!(
+        "end the front matter with a line holding only `{}`",
+        unclosed.fence
+    ))
 }
 
 fn read_data(config: &Config, path: &Path) -> Result<Json> {
@@ -854,8 +872,6 @@ fn make_page(
         relative_path: file.relative,
         source: file.source,
         meta: file.meta,
-        body: file.body,
-        body_line: file.body_line,
         slug,
         url,
         section,

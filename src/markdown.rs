@@ -35,8 +35,6 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Words of text, code excluded.
     pub word_count: usize,
-    /// The HTML of the summary, filled in by the caller.
-    pub summary: Option<String>,
     /// Where `<!-- more -->` starts in the source, if it is there.
     pub more_at: Option<usize>,
     /// Footnotes met so far.

@@ -1,17 +1,25 @@
-//! Renders the loaded site through Tera: one `OutputFile` per page, section,
-//! taxonomy page, redirect, feed and sitemap.
+//! Renders the loaded site through Tera: one `OutputFile` per page,
+//! section, taxonomy page, redirect, feed and sitemap.
 //!
-//! Templates are parsed once, the site-wide context (`config`, `site`,
-//! `data`) is built once and shared by reference, and pages render in
-//! parallel. Nothing here writes to disk: `output` does.
+//! `Renderer` owns the templates, the values templates see and what each
+//! file read. It has two doors: `render_all` renders the whole site, and
+//! `render_edited` renders again what shows the pages whose bodies changed.
+//! Pages render in parallel as their Markdown is turned into HTML, and each
+//! page's HTML is dropped once its file is handed on. Nothing here writes
+//! to disk: the caller's sink does.
 
+mod bodies;
+mod deps;
 mod feeds;
 mod functions;
+mod jobs;
+mod metrics;
 mod values;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
@@ -20,10 +28,17 @@ use crate::config::Config;
 use crate::content::{Content, site_relative};
 use crate::error::{Error, Errors, Location, Result};
 use crate::html::prefix_root_relative;
-use crate::markdown::{self, Rendered};
 
+pub use bodies::{markdown_options, url_map};
 pub use functions::{Lookup, hash_static_files};
-pub use values::{Job, JobKind, Taxonomy, Term, taxonomies};
+pub use metrics::{Hint, TemplateMetric};
+pub use values::{Taxonomy, Term, reading_time, taxonomies};
+
+use bodies::{Facts, Resolver};
+use deps::{Changes, Dep, Membership, Want};
+use jobs::{Job, JobKind};
+use metrics::Metrics;
+use values::Model;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,23 +60,46 @@ pub enum Contents {
     Copy(PathBuf),
 }
 
+/// Where rendered files go, as soon as each is made: the site is never
+/// held in memory whole unless the sink keeps it.
+pub type Sink<'a> = &'a (dyn Fn(OutputFile) -> Result<()> + Sync);
+
+/// Options that change what is rendered.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// A script to put before `</body>` of every HTML page (serve's live reload).
+    pub inject: Option<String>,
+    /// Time every render, by template.
+    pub template_metrics: bool,
+}
+
+/// What a render made.
+#[derive(Debug, Clone, Default)]
+pub struct RenderReport {
+    /// Pages in the site.
+    pub pages: usize,
+    /// Sections in the site (the home page counts when it has a file).
+    pub sections: usize,
+    /// Files handed to the sink.
+    pub files: usize,
+    /// Templates rendered.
+    pub rendered: usize,
+    /// Renders and time by template, when asked for.
+    pub metrics: Vec<TemplateMetric>,
+    /// Where a template's cost per render grows with the site, when asked for.
+    pub hints: Vec<Hint>,
+}
+
 /// The site's templates, parsed once.
 pub struct Templates {
     tera: Tera,
     /// Template name → its file relative to the site root, for messages.
     files: HashMap<String, PathBuf>,
     lookup: Arc<RwLock<Arc<Lookup>>>,
-    /// Template name → whether it reads other pages.
+    /// Template name → whether it (or what it extends or includes) names `site`.
     reads_site: HashMap<String, bool>,
-}
-
-/// What rendering makes besides the files themselves.
-#[derive(Debug, Default)]
-pub struct RenderSummary {
-    /// Pages rendered.
-    pub pages: usize,
-    /// Sections rendered.
-    pub sections: usize,
+    /// Template name → its text, for `--template-metrics` hints.
+    sources: HashMap<String, String>,
 }
 
 /// Loads the templates of the site and its theme; the site's win.
@@ -124,537 +162,566 @@ pub fn load_templates(config: &Config) -> std::result::Result<Templates, Errors>
             .map(|n| (n.as_str(), sources[n.as_str()].as_str())),
     )
     .map_err(|e| template_errors(&e, &files, None))?;
-    let reads_site = site_readers(&sources);
+    // Tera's parser lists the variables a template and everything it
+    // extends or includes loads: one that never names `site` cannot read it.
+    let reads_site = names
+        .iter()
+        .map(|n| {
+            let reads = tera
+                .get_template_variables(n)
+                .map_or(true, |vars| vars.contains("site"));
+            (n.to_string(), reads)
+        })
+        .collect();
     Ok(Templates {
         tera,
         files,
         lookup,
         reads_site,
+        sources,
     })
-}
-
-/// A page's or section's Markdown, rendered once per build; its values are
-/// shared by every template value that shows it.
-#[derive(Debug, Clone)]
-pub struct Html {
-    /// The HTML, a safe string.
-    pub content: Value,
-    /// The summary's HTML, or none.
-    pub summary: Value,
-    /// The table of contents.
-    pub toc: Value,
-    /// Words of text.
-    pub word_count: usize,
-    /// The ids of its headings.
-    pub ids: Vec<String>,
-    /// Its `@/` links and `#anchors`, with where they are in the file.
-    pub links: Vec<(markdown::Link, Location)>,
-}
-
-impl Html {
-    /// The HTML as text.
-    pub fn as_str(&self) -> &str {
-        self.content.as_str().unwrap_or_default()
-    }
-}
-
-/// Renders every page's Markdown, pages and sections in parallel, and frees
-/// each source text once it is rendered: what checks need of it (where each
-/// link is) stays with the HTML.
-pub fn render_markdown(config: &Config, content: &mut Content) -> (Vec<Html>, Vec<Html>) {
-    let options = markdown_options(config);
-    let urls = url_map(config, content);
-    let resolve = |target: &str| urls.get(target.trim_start_matches('/')).cloned();
-    let pages = content
-        .pages
-        .par_iter_mut()
-        .map(|p| {
-            let html = page_markdown(config, p, &options, &resolve);
-            p.body = String::new();
-            html
-        })
-        .collect();
-    let sections = content
-        .sections
-        .par_iter_mut()
-        .map(|s| {
-            let html = finish(
-                config,
-                &s.url,
-                markdown::to_html(&s.body, &options, &resolve),
-                &s.body,
-                s.body_line,
-            );
-            s.body = String::new();
-            html
-        })
-        .collect();
-    (pages, sections)
-}
-
-/// Turns rendered Markdown into the values templates read.
-fn finish(config: &Config, url: &str, rendered: Rendered, body: &str, body_line: usize) -> Html {
-    let links = rendered
-        .links
-        .into_iter()
-        .map(|link| {
-            let at = Location::of_offset(body, link.offset);
-            (
-                link,
-                Location {
-                    line: at.line + body_line - 1,
-                    column: at.column,
-                },
-            )
-        })
-        .collect();
-    Html {
-        content: Value::safe_string(&rendered.html),
-        summary: rendered
-            .summary
-            .as_deref()
-            .map_or(Value::none(), Value::safe_string),
-        toc: values::toc_value(config, url, &rendered.toc),
-        word_count: rendered.word_count,
-        ids: rendered.ids,
-        links,
-    }
-}
-
-/// How page bodies are rendered for this site.
-pub fn markdown_options(config: &Config) -> markdown::Options {
-    markdown::Options {
-        smart_punctuation: config.site.markdown.smart_punctuation,
-        heading_links: config.site.markdown.heading_links,
-        base_path: config.base_path.clone(),
-    }
-}
-
-/// Every page's and section's source path → its URL path with the base path.
-pub fn url_map(config: &Config, content: &Content) -> HashMap<String, String> {
-    content
-        .pages
-        .iter()
-        .map(|p| (p.relative_path.clone(), config.with_base(&p.url)))
-        .chain(
-            content
-                .sections
-                .iter()
-                .map(|s| (s.relative_path.clone(), config.with_base(&s.url))),
-        )
-        .collect()
-}
-
-/// Renders one page's body and its summary: the `summary` key, or the part before `<!-- more -->`.
-pub fn page_markdown(
-    config: &Config,
-    page: &crate::content::Page,
-    options: &markdown::Options,
-    resolve: &dyn Fn(&str) -> Option<String>,
-) -> Html {
-    let mut rendered = markdown::to_html(&page.body, options, resolve);
-    rendered.summary = match &page.meta.summary {
-        Some(summary) => Some(functions::markdown_string(config, summary, false)),
-        None => markdown::summary_source(&page.body, &rendered)
-            .map(|before| functions::markdown_string(config, before, false)),
-    };
-    finish(config, &page.url, rendered, &page.body, page.body_line)
-}
-
-/// Checks every `@/` link and `#anchor` written in Markdown, all at once.
-pub fn check_markdown_links(content: &Content, pages: &[Html], sections: &[Html]) -> Errors {
-    let mut ids: HashMap<&str, &[String]> = HashMap::new();
-    for (p, r) in content.pages.iter().zip(pages) {
-        ids.insert(&p.relative_path, &r.ids);
-    }
-    for (s, r) in content.sections.iter().zip(sections) {
-        ids.insert(&s.relative_path, &r.ids);
-    }
-    let mut errors = Errors::default();
-    let sources = content
-        .pages
-        .iter()
-        .map(|p| (&p.relative_path, &p.source))
-        .chain(
-            content
-                .sections
-                .iter()
-                .map(|s| (&s.relative_path, &s.source)),
-        );
-    for ((relative, source), html) in sources.zip(pages.iter().chain(sections)) {
-        for (link, location) in &html.links {
-            let location = Some(*location);
-            let target = if link.page.is_empty() {
-                relative.as_str()
-            } else {
-                link.page.trim_start_matches('/')
-            };
-            if !link.resolved {
-                errors.push(
-                    Error::at(
-                        source,
-                        location,
-                        format!("link to `@/{}`, which does not exist", link.page),
-                    )
-                    .help("link to a file under `content/`, like `@/projects/x.md`"),
-                );
-                continue;
-            }
-            if let Some(fragment) = &link.fragment
-                && !ids
-                    .get(target)
-                    .is_some_and(|ids| ids.iter().any(|id| id == fragment))
-            {
-                let what = if link.page.is_empty() {
-                    "this page".to_string()
-                } else {
-                    format!("`@/{}`", link.page)
-                };
-                errors.push(
-                    Error::at(
-                        source,
-                        location,
-                        format!("anchor `#{fragment}` does not exist on {what}"),
-                    )
-                    .help("link to one of the page's heading ids, or add `{#id}` to a heading"),
-                );
-            }
-        }
-    }
-    errors
-}
-
-/// Options that change what is rendered.
-#[derive(Debug, Clone, Default)]
-pub struct RenderOptions {
-    /// A script to put before `</body>` of every HTML page (serve's live reload).
-    pub inject: Option<String>,
-}
-
-/// Renders every output file of the site.
-pub fn render_site(
-    config: &Config,
-    content: &Content,
-    markdown: (&[Html], &[Html]),
-    templates: &mut Templates,
-    options: &RenderOptions,
-    target: Target<'_>,
-) -> std::result::Result<(Vec<OutputFile>, usize, Prepared), Errors> {
-    let prepared = prepare(config, content, markdown, templates)?;
-    let jobs = prepared.jobs(config, content, &|_, _| true);
-    let (mut files, mut count, mut errors) =
-        render_jobs(config, templates, jobs.iter(), options, target);
-    drop(jobs);
-    match extras(
-        config,
-        content,
-        markdown,
-        templates,
-        &prepared,
-        options,
-        Scope::All,
-    ) {
-        Ok(more) => {
-            count += more.len();
-            for file in more {
-                match target {
-                    Target::Keep => files.push(file),
-                    Target::Hand(hand) => {
-                        if let Err(e) = hand(file) {
-                            errors.push(e);
-                        }
-                    }
-                }
-            }
-        }
-        Err(more) => errors.0.extend(more.0),
-    }
-    if errors.has_errors() {
-        return Err(errors);
-    }
-    Ok((files, count, prepared))
-}
-
-/// Where rendered files go.
-#[derive(Clone, Copy)]
-pub enum Target<'a> {
-    /// Back to the caller, all at once.
-    Keep,
-    /// To this function as soon as each is rendered, so the site is never
-    /// held in memory whole; the caller gets only the count.
-    Hand(&'a (dyn Fn(OutputFile) -> Result<()> + Sync)),
-}
-
-/// Counts what a build renders.
-pub fn summary(content: &Content) -> RenderSummary {
-    RenderSummary {
-        pages: content.pages.len(),
-        sections: content.sections.iter().filter(|s| s.exists).count(),
-    }
-}
-
-/// One build's values and jobs, ready to render all or some of.
-pub struct Prepared {
-    /// The taxonomies and their terms.
-    pub taxonomies: Vec<Taxonomy>,
-    /// The values templates see.
-    pub model: values::Model,
-    statics: Vec<OutputFile>,
-}
-
-impl Prepared {
-    /// The jobs `keep` picks (by kind and template name).
-    pub fn jobs(
-        &self,
-        config: &Config,
-        content: &Content,
-        keep: &dyn Fn(JobKind, &str) -> bool,
-    ) -> Vec<values::Job> {
-        values::jobs(config, content, &self.model, &self.taxonomies, keep)
-    }
-}
-
-/// Builds the values templates see and hands them to the templates.
-pub fn prepare(
-    config: &Config,
-    content: &Content,
-    markdown: (&[Html], &[Html]),
-    templates: &mut Templates,
-) -> std::result::Result<Prepared, Errors> {
-    let taxonomies = taxonomies(config, content);
-    let statics = hash_static_files(config).map_err(Errors::from)?;
-    let model = values::build(config, content, markdown, &taxonomies);
-    let global = templates.tera.global_context();
-    global.insert_value("config", model.config.clone());
-    global.insert_value("site", model.site.clone());
-    global.insert_value("data", model.data.clone());
-    let static_copies = static_files(config, &statics);
-    let lookup = Lookup::new(config, content, &model, statics);
-    if let Ok(mut shared) = templates.lookup.write() {
-        *shared = Arc::new(lookup);
-    }
-    Ok(Prepared {
-        taxonomies,
-        model,
-        statics: static_copies,
-    })
-}
-
-/// Renders the given jobs in parallel, collecting every error.
-pub fn render_jobs<'a>(
-    config: &Config,
-    templates: &Templates,
-    jobs: impl Iterator<Item = &'a values::Job>,
-    options: &RenderOptions,
-    target: Target<'_>,
-) -> (Vec<OutputFile>, usize, Errors) {
-    let jobs: Vec<&values::Job> = jobs.collect();
-    let results: Vec<std::result::Result<Option<OutputFile>, Error>> = jobs
-        .par_iter()
-        .map(|job| {
-            let file = render_job(config, templates, job, options)?;
-            match target {
-                Target::Keep => Ok(Some(file)),
-                Target::Hand(hand) => hand(file).map(|()| None),
-            }
-        })
-        .collect();
-    let mut files = Vec::with_capacity(if matches!(target, Target::Keep) {
-        results.len() + 16
-    } else {
-        0
-    });
-    let mut errors = Errors::default();
-    let mut count = 0;
-    for result in results {
-        match result {
-            Ok(Some(file)) => {
-                files.push(file);
-                count += 1;
-            }
-            Ok(None) => count += 1,
-            Err(e) => errors.push(e),
-        }
-    }
-    (files, count, errors)
-}
-
-/// Which of the files besides the jobs to make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// All of them.
-    All,
-    /// Only those a page body can change: feeds, and a 404 page that reads the site.
-    AfterBodyEdit,
-}
-
-/// Puts a patched model in front of the templates: `site`, and the changed
-/// pages and sections for `get_page`/`get_section`.
-pub fn publish_patch(
-    templates: &mut Templates,
-    content: &Content,
-    prepared: &Prepared,
-    changed: &[usize],
-    patched: &values::Patched,
-) {
-    templates
-        .tera
-        .global_context()
-        .insert_value("site", prepared.model.site.clone());
-    if let Ok(mut shared) = templates.lookup.write() {
-        let lookup = Arc::make_mut(&mut shared);
-        for &i in changed {
-            lookup.replace_page(
-                &content.pages[i].relative_path,
-                prepared.model.pages[i].clone(),
-            );
-        }
-        for &s in &patched.sections {
-            lookup.replace_section(
-                &content.sections[s].relative_path,
-                prepared.model.sections[s].clone(),
-            );
-        }
-    }
-}
-
-/// The files besides the jobs: 404, feeds, sitemap, redirects, copies.
-pub fn extras(
-    config: &Config,
-    content: &Content,
-    markdown: (&[Html], &[Html]),
-    templates: &Templates,
-    prepared: &Prepared,
-    options: &RenderOptions,
-    scope: Scope,
-) -> std::result::Result<Vec<OutputFile>, Errors> {
-    let mut files = Vec::new();
-    let mut errors = Errors::default();
-    let after_body_edit = scope == Scope::AfterBodyEdit;
-    if templates.tera.contains_template("404.html")
-        && (!after_body_edit || templates.reads_site("404.html"))
-    {
-        let context = path_context(config, "/404.html");
-        match templates.tera.render("404.html", &context) {
-            Ok(html) => {
-                let origin = templates.files.get("404.html").cloned().unwrap_or_default();
-                files.push(html_file(config, "404.html", html, &origin, options));
-            }
-            Err(e) => errors.push(template_error(
-                &e,
-                &templates.files,
-                Some(Path::new("404.html")),
-            )),
-        }
-    }
-    files.extend(feeds::feeds(
-        config,
-        content,
-        markdown.0,
-        &prepared.taxonomies,
-    ));
-    if !after_body_edit {
-        // A body edit changes no address, date or file: these stay as they are.
-        files.extend(feeds::site_files(config, content, &prepared.taxonomies));
-        match feeds::alias_files(config, content) {
-            Ok(more) => files.extend(more),
-            Err(more) => errors.0.extend(more.0),
-        }
-        files.extend(prepared.statics.iter().cloned());
-        files.extend(copy_files(config, content));
-    }
-    if errors.has_errors() {
-        return Err(errors);
-    }
-    Ok(files)
 }
 
 impl Templates {
-    /// Returns true when the template, or one it extends or includes, reads
-    /// other pages (`site`, `get_page`, `get_section`), so that any page edit
-    /// may change its output.
-    pub fn reads_site(&self, name: &str) -> bool {
+    /// Whether the template, or one it extends or includes, names `site`.
+    fn reads_site(&self, name: &str) -> bool {
         self.reads_site.get(name).copied().unwrap_or(true)
     }
-}
 
-/// Works out `Templates::reads_site` for every template from its source.
-fn site_readers(sources: &HashMap<String, String>) -> HashMap<String, bool> {
-    let reads = |text: &str| {
-        ["site.", "site ", "site}", "get_page", "get_section"]
-            .iter()
-            .any(|w| text.contains(w))
-    };
-    // Components are global and their uses are hard to trace: a template
-    // that defines one counts for every template.
-    let components = sources
-        .values()
-        .any(|t| t.contains("{% component") && reads(t));
-    sources
-        .keys()
-        .map(|name| {
-            let mut seen = Vec::new();
-            let mut stack = vec![name.clone()];
-            let mut any = components;
-            while let Some(current) = stack.pop() {
-                if seen.contains(&current) {
-                    continue;
-                }
-                let Some(text) = sources.get(&current) else {
-                    continue;
-                };
-                any |= reads(text);
-                stack.extend(referenced_templates(text));
-                seen.push(current);
-            }
-            (name.clone(), any)
-        })
-        .collect()
-}
+    fn set_global(&mut self, name: &'static str, value: Value) {
+        self.tera.global_context().insert_value(name, value);
+    }
 
-/// Names in `{% extends "x" %}`, `{% include "y" %}` and `{% import %}` tags.
-fn referenced_templates(text: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for tag in ["extends", "include"] {
-        let mut rest = text;
-        while let Some(i) = rest.find(tag) {
-            rest = &rest[i + tag.len()..];
-            let trimmed = rest.trim_start();
-            if let Some(quote) = trimmed.chars().next().filter(|c| *c == '"' || *c == '\'')
-                && let Some(end) = trimmed[1..].find(quote)
-            {
-                names.push(trimmed[1..1 + end].to_string());
-            }
+    fn update_lookup(&self, change: impl FnOnce(&mut Lookup)) {
+        if let Ok(mut shared) = self.lookup.write() {
+            change(Arc::make_mut(&mut shared));
         }
     }
-    names
 }
 
-fn render_job(
+/// Renders a site, and renders again what an edit changed.
+pub struct Renderer {
+    templates: Templates,
+    built: Option<Built>,
+}
+
+/// What a full render leaves for the edits after it.
+struct Built {
+    taxonomies: Vec<Taxonomy>,
+    model: Model,
+    resolver: Resolver,
+    /// Per page, then per section: what link checks need.
+    page_facts: Vec<Facts>,
+    section_facts: Vec<Facts>,
+    /// What each file read.
+    reads: HashMap<JobKind, Vec<Dep>>,
+    /// Pages some feed shows, and their HTML.
+    feed_html: HashMap<usize, String>,
+    statics: Vec<OutputFile>,
+}
+
+/// One page after its first render: its listing and what stays of it.
+struct FirstPass {
+    listing: Value,
+    facts: Facts,
+    /// The job, when it could not finish before the lists were ready.
+    deferred: Option<Job>,
+    reads: Option<Vec<Dep>>,
+    feed_html: Option<String>,
+    rendered: usize,
+}
+
+impl Renderer {
+    /// Loads the templates of the site and its theme.
+    pub fn new(config: &Config) -> std::result::Result<Renderer, Errors> {
+        Ok(Renderer {
+            templates: load_templates(config)?,
+            built: None,
+        })
+    }
+
+    /// Renders every file of the site into `sink`.
+    pub fn render_all(
+        &mut self,
+        config: &Config,
+        content: &Content,
+        options: &RenderOptions,
+        sink: Sink<'_>,
+    ) -> std::result::Result<RenderReport, Errors> {
+        let taxonomies = values::taxonomies(config, content);
+        let statics = hash_static_files(config).map_err(Errors::from)?;
+        let mut model = Model::new(config, content, &taxonomies);
+        self.templates.set_global("config", model.config.clone());
+        self.templates.set_global("data", model.data.clone());
+        self.templates.set_global("site", Value::none());
+        let lookup = Lookup::new(config, content, &model, statics.clone());
+        self.templates.update_lookup(|shared| *shared = lookup);
+        let resolver = Resolver::new(config, content);
+        let feed_pages = feeds::feed_pages(config, content, &taxonomies);
+        let metrics = Metrics::new(options.template_metrics);
+        let run = Run {
+            config,
+            content,
+            options,
+            sink,
+            metrics: &metrics,
+            sent: Default::default(),
+        };
+
+        // Pages first: each is rendered as soon as its Markdown is, unless it
+        // reads the lists, which need every page's listing.
+        let first: Vec<Result<FirstPass>> = (0..content.pages.len())
+            .into_par_iter()
+            .map(|i| self.first_pass(&run, &model, &resolver, i, feed_pages.contains(&i)))
+            .collect();
+        let mut errors = Errors::default();
+        let mut report = RenderReport::default();
+        let mut reads = HashMap::new();
+        let mut deferred = Vec::new();
+        let mut feed_html = HashMap::new();
+        let mut page_facts = Vec::with_capacity(content.pages.len());
+        for (i, pass) in first.into_iter().enumerate() {
+            match pass {
+                Ok(pass) => {
+                    model.listings[i] = pass.listing;
+                    page_facts.push(pass.facts);
+                    deferred.extend(pass.deferred);
+                    if let Some(read) = pass.reads {
+                        reads.insert(JobKind::Page(i), read);
+                    }
+                    if let Some(html) = pass.feed_html {
+                        feed_html.insert(i, html);
+                    }
+                    report.rendered += pass.rendered;
+                }
+                Err(e) => {
+                    errors.push(e);
+                    page_facts.push(Facts::default());
+                }
+            }
+        }
+        let (section_html, section_facts): (Vec<(Value, Value)>, Vec<Facts>) =
+            (0..content.sections.len())
+                .into_par_iter()
+                .map(|s| {
+                    let (rendered, facts) = bodies::section(&resolver, content, s);
+                    let url = &content.sections[s].url;
+                    let html = (
+                        Value::safe_string(&rendered.html),
+                        values::toc_value(config, url, &rendered.toc),
+                    );
+                    (html, facts)
+                })
+                .unzip();
+        errors
+            .0
+            .extend(bodies::check_links(content, &page_facts, &section_facts).0);
+
+        // Then the lists, and every job that reads them.
+        model.set_lists(content, &taxonomies, section_html);
+        self.templates.set_global("site", model.site.clone());
+        let sections = model.sections.clone();
+        self.templates.update_lookup(|l| l.set_sections(&sections));
+        let has_404 = self.templates.tera.contains_template("404.html");
+        let mut jobs = jobs::list_jobs(config, content, &model, &taxonomies, &|kind| {
+            kind != JobKind::NotFound || has_404
+        });
+        jobs.extend(deferred);
+        let mut built = Built {
+            taxonomies,
+            model,
+            resolver,
+            page_facts,
+            section_facts,
+            reads,
+            feed_html,
+            statics: static_files(config, &statics),
+        };
+        report.rendered += self.render_jobs(&run, &mut built, jobs, &mut errors);
+        match extras(config, content, &built) {
+            Ok(files) => {
+                for file in files {
+                    if let Err(e) = run.send(file) {
+                        errors.push(e);
+                    }
+                }
+            }
+            Err(more) => errors.0.extend(more.0),
+        }
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        self.built = Some(built);
+        report.pages = content.pages.len();
+        report.sections = content.sections.iter().filter(|s| s.exists).count();
+        report.files = run.sent();
+        report.metrics = metrics.take();
+        if options.template_metrics {
+            report.hints = metrics::hints(
+                &self.templates.sources,
+                &self.templates.files,
+                &report.metrics,
+            );
+        }
+        Ok(report)
+    }
+
+    /// Renders again what shows the pages whose bodies changed (indices into
+    /// `content.pages`, whose front matter is as it was): those pages, the
+    /// lists that show them when their listing changed, whatever asked for
+    /// them by name, and the feeds that hold them.
+    pub fn render_edited(
+        &mut self,
+        config: &Config,
+        content: &Content,
+        edited: &[usize],
+        options: &RenderOptions,
+        sink: Sink<'_>,
+    ) -> std::result::Result<RenderReport, Errors> {
+        let Some(mut built) = self.built.take() else {
+            return self.render_all(config, content, options, sink);
+        };
+        let metrics = Metrics::new(options.template_metrics);
+        let run = Run {
+            config,
+            content,
+            options,
+            sink,
+            metrics: &metrics,
+            sent: Default::default(),
+        };
+        let mut errors = Errors::default();
+        let mut changes = Changes::default();
+        let mut page_jobs = Vec::new();
+        for &i in edited {
+            let (html, facts) = match bodies::page(config, &built.resolver, &content.pages[i]) {
+                Ok(done) => done,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let (full, listing) = built.model.page(config, content, i, &html);
+            built.page_facts[i] = facts;
+            if let Some(kept) = built.feed_html.get_mut(&i) {
+                *kept = html.content;
+            }
+            if listing != built.model.listings[i] {
+                built
+                    .model
+                    .set_listing(content, &built.taxonomies, i, listing);
+                changes.listings.push(i);
+            }
+            self.templates.update_lookup(|l| {
+                if l.has_page(i) {
+                    l.set_page(i, full.clone());
+                }
+            });
+            changes.pages.push(i);
+            if content.pages[i].meta.redirect_to.is_none() {
+                page_jobs.push(jobs::page_job(content, i, full));
+            }
+        }
+        errors
+            .0
+            .extend(bodies::check_links(content, &built.page_facts, &built.section_facts).0);
+        if errors.has_errors() {
+            self.built = Some(built);
+            return Err(errors);
+        }
+        if !changes.listings.is_empty() {
+            self.templates.set_global("site", built.model.site.clone());
+            let sections = built.model.sections.clone();
+            self.templates.update_lookup(|l| l.set_sections(&sections));
+        }
+        let places = Places {
+            content,
+            taxonomies: &built.taxonomies,
+        };
+        let affected: HashSet<JobKind> = built
+            .reads
+            .iter()
+            .filter(|(kind, read)| {
+                !matches!(kind, JobKind::Page(i) if changes.pages.contains(i))
+                    && read.iter().any(|d| d.shows(&changes, &places))
+            })
+            .map(|(kind, _)| *kind)
+            .collect();
+        let mut jobs = page_jobs;
+        for kind in &affected {
+            if let JobKind::Page(j) = *kind {
+                match self.page_value(config, content, &built, j) {
+                    Ok(full) => jobs.push(jobs::page_job(content, j, full)),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        jobs.extend(jobs::list_jobs(
+            config,
+            content,
+            &built.model,
+            &built.taxonomies,
+            &|kind| affected.contains(&kind),
+        ));
+        let mut report = RenderReport {
+            rendered: self.render_jobs(&run, &mut built, jobs, &mut errors),
+            pages: content.pages.len(),
+            sections: content.sections.iter().filter(|s| s.exists).count(),
+            ..RenderReport::default()
+        };
+        if edited.iter().any(|i| built.feed_html.contains_key(i)) || !changes.listings.is_empty() {
+            for file in feeds::feeds(config, content, &built.feed_html, &built.taxonomies) {
+                if let Err(e) = run.send(file) {
+                    errors.push(e);
+                }
+            }
+        }
+        self.built = Some(built);
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        report.files = run.sent();
+        report.metrics = metrics.take();
+        Ok(report)
+    }
+
+    /// Renders page `i`'s Markdown, and its file unless that must wait for
+    /// the lists.
+    fn first_pass(
+        &self,
+        run: &Run<'_>,
+        model: &Model,
+        resolver: &Resolver,
+        i: usize,
+        in_feed: bool,
+    ) -> Result<FirstPass> {
+        let (html, facts) = bodies::page(run.config, resolver, &run.content.pages[i])?;
+        let (full, listing) = model.page(run.config, run.content, i, &html);
+        let feed_html = in_feed.then_some(html.content);
+        let job = jobs::page_job(run.content, i, full);
+        let mut pass = FirstPass {
+            listing,
+            facts,
+            deferred: None,
+            reads: None,
+            feed_html,
+            rendered: 0,
+        };
+        // A redirect is written with the aliases, not rendered.
+        if run.content.pages[i].meta.redirect_to.is_some() {
+            return Ok(pass);
+        }
+        if self.templates.reads_site(&job.template) {
+            pass.deferred = Some(job);
+            return Ok(pass);
+        }
+        match self.render_job(run, &job)? {
+            Outcome::Done(read) => {
+                pass.reads = Some(read);
+                pass.rendered = 1;
+            }
+            Outcome::Later(_) => pass.deferred = Some(job),
+        }
+        Ok(pass)
+    }
+
+    /// Renders `jobs`, again and again while some wait for whole page values
+    /// that are made in between. Returns how many rendered.
+    fn render_jobs(
+        &self,
+        run: &Run<'_>,
+        built: &mut Built,
+        mut jobs: Vec<Job>,
+        errors: &mut Errors,
+    ) -> usize {
+        let mut rendered = 0;
+        while !jobs.is_empty() {
+            let results: Vec<(Job, Result<Outcome>)> = jobs
+                .into_par_iter()
+                .map(|job| {
+                    let outcome = self.render_job(run, &job);
+                    (job, outcome)
+                })
+                .collect();
+            let mut waiting = Vec::new();
+            let mut wanted = Vec::new();
+            for (job, outcome) in results {
+                match outcome {
+                    Ok(Outcome::Done(read)) => {
+                        let mut all = job.handed(run.content);
+                        all.extend(read);
+                        built.reads.insert(job.kind, all);
+                        rendered += 1;
+                    }
+                    Ok(Outcome::Later(wants)) => {
+                        wanted.extend(wants);
+                        waiting.push(job);
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+            let pages: Vec<usize> = wanted
+                .iter()
+                .filter_map(|w| match w {
+                    Want::Page(i) => Some(*i),
+                    Want::Lists => None,
+                })
+                .collect();
+            let mut progress = false;
+            for i in pages {
+                let lookup_has = self.templates.lookup.read().is_ok_and(|l| l.has_page(i));
+                if lookup_has {
+                    continue;
+                }
+                match self.page_value(run.config, run.content, built, i) {
+                    Ok(full) => {
+                        self.templates.update_lookup(|l| l.set_page(i, full));
+                        progress = true;
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+            if !progress {
+                for job in &waiting {
+                    errors.push(
+                        Error::at(
+                            &job.source,
+                            None,
+                            "a value this page asks for never became ready",
+                        )
+                        .help("report this, with the template, as a folio bug"),
+                    );
+                }
+                break;
+            }
+            jobs = waiting;
+        }
+        rendered
+    }
+
+    /// Page `i`'s whole value, its body read and rendered again.
+    fn page_value(
+        &self,
+        config: &Config,
+        content: &Content,
+        built: &Built,
+        i: usize,
+    ) -> Result<Value> {
+        let (html, _) = bodies::page(config, &built.resolver, &content.pages[i])?;
+        Ok(built.model.page(config, content, i, &html).0)
+    }
+
+    /// Renders one job into the sink, recording what it read; `Later` when
+    /// a value it asked for is not ready yet.
+    fn render_job(&self, run: &Run<'_>, job: &Job) -> Result<Outcome> {
+        let templates = &self.templates;
+        if !templates.tera.contains_template(&job.template) {
+            return Err(Error::at(&job.source, None, format!("template `{}` does not exist", job.template))
+                .help("add it to `templates/` or the theme, or pick another with the `template` front-matter key"));
+        }
+        let mut context = path_context(run.config, &job.url);
+        for (key, value) in &job.context {
+            context.insert_value(*key, value.clone());
+        }
+        let started = Instant::now();
+        let (result, mut read, wants) =
+            deps::recording(|| templates.tera.render(&job.template, &context));
+        if templates.reads_site(&job.template) {
+            read.push(Dep::Site);
+        }
+        let growing = match job.kind {
+            JobKind::Page(_) | JobKind::Term(..) => true,
+            JobKind::Section(s, _) => run.content.sections[s].meta.paginate_by.is_some(),
+            JobKind::TaxonomyList(_) | JobKind::NotFound => false,
+        };
+        run.metrics.add(&job.template, started.elapsed(), growing);
+        let html = match result {
+            Ok(html) => html,
+            Err(_) if !wants.is_empty() => return Ok(Outcome::Later(wants)),
+            Err(e) => return Err(template_error(&e, &templates.files, Some(&job.source))),
+        };
+        let path = output_path(&job.url);
+        let origin = if job.kind == JobKind::NotFound {
+            templates
+                .files
+                .get(&job.template)
+                .cloned()
+                .unwrap_or_default()
+        } else {
+            job.source.clone()
+        };
+        run.send(html_file(run.config, &path, html, &origin, run.options))?;
+        Ok(Outcome::Done(read))
+    }
+}
+
+/// What one render had to hand.
+struct Run<'a> {
+    config: &'a Config,
+    content: &'a Content,
+    options: &'a RenderOptions,
+    sink: Sink<'a>,
+    metrics: &'a Metrics,
+    sent: std::sync::atomic::AtomicUsize,
+}
+
+impl Run<'_> {
+    /// Hands one file to the sink.
+    fn send(&self, file: OutputFile) -> Result<()> {
+        (self.sink)(file)?;
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn sent(&self) -> usize {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// How a job's render ended.
+enum Outcome {
+    /// The file went to the sink; these are what it read.
+    Done(Vec<Dep>),
+    /// It needs these first.
+    Later(Vec<Want>),
+}
+
+/// Where pages belong in one build.
+struct Places<'a> {
+    content: &'a Content,
+    taxonomies: &'a [Taxonomy],
+}
+
+impl Membership for Places<'_> {
+    fn section_of(&self, page: usize) -> usize {
+        self.content.pages[page].section
+    }
+
+    fn has_term(&self, page: usize, taxonomy: usize, term: usize) -> bool {
+        self.taxonomies[taxonomy].terms[term].pages.contains(&page)
+    }
+
+    fn in_taxonomy(&self, page: usize, taxonomy: usize) -> bool {
+        self.content.pages[page]
+            .meta
+            .taxonomies
+            .get(&self.taxonomies[taxonomy].name)
+            .is_some_and(|terms| !terms.is_empty())
+    }
+}
+
+/// The files besides the jobs: feeds, sitemap, redirects, copies.
+fn extras(
     config: &Config,
-    templates: &Templates,
-    job: &values::Job,
-    options: &RenderOptions,
-) -> Result<OutputFile> {
-    if !templates.tera.contains_template(&job.template) {
-        return Err(Error::at(&job.source, None, format!("template `{}` does not exist", job.template))
-            .help("add it to `templates/` or the theme, or pick another with the `template` front-matter key"));
-    }
-    let mut context = path_context(config, &job.url);
-    for (key, value) in &job.context {
-        context.insert_value(*key, value.clone());
-    }
-    let html = templates
-        .tera
-        .render(&job.template, &context)
-        .map_err(|e| template_error(&e, &templates.files, Some(&job.source)))?;
-    Ok(html_file(
-        config,
-        &output_path(&job.url),
-        html,
-        &job.source,
-        options,
-    ))
+    content: &Content,
+    built: &Built,
+) -> std::result::Result<Vec<OutputFile>, Errors> {
+    let mut files = feeds::feeds(config, content, &built.feed_html, &built.taxonomies);
+    files.extend(feeds::site_files(config, content, &built.taxonomies));
+    files.extend(feeds::alias_files(config, content)?);
+    files.extend(built.statics.iter().cloned());
+    files.extend(copy_files(config, content));
+    Ok(files)
 }
 
 fn path_context(config: &Config, url: &str) -> Context {
@@ -827,10 +894,16 @@ fn located_template_error(
         Some(source) => format!("failed to render {}", source.display()),
         None => "template does not parse".to_string(),
     };
-    let help = if rendering.is_some() {
-        "fix the template, or give the page what the template reads (`x or \"\"` covers a missing value)"
-    } else {
-        "fix the template syntax at this place"
+    let listing_field = ["content", "toc"].into_iter().find(|f| {
+        cause.contains(&format!("Field `{f}` is not defined")) && cause.contains("word_count")
+    });
+    let help = match (rendering, listing_field) {
+        (Some(_), Some(field)) => format!(
+            "a page in a list has no `{field}`: show `p.summary`, or get the whole page with \
+             `get_page(path=p.relative_path)`"
+        ),
+        (Some(_), None) => "fix the template, or give the page what the template reads (`x or \"\"` covers a missing value)".to_string(),
+        (None, _) => "fix the template syntax at this place".to_string(),
     };
     Error::at(path, location, message).cause(cause).help(help)
 }

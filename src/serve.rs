@@ -95,6 +95,7 @@ pub fn serve(
         force: options.force,
         inject: Some(reload_script(&first.base_path)),
         deny_warnings: false,
+        template_metrics: false,
     };
     // A refused output folder ends serve: there is nothing it could serve.
     crate::build::check_output_dir(&first, &build_options)

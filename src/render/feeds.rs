@@ -2,11 +2,10 @@
 //! `CNAME`, redirect pages for aliases and pagination, and Netlify's
 //! `_redirects`. Every URL in them is absolute under `base_url`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::path::Path;
 
-use super::Html;
 use crate::config::Config;
 use crate::content::{Content, Date, Page};
 use crate::error::{Error, Errors};
@@ -15,42 +14,62 @@ use super::values::Taxonomy;
 use super::{Contents, OutputFile, output_path};
 
 /// The Atom feeds: the site's, and those of sections and terms that ask.
+/// `html` holds the rendered body of every page a feed shows.
 pub fn feeds(
     config: &Config,
     content: &Content,
-    rendered: &[Html],
+    html: &HashMap<usize, String>,
     taxonomies: &[Taxonomy],
 ) -> Vec<OutputFile> {
-    let mut files = Vec::new();
+    each_feed(config, content, taxonomies)
+        .into_iter()
+        .map(|feed| {
+            let xml = atom(config, content, html, &feed.pages, &feed.title, &feed.file);
+            text(&feed.file, xml)
+        })
+        .collect()
+}
+
+/// Every page some feed shows, so its HTML is kept for the feed.
+pub fn feed_pages(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> HashSet<usize> {
+    each_feed(config, content, taxonomies)
+        .into_iter()
+        .flat_map(|feed| entries(config, content, &feed.pages))
+        .collect()
+}
+
+/// One Atom feed to write.
+struct Feed {
+    file: String,
+    title: String,
+    pages: Vec<usize>,
+}
+
+fn each_feed(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Vec<Feed> {
+    let mut list = Vec::new();
     let feed = &config.site.feed;
     if feed.enabled {
-        let all: Vec<usize> = (0..content.pages.len()).collect();
-        let xml = atom(
-            config,
-            content,
-            rendered,
-            &all,
-            &config.site.title,
-            &feed.filename,
-        );
-        files.push(text(&feed.filename, xml));
+        list.push(Feed {
+            file: feed.filename.clone(),
+            title: config.site.title.clone(),
+            pages: (0..content.pages.len()).collect(),
+        });
     }
     for section in &content.sections {
         if section.meta.feed {
-            let name = format!(
-                "{}{}",
-                output_path(&section.url).trim_end_matches("index.html"),
-                feed.filename
-            );
-            let title = format!(
-                "{} - {}",
-                config.site.title,
-                section.meta.title.clone().unwrap_or_default()
-            );
-            files.push(text(
-                &name,
-                atom(config, content, rendered, &section.pages, &title, &name),
-            ));
+            list.push(Feed {
+                file: format!(
+                    "{}{}",
+                    output_path(&section.url).trim_end_matches("index.html"),
+                    feed.filename
+                ),
+                title: format!(
+                    "{} - {}",
+                    config.site.title,
+                    section.meta.title.clone().unwrap_or_default()
+                ),
+                pages: section.pages.clone(),
+            });
         }
     }
     for taxonomy in taxonomies {
@@ -58,19 +77,36 @@ pub fn feeds(
             continue;
         }
         for term in &taxonomy.terms {
-            let name = format!(
-                "{}{}",
-                output_path(&term.url).trim_end_matches("index.html"),
-                feed.filename
-            );
-            let title = format!("{} - {}", config.site.title, term.name);
-            files.push(text(
-                &name,
-                atom(config, content, rendered, &term.pages, &title, &name),
-            ));
+            list.push(Feed {
+                file: format!(
+                    "{}{}",
+                    output_path(&term.url).trim_end_matches("index.html"),
+                    feed.filename
+                ),
+                title: format!("{} - {}", config.site.title, term.name),
+                pages: term.pages.clone(),
+            });
         }
     }
-    files
+    list
+}
+
+/// The dated pages of `pages`, newest first, as many as a feed holds.
+fn entries(config: &Config, content: &Content, pages: &[usize]) -> Vec<usize> {
+    let mut dated: Vec<usize> = pages
+        .iter()
+        .copied()
+        .filter(|&i| content.pages[i].meta.date.is_some())
+        .collect();
+    dated.sort_by(|&a, &b| {
+        let (pa, pb) = (&content.pages[a], &content.pages[b]);
+        let key = |p: &Page| p.meta.date.as_ref().map(|d| d.seconds);
+        key(pb)
+            .cmp(&key(pa))
+            .then_with(|| pa.relative_path.cmp(&pb.relative_path))
+    });
+    dated.truncate(config.site.feed.limit);
+    dated
 }
 
 /// `sitemap.xml`, `robots.txt` and `CNAME`.
@@ -125,24 +161,12 @@ fn rfc3339(date: &Date) -> String {
 fn atom(
     config: &Config,
     content: &Content,
-    rendered: &[Html],
+    html: &HashMap<usize, String>,
     pages: &[usize],
     title: &str,
     file: &str,
 ) -> String {
-    let mut dated: Vec<usize> = pages
-        .iter()
-        .copied()
-        .filter(|&i| content.pages[i].meta.date.is_some())
-        .collect();
-    dated.sort_by(|&a, &b| {
-        let (pa, pb) = (&content.pages[a], &content.pages[b]);
-        let key = |p: &Page| p.meta.date.as_ref().map(|d| d.seconds);
-        key(pb)
-            .cmp(&key(pa))
-            .then_with(|| pa.relative_path.cmp(&pb.relative_path))
-    });
-    dated.truncate(config.site.feed.limit);
+    let dated = entries(config, content, pages);
     let self_url = format!("{}{}", config.base_url, file.trim_start_matches('/'));
     let updated = dated
         .iter()
@@ -216,7 +240,7 @@ fn atom(
         let _ = writeln!(
             xml,
             "    <content type=\"html\">{}</content>\n  </entry>",
-            escape_xml(rendered[i].as_str())
+            escape_xml(html.get(&i).map_or("", String::as_str))
         );
     }
     xml.push_str("</feed>\n");

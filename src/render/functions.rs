@@ -19,6 +19,7 @@ use crate::fingerprint::fingerprint;
 use crate::markdown;
 use crate::url;
 
+use super::deps::{self, Dep, Want};
 use super::values::Model;
 
 /// A static file: where it comes from and its content hash.
@@ -31,14 +32,25 @@ pub struct StaticFile {
 }
 
 /// What functions need to know about the current build.
+///
+/// Built before any page is rendered, with what front matter gives; the
+/// lists and whole page values are added as they become ready. A function
+/// asked for something not ready yet fails with `deps::NOT_READY`, and the
+/// job is rendered again once it is.
 #[derive(Default, Clone)]
 pub struct Lookup {
     base_path: String,
     base_url: String,
-    pages: HashMap<String, Value>,
-    sections: HashMap<String, Value>,
+    /// Page source path → index.
+    page_index: HashMap<String, usize>,
+    /// Section source path → index.
+    section_index: HashMap<String, usize>,
+    /// Whole page values made so far, by index.
+    pages: HashMap<usize, Value>,
+    /// Sections with their pages, once the lists are ready.
+    sections: Vec<Value>,
     /// Sections without their pages, for `metadata_only`.
-    section_meta: HashMap<String, Value>,
+    section_meta: Vec<Value>,
     urls: HashMap<String, String>,
     statics: BTreeMap<String, StaticFile>,
     markdown: Option<markdown::Options>,
@@ -52,51 +64,46 @@ impl Lookup {
         model: &Model,
         statics: BTreeMap<String, StaticFile>,
     ) -> Lookup {
-        let pages = content
-            .pages
-            .iter()
-            .zip(&model.pages)
-            .map(|(p, v)| (p.relative_path.clone(), v.clone()))
-            .collect();
-        let sections = content
-            .sections
-            .iter()
-            .zip(&model.sections)
-            .map(|(s, v)| (s.relative_path.clone(), v.clone()))
-            .collect();
-        let section_meta = content
-            .sections
-            .iter()
-            .map(|s| {
-                let meta = super::values::section_meta(config, content, s);
-                (s.relative_path.clone(), Value::from(meta))
-            })
-            .collect();
-        let urls = super::url_map(config, content);
+        let index = |paths: &mut dyn Iterator<Item = &String>| {
+            paths
+                .enumerate()
+                .map(|(i, p)| (p.clone(), i))
+                .collect::<HashMap<String, usize>>()
+        };
         Lookup {
             base_path: config.base_path.clone(),
             base_url: config.base_url.clone(),
-            pages,
-            sections,
-            section_meta,
-            urls,
+            page_index: index(&mut content.pages.iter().map(|p| &p.relative_path)),
+            section_index: index(&mut content.sections.iter().map(|s| &s.relative_path)),
+            pages: HashMap::new(),
+            sections: Vec::new(),
+            section_meta: model.section_meta.clone(),
+            urls: super::url_map(config, content),
             statics,
             markdown: Some(markdown_options(config)),
         }
     }
 
-    /// Puts a page's new value in place.
-    pub fn replace_page(&mut self, relative_path: &str, value: Value) {
-        if let Some(slot) = self.pages.get_mut(relative_path) {
+    /// Makes the lists readable: every section with its pages.
+    pub fn set_sections(&mut self, sections: &[Value]) {
+        self.sections = sections.to_vec();
+    }
+
+    /// Puts one section's new value in place.
+    pub fn set_section(&mut self, s: usize, value: Value) {
+        if let Some(slot) = self.sections.get_mut(s) {
             *slot = value;
         }
     }
 
-    /// Puts a section's new value in place.
-    pub fn replace_section(&mut self, relative_path: &str, value: Value) {
-        if let Some(slot) = self.sections.get_mut(relative_path) {
-            *slot = value;
-        }
+    /// Makes page `i`'s whole value readable through `get_page`.
+    pub fn set_page(&mut self, i: usize, value: Value) {
+        self.pages.insert(i, value);
+    }
+
+    /// Whether page `i`'s whole value is readable.
+    pub fn has_page(&self, i: usize) -> bool {
+        self.pages.contains_key(&i)
     }
 }
 
@@ -220,11 +227,14 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let lookup = current(&s)?;
             let path = kwargs.must_get::<&str>("path")?.trim_start_matches("@/");
-            lookup
-                .pages
-                .get(path)
-                .cloned()
-                .ok_or_else(|| tera::Error::message(format!("no page `{path}` under `content/`")))
+            let i = *lookup.page_index.get(path).ok_or_else(|| {
+                tera::Error::message(format!("no page `{path}` under `content/`"))
+            })?;
+            deps::record(Dep::Page(i));
+            lookup.pages.get(&i).cloned().ok_or_else(|| {
+                deps::want(Want::Page(i));
+                tera::Error::message(deps::NOT_READY)
+            })
         },
     );
     let s = Arc::clone(shared);
@@ -234,13 +244,17 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
             let lookup = current(&s)?;
             let path = kwargs.must_get::<&str>("path")?.trim_start_matches("@/");
             let metadata_only = kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
-            let sections = if metadata_only {
-                &lookup.section_meta
-            } else {
-                &lookup.sections
-            };
-            sections.get(path).cloned().ok_or_else(|| {
+            let s = *lookup.section_index.get(path).ok_or_else(|| {
                 tera::Error::message(format!("no section `{path}` under `content/`"))
+            })?;
+            if metadata_only {
+                deps::record(Dep::SectionMeta(s));
+                return Ok(lookup.section_meta[s].clone());
+            }
+            deps::record(Dep::Section(s));
+            lookup.sections.get(s).cloned().ok_or_else(|| {
+                deps::want(Want::Lists);
+                tera::Error::message(deps::NOT_READY)
             })
         },
     );

@@ -4,7 +4,6 @@
 //! instead of copying it.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
 
 use rayon::prelude::*;
 use tera::{Map, Value};
@@ -12,8 +11,6 @@ use tera::{Map, Value};
 use crate::config::Config;
 use crate::content::{Content, Date, Page, Section, slugify};
 use crate::markdown::Heading;
-
-use super::Html;
 
 /// A taxonomy with its terms.
 #[derive(Debug, Clone)]
@@ -88,20 +85,28 @@ fn date_seconds(date: &Option<Date>) -> Option<i64> {
     date.as_ref().map(|d| d.seconds)
 }
 
-/// The values of one build, kept so that an edit to one page's body can
-/// patch them instead of building them all again.
+/// The values of one build. Built in two steps: what front matter alone
+/// gives (`new`), then, once every page's Markdown is rendered, the lists
+/// (`set_lists`). Kept between rebuilds so an edit patches them.
+///
+/// Lists (`section.pages`, `term.pages`, `site.pages`, `paginator.pages`)
+/// hold each page's *listing*: every field but `content` and `toc`. A page's
+/// whole value exists only while something renders it, so the site's HTML
+/// is never held in memory at once.
 pub struct Model {
     /// `config`.
     pub config: Value,
-    /// `site`.
-    pub site: Value,
     /// `data`.
     pub data: Value,
-    /// Full page values, by page index.
-    pub pages: Vec<Value>,
-    /// Full section values, by section index.
+    /// `site`, once the lists are set.
+    pub site: Value,
+    /// Each page's listing, once its Markdown is rendered.
+    pub listings: Vec<Value>,
+    /// Each section without its pages.
+    pub section_meta: Vec<Value>,
+    /// Each section with its pages' listings, once the lists are set.
     pub sections: Vec<Value>,
-    /// Term values by taxonomy, then term.
+    /// Term values by taxonomy, then term, once the lists are set.
     pub terms: Vec<Vec<Value>>,
     /// Taxonomy values (`{name, path, permalink}`).
     pub taxonomies: Vec<Value>,
@@ -113,85 +118,195 @@ pub struct Model {
     by_date: Vec<usize>,
     /// Term values as pages list them.
     term_refs: TermRefs,
+    /// Section contents and tables of contents, once rendered.
+    section_html: Vec<(Value, Value)>,
 }
 
-/// Builds every value templates can reach.
-pub fn build(
-    config: &Config,
-    content: &Content,
-    markdown: (&[Html], &[Html]),
-    taxonomies: &[Taxonomy],
-) -> Model {
-    let term_refs = term_refs(config, taxonomies);
-    let light: Vec<Value> = content
-        .pages
-        .par_iter()
-        .map(|p| neighbour(config, p))
-        .collect();
-    let mut around: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); content.pages.len()];
-    for section in &content.sections {
-        for (pos, &i) in section.pages.iter().enumerate() {
-            around[i] = (
-                pos.checked_sub(1).map(|p| section.pages[p]),
-                section.pages.get(pos + 1).copied(),
-            );
+/// A page's rendered Markdown, as `page` values need it.
+#[derive(Debug, Clone)]
+pub struct PageHtml {
+    /// The body's HTML.
+    pub content: String,
+    /// The summary's HTML, if any.
+    pub summary: Option<String>,
+    /// The headings.
+    pub toc: Vec<Heading>,
+    /// Words of text.
+    pub word_count: usize,
+}
+
+impl Model {
+    /// The values front matter alone gives.
+    pub fn new(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Model {
+        let mut around: Vec<(Option<usize>, Option<usize>)> =
+            vec![(None, None); content.pages.len()];
+        for section in &content.sections {
+            for (pos, &i) in section.pages.iter().enumerate() {
+                around[i] = (
+                    pos.checked_sub(1).map(|p| section.pages[p]),
+                    section.pages.get(pos + 1).copied(),
+                );
+            }
+        }
+        let mut by_date: Vec<usize> = (0..content.pages.len()).collect();
+        by_date.sort_by(|&a, &b| {
+            let (pa, pb) = (&content.pages[a], &content.pages[b]);
+            date_seconds(&pb.meta.date)
+                .cmp(&date_seconds(&pa.meta.date))
+                .then_with(|| pa.relative_path.cmp(&pb.relative_path))
+        });
+        let taxonomy_values = taxonomies
+            .iter()
+            .map(|t| {
+                let (permalink, path) = url_pair(config, &t.url);
+                object(vec![
+                    ("name", Value::from(t.name.as_str())),
+                    ("permalink", permalink),
+                    ("path", path),
+                ])
+            })
+            .collect();
+        Model {
+            config: config_value(config, content),
+            data: Value::from_serializable(&content.data),
+            site: Value::none(),
+            listings: vec![Value::none(); content.pages.len()],
+            section_meta: content
+                .sections
+                .iter()
+                .map(|s| Value::from(section_meta(config, content, s)))
+                .collect(),
+            sections: Vec::new(),
+            terms: Vec::new(),
+            taxonomies: taxonomy_values,
+            light: content
+                .pages
+                .par_iter()
+                .map(|p| neighbour(config, p))
+                .collect(),
+            around,
+            by_date,
+            term_refs: term_refs(config, taxonomies),
+            section_html: Vec::new(),
         }
     }
-    let mut by_date: Vec<usize> = (0..content.pages.len()).collect();
-    by_date.sort_by(|&a, &b| {
-        let (pa, pb) = (&content.pages[a], &content.pages[b]);
-        date_seconds(&pb.meta.date)
-            .cmp(&date_seconds(&pa.meta.date))
-            .then_with(|| pa.relative_path.cmp(&pb.relative_path))
-    });
-    let taxonomy_values: Vec<Value> = taxonomies
-        .iter()
-        .map(|t| {
-            let path = config.with_base(&t.url);
-            object(vec![
-                ("name", Value::from(t.name.as_str())),
-                ("permalink", Value::from(config.permalink(&path))),
-                ("path", Value::from(path)),
-            ])
-        })
-        .collect();
-    let mut model = Model {
-        config: config_value(config, content),
-        site: Value::none(),
-        data: Value::from_serializable(&content.data),
-        pages: Vec::new(),
-        sections: Vec::new(),
-        terms: Vec::new(),
-        taxonomies: taxonomy_values,
-        light,
-        around,
-        by_date,
-        term_refs,
-    };
-    model.pages = content
-        .pages
-        .par_iter()
-        .zip(markdown.0)
-        .enumerate()
-        .map(|(i, (page, rendered))| model.page_value(config, content, i, page, rendered))
-        .collect();
-    model.sections = content
-        .sections
-        .iter()
-        .zip(markdown.1)
-        .map(|(section, rendered)| section_value(config, content, section, rendered, &model.pages))
-        .collect();
-    model.terms = taxonomies
-        .iter()
-        .map(|t| {
-            t.terms
+
+    /// Page `i`'s whole value and its listing.
+    pub fn page(
+        &self,
+        config: &Config,
+        content: &Content,
+        i: usize,
+        html: &PageHtml,
+    ) -> (Value, Value) {
+        let page = &content.pages[i];
+        let mut map = page_map(config, content, page, html, &self.term_refs);
+        let (previous, next) = self.around[i];
+        map.insert(
+            "previous".into(),
+            previous.map_or(Value::none(), |p| self.light[p].clone()),
+        );
+        map.insert(
+            "next".into(),
+            next.map_or(Value::none(), |p| self.light[p].clone()),
+        );
+        let listing = Value::from(map.clone());
+        map.insert("content".into(), Value::safe_string(&html.content));
+        map.insert("toc".into(), toc_value(config, &page.url, &html.toc));
+        (Value::from(map), listing)
+    }
+
+    /// Builds the lists from every page's listing and the sections' own
+    /// rendered bodies: section values, terms and `site`.
+    pub fn set_lists(
+        &mut self,
+        content: &Content,
+        taxonomies: &[Taxonomy],
+        section_html: Vec<(Value, Value)>,
+    ) {
+        self.section_html = section_html;
+        self.sections = (0..content.sections.len())
+            .map(|s| self.section_value(content, s))
+            .collect();
+        self.terms = taxonomies
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| self.term_value(&t.name, term))
+                    .collect()
+            })
+            .collect();
+        self.site = self.site_value(taxonomies);
+    }
+
+    /// Puts page `i`'s new listing in place, with every list that holds it.
+    pub fn set_listing(
+        &mut self,
+        content: &Content,
+        taxonomies: &[Taxonomy],
+        i: usize,
+        listing: Value,
+    ) {
+        self.listings[i] = listing;
+        let s = content.pages[i].section;
+        self.sections[s] = self.section_value(content, s);
+        for (t, taxonomy) in taxonomies.iter().enumerate() {
+            for (k, term) in taxonomy.terms.iter().enumerate() {
+                if term.pages.contains(&i) {
+                    self.terms[t][k] = self.term_value(&taxonomy.name, term);
+                }
+            }
+        }
+        self.site = self.site_value(taxonomies);
+    }
+
+    fn section_value(&self, content: &Content, s: usize) -> Value {
+        let mut map = self.section_meta[s].as_map().cloned().unwrap_or_default();
+        let (html, toc) = self
+            .section_html
+            .get(s)
+            .cloned()
+            .unwrap_or((Value::from(""), Value::from(Vec::<Value>::new())));
+        map.insert("content".into(), html);
+        map.insert("toc".into(), toc);
+        map.insert("pages".into(), self.list(&content.sections[s].pages));
+        Value::from(map)
+    }
+
+    fn term_value(&self, taxonomy: &str, term: &Term) -> Value {
+        let mut map = self
+            .term_refs
+            .get(&(taxonomy.to_string(), term.slug.clone()))
+            .and_then(Value::as_map)
+            .cloned()
+            .unwrap_or_default();
+        map.insert("page_count".into(), Value::from(term.pages.len()));
+        map.insert("pages".into(), self.list(&term.pages));
+        Value::from(map)
+    }
+
+    /// The listings of `pages`, in that order.
+    pub fn list(&self, pages: &[usize]) -> Value {
+        Value::from(
+            pages
                 .iter()
-                .map(|term| term_value(config, term, &model.pages))
-                .collect()
-        })
-        .collect();
-    model.site = model.site_value(taxonomies);
-    model
+                .map(|&i| self.listings[i].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn site_value(&self, taxonomies: &[Taxonomy]) -> Value {
+        let mut site_taxonomies = Map::default();
+        for (t, values) in taxonomies.iter().zip(&self.terms) {
+            site_taxonomies.insert(t.name.clone().into(), Value::from(values.clone()));
+        }
+        object(vec![
+            ("pages", self.list(&self.by_date)),
+            ("sections", Value::from(self.sections.clone())),
+            ("taxonomies", Value::from(site_taxonomies)),
+        ])
+    }
 }
 
 /// `config` as templates see it: `folio.yaml`, plus `feed.path` and
@@ -219,99 +334,6 @@ fn config_value(config: &Config, content: &Content) -> Value {
     feed.insert("permalink".into(), permalink);
     map.insert("feed".into(), Value::from(feed));
     Value::from(map)
-}
-
-/// What a patch changed, so that only what shows it is rendered again.
-#[derive(Debug, Default)]
-pub struct Patched {
-    /// Sections whose value changed.
-    pub sections: Vec<usize>,
-    /// Terms whose value changed: taxonomy index, term index.
-    pub terms: Vec<(usize, usize)>,
-}
-
-impl Model {
-    /// Builds page `i`'s value again after its body changed, and the values
-    /// that hold it: its section, its terms and `site`.
-    pub fn patch(
-        &mut self,
-        config: &Config,
-        content: &Content,
-        markdown: (&[Html], &[Html]),
-        taxonomies: &[Taxonomy],
-        changed: &[usize],
-    ) -> Patched {
-        let mut patched = Patched::default();
-        for &i in changed {
-            self.pages[i] = self.page_value(config, content, i, &content.pages[i], &markdown.0[i]);
-            let s = content.pages[i].section;
-            if !patched.sections.contains(&s) {
-                patched.sections.push(s);
-            }
-            for (t, taxonomy) in taxonomies.iter().enumerate() {
-                for (k, term) in taxonomy.terms.iter().enumerate() {
-                    if term.pages.contains(&i) && !patched.terms.contains(&(t, k)) {
-                        patched.terms.push((t, k));
-                    }
-                }
-            }
-        }
-        for &s in &patched.sections {
-            self.sections[s] = section_value(
-                config,
-                content,
-                &content.sections[s],
-                &markdown.1[s],
-                &self.pages,
-            );
-        }
-        for &(t, k) in &patched.terms {
-            self.terms[t][k] = term_value(config, &taxonomies[t].terms[k], &self.pages);
-        }
-        self.site = self.site_value(taxonomies);
-        patched
-    }
-
-    fn page_value(
-        &self,
-        config: &Config,
-        content: &Content,
-        i: usize,
-        page: &Page,
-        rendered: &Html,
-    ) -> Value {
-        let mut map = page_map(config, content, i, page, rendered, &self.term_refs);
-        let (previous, next) = self.around[i];
-        map.insert(
-            "previous".into(),
-            previous.map_or(Value::none(), |p| self.light[p].clone()),
-        );
-        map.insert(
-            "next".into(),
-            next.map_or(Value::none(), |p| self.light[p].clone()),
-        );
-        Value::from(map)
-    }
-
-    fn site_value(&self, taxonomies: &[Taxonomy]) -> Value {
-        let mut site_taxonomies = Map::default();
-        for (t, values) in taxonomies.iter().zip(&self.terms) {
-            site_taxonomies.insert(t.name.clone().into(), Value::from(values.clone()));
-        }
-        object(vec![
-            (
-                "pages",
-                Value::from(
-                    self.by_date
-                        .iter()
-                        .map(|&i| self.pages[i].clone())
-                        .collect::<Vec<_>>(),
-                ),
-            ),
-            ("sections", Value::from(self.sections.clone())),
-            ("taxonomies", Value::from(site_taxonomies)),
-        ])
-    }
 }
 
 /// Builds a map value from pairs.
@@ -352,12 +374,12 @@ fn date_value(date: &Option<Date>) -> Value {
         .map_or(Value::none(), |d| Value::from(d.text.as_str()))
 }
 
+/// Every field of a page's value but `content` and `toc`.
 fn page_map(
     config: &Config,
     content: &Content,
-    _index: usize,
     page: &Page,
-    rendered: &Html,
+    html: &PageHtml,
     terms: &TermRefs,
 ) -> Map {
     let (permalink, path) = url_pair(config, &page.url);
@@ -404,14 +426,14 @@ fn page_map(
     put("slug", Value::from(page.slug.as_str()));
     put("path", path);
     put("permalink", permalink);
-    put("content", rendered.content.clone());
-    put("summary", rendered.summary.clone());
-    put("toc", rendered.toc.clone());
-    put("word_count", Value::from(rendered.word_count));
     put(
-        "reading_time",
-        Value::from(reading_time(rendered.word_count)),
+        "summary",
+        html.summary
+            .as_deref()
+            .map_or(Value::none(), Value::safe_string),
     );
+    put("word_count", Value::from(html.word_count));
+    put("reading_time", Value::from(reading_time(html.word_count)));
     put("extra", extra_value(&meta.extra));
     put("taxonomies", Value::from(taxonomies));
     put("assets", Value::from(assets));
@@ -532,235 +554,4 @@ pub fn section_meta(config: &Config, content: &Content, section: &Section) -> Ma
         map.insert(k.into(), v);
     }
     map
-}
-
-fn section_value(
-    config: &Config,
-    content: &Content,
-    section: &Section,
-    rendered: &Html,
-    pages: &[Value],
-) -> Value {
-    let mut map = section_meta(config, content, section);
-    map.insert("content".into(), rendered.content.clone());
-    map.insert("toc".into(), rendered.toc.clone());
-    map.insert(
-        "pages".into(),
-        Value::from(
-            section
-                .pages
-                .iter()
-                .map(|&i| pages[i].clone())
-                .collect::<Vec<_>>(),
-        ),
-    );
-    Value::from(map)
-}
-
-fn term_value(config: &Config, term: &Term, pages: &[Value]) -> Value {
-    let (permalink, path) = url_pair(config, &term.url);
-    object(vec![
-        ("name", Value::from(term.name.as_str())),
-        ("slug", Value::from(term.slug.as_str())),
-        ("path", path),
-        ("permalink", permalink),
-        ("page_count", Value::from(term.pages.len())),
-        (
-            "pages",
-            Value::from(
-                term.pages
-                    .iter()
-                    .map(|&i| pages[i].clone())
-                    .collect::<Vec<_>>(),
-            ),
-        ),
-    ])
-}
-
-/// One template to render into one file.
-pub struct Job {
-    /// The template's name.
-    pub template: String,
-    /// The URL path without the base path.
-    pub url: String,
-    /// The file the job comes from, for messages.
-    pub source: PathBuf,
-    /// The variables it adds to the shared context.
-    pub context: Vec<(&'static str, Value)>,
-    /// What the job renders, for partial rebuilds.
-    pub kind: JobKind,
-}
-
-/// What a job renders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobKind {
-    /// A section (or one slice of its pagination), by index.
-    Section(usize),
-    /// A page, by index.
-    Page(usize),
-    /// A taxonomy's list page, by taxonomy index.
-    TaxonomyList(usize),
-    /// A term page: taxonomy index, term index.
-    Term(usize, usize),
-}
-
-/// Lists every page, section, paginator slice and taxonomy page to render.
-///
-/// `keep` picks the jobs by kind and template before their values are
-/// gathered, so a partial rebuild pays only for what it renders.
-pub fn jobs(
-    config: &Config,
-    content: &Content,
-    model: &Model,
-    taxonomies: &[Taxonomy],
-    keep: &dyn Fn(JobKind, &str) -> bool,
-) -> Vec<Job> {
-    let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len() + 64);
-    for (i, section) in content.sections.iter().enumerate() {
-        // A redirect is written with the aliases, not rendered.
-        if !section.exists && i != 0 || section.meta.redirect_to.is_some() {
-            continue;
-        }
-        let template = if section.url == "/" && section.meta.template.is_none() {
-            "index.html".to_string()
-        } else {
-            section
-                .meta
-                .template
-                .clone()
-                .unwrap_or_else(|| "section.html".to_string())
-        };
-        if !keep(JobKind::Section(i), &template) {
-            continue;
-        }
-        match section.meta.paginate_by {
-            Some(per) => jobs.extend(paginate(
-                config,
-                (i, section),
-                &model.sections[i],
-                &model.pages,
-                per,
-                &template,
-            )),
-            None => jobs.push(Job {
-                template,
-                url: section.url.clone(),
-                source: section.source.clone(),
-                context: vec![("section", model.sections[i].clone())],
-                kind: JobKind::Section(i),
-            }),
-        }
-    }
-    for (i, page) in content.pages.iter().enumerate() {
-        if page.meta.redirect_to.is_some() {
-            continue;
-        }
-        let template = page
-            .meta
-            .template
-            .as_deref()
-            .or(content.sections[page.section].meta.page_template.as_deref())
-            .unwrap_or("page.html");
-        if !keep(JobKind::Page(i), template) {
-            continue;
-        }
-        jobs.push(Job {
-            template: template.to_string(),
-            url: page.url.clone(),
-            source: page.source.clone(),
-            context: vec![("page", model.pages[i].clone())],
-            kind: JobKind::Page(i),
-        });
-    }
-    for (ti, ((t, terms), taxonomy)) in taxonomies
-        .iter()
-        .zip(&model.terms)
-        .zip(&model.taxonomies)
-        .enumerate()
-    {
-        if keep(JobKind::TaxonomyList(ti), "taxonomy_list.html") {
-            jobs.push(Job {
-                template: "taxonomy_list.html".to_string(),
-                url: t.url.clone(),
-                source: PathBuf::from(crate::config::CONFIG_FILE),
-                context: vec![
-                    ("taxonomy", taxonomy.clone()),
-                    ("terms", Value::from(terms.clone())),
-                ],
-                kind: JobKind::TaxonomyList(ti),
-            });
-        }
-        for (k, (term, value)) in t.terms.iter().zip(terms).enumerate() {
-            if !keep(JobKind::Term(ti, k), "taxonomy_term.html") {
-                continue;
-            }
-            jobs.push(Job {
-                template: "taxonomy_term.html".to_string(),
-                url: term.url.clone(),
-                source: PathBuf::from(crate::config::CONFIG_FILE),
-                context: vec![("taxonomy", taxonomy.clone()), ("term", value.clone())],
-                kind: JobKind::Term(ti, k),
-            });
-        }
-    }
-    jobs
-}
-
-fn paginate(
-    config: &Config,
-    (index, section): (usize, &Section),
-    value: &Value,
-    pages: &[Value],
-    per: usize,
-    template: &str,
-) -> Vec<Job> {
-    let chunks: Vec<&[usize]> = if section.pages.is_empty() {
-        vec![&[]]
-    } else {
-        section.pages.chunks(per).collect()
-    };
-    let total = chunks.len();
-    let pager_url = |n: usize| {
-        if n == 1 {
-            section.url.clone()
-        } else {
-            format!("{}page/{n}/", section.url)
-        }
-    };
-    chunks
-        .iter()
-        .enumerate()
-        .map(|(i, chunk)| {
-            let n = i + 1;
-            let link = |k: usize| Value::from(config.with_base(&pager_url(k)));
-            let paginator = object(vec![
-                ("current_index", Value::from(n)),
-                ("number_pagers", Value::from(total)),
-                (
-                    "pages",
-                    Value::from(chunk.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()),
-                ),
-                ("previous", if n > 1 { link(n - 1) } else { Value::none() }),
-                (
-                    "next",
-                    if n < total {
-                        link(n + 1)
-                    } else {
-                        Value::none()
-                    },
-                ),
-                ("first", link(1)),
-                ("last", link(total)),
-            ]);
-            let mut map = value.as_map().cloned().unwrap_or_default();
-            map.insert("paginator".into(), paginator);
-            Job {
-                template: template.to_string(),
-                url: pager_url(n),
-                source: section.source.clone(),
-                context: vec![("section", Value::from(map))],
-                kind: JobKind::Section(index),
-            }
-        })
-        .collect()
 }

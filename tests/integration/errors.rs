@@ -458,3 +458,21 @@ fn each_template_problem_is_printed_once_and_counted() {
          error: 3 problems; nothing was written\n"
     );
 }
+
+#[test]
+fn a_list_that_prints_a_pages_content_is_told_to_ask_for_the_page() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "templates/section.html",
+        "{% for p in section.pages %}{{ p.content }}{% endfor %}",
+    );
+    let stderr = build_error(&site);
+    assert!(
+        stderr.starts_with("error: templates/section.html:1:34: failed to render content/posts/_index.md\n  caused by: Field `content` is not defined."),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("  help: a page in a list has no `content`: show `p.summary`, or get the whole page with `get_page(path=p.relative_path)`\n"),
+        "{stderr}"
+    );
+}

@@ -361,3 +361,41 @@ fn dates_as_people_write_them_reach_templates_in_one_shape() {
          jekyll 2014-12-17T11:16:21-08:00 December 17, 2014\n"
     );
 }
+
+#[test]
+fn a_paginated_section_hands_each_list_page_its_slice_and_not_every_page() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: date\npaginate_by: 1\n---\n",
+    );
+    site.write(
+        "content/posts/second.md",
+        "---\ntitle: Second\ndate: 2024-06-01\n---\nSecond.\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{{ section.pages is defined }} {{ section.paginator.total_pages }} {% for p in section.paginator.pages %}{{ p.title }}{% endfor %}",
+    );
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/posts/index.html"), "false 2 Second");
+    assert_eq!(site.read("public/posts/page/2/index.html"), "false 2 First");
+}
+
+#[test]
+fn a_page_template_can_read_site_pages_and_other_pages_by_name() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/second.md",
+        "---\ntitle: Second\ndate: 2024-06-01\n---\nSecond words.\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{% for p in site.pages %}{{ p.title }}:{{ p.word_count }} {% endfor %}| {% set first = get_page(path=\"posts/first.md\") %}{{ first.toc | length }}",
+    );
+    site.run(["build"]).success();
+    assert_eq!(
+        site.read("public/posts/second/index.html"),
+        "Second:2 First:7 | 1"
+    );
+}

@@ -133,3 +133,111 @@ fn a_body_edit_that_breaks_a_link_fails_and_keeps_the_output() {
     );
     assert_eq!(site.tree("public"), before);
 }
+
+/// A `folio init` site (the slate theme) with a few dated, tagged posts.
+fn slate_site(name: &str) -> Fixture {
+    let site = Fixture::empty(name);
+    site.run(["init", "."]).success();
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: date\npaginate_by: 2\n---\nAll of them.\n",
+    );
+    for (n, stack) in [
+        (1, "Rust"),
+        (2, "Go"),
+        (3, "Rust, Go"),
+        (4, "Rust"),
+        (5, "Kafka"),
+    ] {
+        site.write(
+            &format!("content/posts/post-{n}.md"),
+            &format!(
+                "---\ntitle: Post {n}\ndate: 2024-0{n}-01\nstack: [{stack}]\n---\nWords of post {n}.\n\n## A heading\n\nMore.\n"
+            ),
+        );
+    }
+    site
+}
+
+#[test]
+fn the_slate_theme_rebuilds_incrementally_to_the_bytes_of_a_full_build() {
+    let site = slate_site("slate_incremental");
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    let (mut session, _) = Session::start(config, BuildOptions::default()).unwrap();
+    let post = |n: u8| site.root.join(format!("content/posts/post-{n}.md"));
+    let edit = |n: u8, body: &str| {
+        site.write(
+            &format!("content/posts/post-{n}.md"),
+            &format!("---\ntitle: Post {n}\ndate: 2024-0{n}-01\nstack: [Rust]\n---\n{body}"),
+        );
+    };
+
+    // Same words, other order: the listing stays as it was, so only the
+    // page itself is rendered again.
+    edit(4, "Post of words 4.\n\n## A heading\n\nMore.\n");
+    let rebuild = session.rebuild_content(&[post(4)]).unwrap();
+    assert!(!rebuild.full);
+    assert_eq!(rebuild.rendered, 1, "a body edit that no list shows");
+    assert_same_as_full(&site, "reword a body");
+
+    // More words: the lists that show the post's word count or summary
+    // render again, and nothing else does.
+    edit(
+        4,
+        "Many more words in post 4 now.\n\n## A heading\n\nMore.\n",
+    );
+    let rebuild = session.rebuild_content(&[post(4)]).unwrap();
+    assert!(!rebuild.full);
+    assert!(
+        rebuild.rendered < 10,
+        "a listing change rendered {} files",
+        rebuild.rendered
+    );
+    assert_same_as_full(&site, "lengthen a body");
+
+    edit(1, "Post 1, shorter.\n\n## A heading\n");
+    session.rebuild_content(&[post(1)]).unwrap();
+    assert_same_as_full(&site, "edit the oldest post");
+
+    site.write(
+        "content/posts/post-2.md",
+        "---\ntitle: Post 2 renamed\ndate: 2024-02-01\nstack: [Go]\n---\nWords.\n",
+    );
+    assert!(session.rebuild_content(&[post(2)]).unwrap().full);
+    assert_same_as_full(&site, "edit front matter");
+}
+
+#[test]
+fn a_page_that_asks_for_another_by_name_is_rendered_again_when_that_one_changes() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/second.md",
+        "---\ntitle: Second\ndate: 2024-06-01\n---\nSecond words.\n",
+    );
+    site.write(
+        "content/posts/third.md",
+        "---\ntitle: Third\ndate: 2024-07-01\ntemplate: quote.html\n---\nThird words.\n",
+    );
+    site.write(
+        "templates/quote.html",
+        "{% set other = get_page(path=\"posts/second.md\") %}{{ page.title }} quotes: {{ other.content | safe }}",
+    );
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    let (mut session, _) = Session::start(config, BuildOptions::default()).unwrap();
+    assert_eq!(
+        site.read("public/posts/third/index.html"),
+        "Third quotes: <p>Second words.</p>\n"
+    );
+    site.write(
+        "content/posts/second.md",
+        "---\ntitle: Second\ndate: 2024-06-01\n---\nSecond words, changed.\n",
+    );
+    session
+        .rebuild_content(&[site.root.join("content/posts/second.md")])
+        .unwrap();
+    assert_eq!(
+        site.read("public/posts/third/index.html"),
+        "Third quotes: <p>Second words, changed.</p>\n"
+    );
+    assert_same_as_full(&site, "edit a page another quotes");
+}

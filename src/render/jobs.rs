@@ -1,0 +1,237 @@
+//! The render jobs: one template rendered into one file, with the values it
+//! is handed and what those values make it depend on.
+
+use std::path::PathBuf;
+
+use tera::Value;
+
+use crate::config::Config;
+use crate::content::{Content, Section};
+
+use super::deps::Dep;
+use super::values::{Model, Taxonomy, object};
+
+/// One template to render into one file.
+#[derive(Clone)]
+pub struct Job {
+    /// The template's name.
+    pub template: String,
+    /// The URL path without the base path.
+    pub url: String,
+    /// The file the job comes from, for messages.
+    pub source: PathBuf,
+    /// The variables it adds to the shared context.
+    pub context: Vec<(&'static str, Value)>,
+    /// What the job renders.
+    pub kind: JobKind,
+}
+
+/// What a job renders; the key under which its reads are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JobKind {
+    /// A page, by index.
+    Page(usize),
+    /// A section, by index; with pagination, the list page by number.
+    Section(usize, usize),
+    /// A taxonomy's list page, by taxonomy index.
+    TaxonomyList(usize),
+    /// A term page: taxonomy index, term index.
+    Term(usize, usize),
+    /// The `404.html` page.
+    NotFound,
+}
+
+impl Job {
+    /// What the values handed to the job make it depend on, before any
+    /// lookup it makes while rendering.
+    pub fn handed(&self, content: &Content) -> Vec<Dep> {
+        match self.kind {
+            JobKind::Page(i) => vec![Dep::Page(i)],
+            JobKind::Section(s, n) => match content.sections[s].meta.paginate_by {
+                // A list page is handed its own slice, not the whole section.
+                Some(per) => {
+                    let pages = &content.sections[s].pages;
+                    let mut deps = vec![Dep::SectionMeta(s)];
+                    deps.extend(
+                        pages
+                            .chunks(per)
+                            .nth(n - 1)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|&i| Dep::Listing(i)),
+                    );
+                    deps
+                }
+                None => vec![Dep::Section(s)],
+            },
+            JobKind::TaxonomyList(t) => vec![Dep::Taxonomy(t)],
+            JobKind::Term(t, k) => vec![Dep::Term(t, k)],
+            JobKind::NotFound => Vec::new(),
+        }
+    }
+}
+
+/// The template a page renders with.
+pub fn page_template(content: &Content, i: usize) -> &str {
+    let page = &content.pages[i];
+    page.meta
+        .template
+        .as_deref()
+        .or(content.sections[page.section].meta.page_template.as_deref())
+        .unwrap_or("page.html")
+}
+
+/// The job of page `i`, handed its whole value.
+pub fn page_job(content: &Content, i: usize, value: Value) -> Job {
+    let page = &content.pages[i];
+    Job {
+        template: page_template(content, i).to_string(),
+        url: page.url.clone(),
+        source: page.source.clone(),
+        context: vec![("page", value)],
+        kind: JobKind::Page(i),
+    }
+}
+
+/// Every job but the pages': sections and their list pages, taxonomy
+/// pages and `404.html`. `keep` picks them by kind before their values are
+/// gathered, so a partial rebuild pays only for what it renders.
+pub fn list_jobs(
+    config: &Config,
+    content: &Content,
+    model: &Model,
+    taxonomies: &[Taxonomy],
+    keep: &dyn Fn(JobKind) -> bool,
+) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for (i, section) in content.sections.iter().enumerate() {
+        // A redirect is written with the aliases, not rendered.
+        if !section.exists && i != 0 || section.meta.redirect_to.is_some() {
+            continue;
+        }
+        let template = if section.url == "/" && section.meta.template.is_none() {
+            "index.html".to_string()
+        } else {
+            section
+                .meta
+                .template
+                .clone()
+                .unwrap_or_else(|| "section.html".to_string())
+        };
+        match section.meta.paginate_by {
+            Some(per) => jobs.extend(paginate(config, (i, section), model, per, &template, keep)),
+            None if keep(JobKind::Section(i, 1)) => jobs.push(Job {
+                template,
+                url: section.url.clone(),
+                source: section.source.clone(),
+                context: vec![("section", model.sections[i].clone())],
+                kind: JobKind::Section(i, 1),
+            }),
+            None => {}
+        }
+    }
+    for (ti, ((t, terms), taxonomy)) in taxonomies
+        .iter()
+        .zip(&model.terms)
+        .zip(&model.taxonomies)
+        .enumerate()
+    {
+        if keep(JobKind::TaxonomyList(ti)) {
+            jobs.push(Job {
+                template: "taxonomy_list.html".to_string(),
+                url: t.url.clone(),
+                source: PathBuf::from(crate::config::CONFIG_FILE),
+                context: vec![
+                    ("taxonomy", taxonomy.clone()),
+                    ("terms", Value::from(terms.clone())),
+                ],
+                kind: JobKind::TaxonomyList(ti),
+            });
+        }
+        for (k, (term, value)) in t.terms.iter().zip(terms).enumerate() {
+            if !keep(JobKind::Term(ti, k)) {
+                continue;
+            }
+            jobs.push(Job {
+                template: "taxonomy_term.html".to_string(),
+                url: term.url.clone(),
+                source: PathBuf::from(crate::config::CONFIG_FILE),
+                context: vec![("taxonomy", taxonomy.clone()), ("term", value.clone())],
+                kind: JobKind::Term(ti, k),
+            });
+        }
+    }
+    if keep(JobKind::NotFound) {
+        jobs.push(Job {
+            template: "404.html".to_string(),
+            url: "/404.html".to_string(),
+            source: PathBuf::from("404.html"),
+            context: Vec::new(),
+            kind: JobKind::NotFound,
+        });
+    }
+    jobs
+}
+
+/// The list pages of a paginated section. Each is handed the section
+/// without its `pages` and a `paginator` holding its own slice, so a list
+/// page costs and depends on its slice alone (as in Zola).
+fn paginate(
+    config: &Config,
+    (index, section): (usize, &Section),
+    model: &Model,
+    per: usize,
+    template: &str,
+    keep: &dyn Fn(JobKind) -> bool,
+) -> Vec<Job> {
+    let chunks: Vec<&[usize]> = if section.pages.is_empty() {
+        vec![&[]]
+    } else {
+        section.pages.chunks(per).collect()
+    };
+    let total = chunks.len();
+    let pager_url = |n: usize| {
+        if n == 1 {
+            section.url.clone()
+        } else {
+            format!("{}page/{n}/", section.url)
+        }
+    };
+    let mut base = model.sections[index].as_map().cloned().unwrap_or_default();
+    base.shift_remove(&tera::value::Key::from("pages"));
+    chunks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| keep(JobKind::Section(index, i + 1)))
+        .map(|(i, chunk)| {
+            let n = i + 1;
+            let link = |k: usize| Value::from(config.with_base(&pager_url(k)));
+            let paginator = object(vec![
+                ("current_index", Value::from(n)),
+                ("number_pagers", Value::from(total)),
+                ("total_pages", Value::from(section.pages.len())),
+                ("pages", model.list(chunk)),
+                ("previous", if n > 1 { link(n - 1) } else { Value::none() }),
+                (
+                    "next",
+                    if n < total {
+                        link(n + 1)
+                    } else {
+                        Value::none()
+                    },
+                ),
+                ("first", link(1)),
+                ("last", link(total)),
+            ]);
+            let mut map = base.clone();
+            map.insert("paginator".into(), paginator);
+            Job {
+                template: template.to_string(),
+                url: pager_url(n),
+                source: section.source.clone(),
+                context: vec![("section", Value::from(map))],
+                kind: JobKind::Section(index, n),
+            }
+        })
+        .collect()
+}
