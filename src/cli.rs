@@ -77,6 +77,10 @@ pub struct BuildArgs {
     /// Fail (exit 1, nothing written) when the build has any warning.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Print, per template, how many files it rendered and how long they
+    /// took, with a hint where its cost grows with the site.
+    #[arg(long)]
+    pub template_metrics: bool,
 }
 
 /// `folio check`.
@@ -216,7 +220,7 @@ impl BuildArgs {
             force: self.force,
             inject: None,
             deny_warnings: self.deny_warnings,
-            template_metrics: false,
+            template_metrics: self.template_metrics,
         }
     }
 }

@@ -141,6 +141,9 @@ impl Reporter {
         if self.verbosity != Verbosity::Quiet {
             println!("{}", summary(report, verb));
         }
+        if !report.metrics.is_empty() {
+            println!("{}", template_metrics(report));
+        }
         if self.verbosity == Verbosity::Verbose {
             for (stage, time) in &report.timings {
                 println!("  {stage:<18} {}", format_duration(*time));
@@ -271,6 +274,44 @@ fn level_name(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+    }
+}
+
+/// The `--template-metrics` table, slowest template first, and its hints.
+pub fn template_metrics(report: &BuildReport) -> String {
+    let mut out = format!(
+        "{:>8}  {:>9}  {:>9}  template\n",
+        "renders", "total", "mean"
+    );
+    for m in &report.metrics {
+        let mean = m.total / u32::try_from(m.renders.max(1)).unwrap_or(u32::MAX);
+        out.push_str(&format!(
+            "{:>8}  {:>9}  {:>9}  {}\n",
+            m.renders,
+            format_fine(m.total),
+            format_fine(mean),
+            m.template
+        ));
+    }
+    if report.hints.is_empty() {
+        out.push_str("no template walks the whole site on every render");
+    }
+    for hint in &report.hints {
+        let file = hint.file.to_string_lossy().replace('\\', "/");
+        out.push_str(&format!(
+            "\nhint: {file}:{}:{}: {}",
+            hint.location.line, hint.location.column, hint.message
+        ));
+    }
+    out
+}
+
+/// `850 µs`, `12 ms` or `1.25 s`.
+fn format_fine(d: Duration) -> String {
+    if d.as_micros() < 1000 {
+        format!("{} µs", d.as_micros())
+    } else {
+        format_duration(d)
     }
 }
 

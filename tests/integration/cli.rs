@@ -285,3 +285,37 @@ fn deny_warnings_fails_a_build_that_warns_and_writes_nothing() {
     );
     assert!(!site.root.join("public").exists());
 }
+
+#[test]
+fn template_metrics_time_each_template_and_point_at_site_wide_walks() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{{ page.title }}\n<ul>{% for p in site.pages %}<li>{{ p.title }}</li>{% endfor %}</ul>",
+    );
+    site.write("content/posts/second.md", "---\ntitle: Second\n---\n");
+    let run = site.run(["build", "--template-metrics"]).success();
+    assert!(
+        run.stdout.contains(" renders ") && run.stdout.contains("  page.html\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\nhint: templates/page.html:2:17: `site.pages` holds the whole site and is read on each of 2 renders"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_default_theme_passes_template_metrics_clean() {
+    let site = Fixture::empty("metrics_slate");
+    site.run(["init", "."]).success();
+    let run = site.run(["build", "--template-metrics"]).success();
+    assert!(
+        run.stdout
+            .ends_with("no template walks the whole site on every render\n"),
+        "{}",
+        run.stdout
+    );
+}
