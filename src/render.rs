@@ -38,7 +38,7 @@ use bodies::{Facts, Resolver};
 use deps::{Changes, Dep, Membership, Want};
 use jobs::{Job, JobKind};
 use metrics::Metrics;
-use values::Model;
+use values::{Model, PageHtml};
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,6 +229,8 @@ struct FirstPass {
     reads: Option<Vec<Dep>>,
     feed_html: Option<String>,
     rendered: usize,
+    /// Why its body or file failed.
+    error: Option<Error>,
 }
 
 impl Renderer {
@@ -270,7 +272,7 @@ impl Renderer {
 
         // Pages first: each is rendered as soon as its Markdown is, unless it
         // reads the lists, which need every page's listing.
-        let first: Vec<Result<FirstPass>> = (0..content.pages.len())
+        let first: Vec<FirstPass> = (0..content.pages.len())
             .into_par_iter()
             .map(|i| self.first_pass(&run, &model, &resolver, i, feed_pages.contains(&i)))
             .collect();
@@ -281,24 +283,19 @@ impl Renderer {
         let mut feed_html = HashMap::new();
         let mut page_facts = Vec::with_capacity(content.pages.len());
         for (i, pass) in first.into_iter().enumerate() {
-            match pass {
-                Ok(pass) => {
-                    model.listings[i] = pass.listing;
-                    page_facts.push(pass.facts);
-                    deferred.extend(pass.deferred);
-                    if let Some(read) = pass.reads {
-                        reads.insert(JobKind::Page(i), read);
-                    }
-                    if let Some(html) = pass.feed_html {
-                        feed_html.insert(i, html);
-                    }
-                    report.rendered += pass.rendered;
-                }
-                Err(e) => {
-                    errors.push(e);
-                    page_facts.push(Facts::default());
-                }
+            model.listings[i] = pass.listing;
+            page_facts.push(pass.facts);
+            deferred.extend(pass.deferred);
+            if let Some(read) = pass.reads {
+                reads.insert(JobKind::Page(i), read);
             }
+            if let Some(html) = pass.feed_html {
+                feed_html.insert(i, html);
+            }
+            if let Some(e) = pass.error {
+                errors.push(e);
+            }
+            report.rendered += pass.rendered;
         }
         let (section_html, section_facts): (Vec<(Value, Value)>, Vec<Facts>) =
             (0..content.sections.len())
@@ -494,8 +491,13 @@ impl Renderer {
         resolver: &Resolver,
         i: usize,
         in_feed: bool,
-    ) -> Result<FirstPass> {
-        let (html, facts) = bodies::page(run.config, resolver, &run.content.pages[i])?;
+    ) -> FirstPass {
+        // A page that fails still gets a listing, so the lists that hold it
+        // render and report their own problems, not this one again.
+        let (html, facts, error) = match bodies::page(run.config, resolver, &run.content.pages[i]) {
+            Ok((html, facts)) => (html, facts, None),
+            Err(e) => (PageHtml::default(), Facts::default(), Some(e)),
+        };
         let (full, listing) = model.page(run.config, run.content, i, &html);
         let feed_html = in_feed.then_some(html.content);
         let job = jobs::page_job(run.content, i, full);
@@ -506,23 +508,25 @@ impl Renderer {
             reads: None,
             feed_html,
             rendered: 0,
+            error,
         };
         // A redirect is written with the aliases, not rendered.
-        if run.content.pages[i].meta.redirect_to.is_some() {
-            return Ok(pass);
+        if pass.error.is_some() || run.content.pages[i].meta.redirect_to.is_some() {
+            return pass;
         }
         if self.templates.reads_site(&job.template) {
             pass.deferred = Some(job);
-            return Ok(pass);
+            return pass;
         }
-        match self.render_job(run, &job)? {
-            Outcome::Done(read) => {
+        match self.render_job(run, &job) {
+            Ok(Outcome::Done(read)) => {
                 pass.reads = Some(read);
                 pass.rendered = 1;
             }
-            Outcome::Later(_) => pass.deferred = Some(job),
+            Ok(Outcome::Later(_)) => pass.deferred = Some(job),
+            Err(e) => pass.error = Some(e),
         }
-        Ok(pass)
+        pass
     }
 
     /// Renders `jobs`, again and again while some wait for whole page values

@@ -123,7 +123,7 @@ pub struct Model {
 }
 
 /// A page's rendered Markdown, as `page` values need it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PageHtml {
     /// The body's HTML.
     pub content: String,
