@@ -276,6 +276,7 @@ pub struct Stager {
     staged: Mutex<HashMap<PathBuf, PathBuf>>,
     lookalikes: Mutex<Lookalikes>,
     unchanged: Mutex<Vec<PathBuf>>,
+    linked: AtomicUsize,
     written: AtomicUsize,
 }
 
@@ -315,6 +316,7 @@ impl Stager {
             staged: Mutex::default(),
             lookalikes: Mutex::default(),
             unchanged: Mutex::default(),
+            linked: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
         })
     }
@@ -346,10 +348,17 @@ impl Stager {
             .as_ref()
             .is_some_and(|p| p.entries.get(&relative) == Some(&Some(bytes.len() as u64)));
         if same_size && std::fs::read(self.dir.join(&relative)).is_ok_and(|old| old == bytes) {
-            self.unchanged
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(relative);
+            // Once the next tree exists, link at once, while rendering goes
+            // on; before, there may be nothing to link at all.
+            if *self.next_made.lock().unwrap_or_else(|p| p.into_inner()) {
+                self.link_one(&relative)?;
+                self.linked.fetch_add(1, Ordering::Relaxed);
+            } else {
+                self.unchanged
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(relative);
+            }
             return Ok(());
         }
         self.make_next()?;
@@ -409,7 +418,7 @@ impl Stager {
         let written = self.written.load(Ordering::Relaxed);
         let mut report = WriteReport {
             written,
-            unchanged: unchanged.len(),
+            unchanged: unchanged.len() + self.linked.load(Ordering::Relaxed),
             ..WriteReport::default()
         };
         let Some(previous) = &self.previous else {
@@ -462,14 +471,21 @@ impl Stager {
 
     /// Hard-links the files that did not change from the output into the next tree.
     fn link_into_next(&self, paths: &[PathBuf]) -> Result<()> {
-        make_parents(&self.next, paths)?;
-        paths.par_iter().try_for_each(|path| {
-            std::fs::hard_link(self.dir.join(path), self.next.join(path)).map_err(|e| {
-                Error::at(self.dir.join(path), None, "cannot keep the unchanged file")
-                    .cause(e)
-                    .help(DISK_HELP)
-            })
-        })
+        paths.par_iter().try_for_each(|path| self.link_one(path))
+    }
+
+    /// Hard-links one unchanged file into the next tree, with its folders.
+    fn link_one(&self, path: &Path) -> Result<()> {
+        let target = self.next.join(path);
+        let fail = |e: std::io::Error| {
+            Error::at(self.dir.join(path), None, "cannot keep the unchanged file")
+                .cause(e)
+                .help(DISK_HELP)
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(fail)?;
+        }
+        std::fs::hard_link(self.dir.join(path), &target).map_err(fail)
     }
 
     /// Hard-links the files folio did not write into the next tree, and makes
@@ -672,25 +688,6 @@ fn unescape(line: &str) -> String {
         }
     }
     out
-}
-
-/// Creates every folder the paths need under `root`, each once.
-fn make_parents(root: &Path, paths: &[PathBuf]) -> Result<()> {
-    let mut folders: Vec<&Path> = paths
-        .iter()
-        .filter_map(|p| p.parent())
-        .filter(|p| !p.as_os_str().is_empty())
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in folders {
-        std::fs::create_dir_all(root.join(folder)).map_err(|e| {
-            Error::at(root.join(folder), None, "cannot create the folder")
-                .cause(e)
-                .help(DISK_HELP)
-        })?;
-    }
-    Ok(())
 }
 
 /// Exchanges the trees at `next` and `dir` in one step where the system
