@@ -307,7 +307,7 @@ pub fn load(cwd: &Path, overrides: &Overrides) -> Result<Config> {
     if let Some(url) = &overrides.base_url {
         site.base_url = url.clone();
     }
-    resolve(root, site, &text, overrides)
+    resolve(cwd, root, site, &text, overrides)
 }
 
 /// Parses a YAML document whose first line is line `first_line` of `path`.
@@ -703,7 +703,10 @@ fn find_root(cwd: &Path) -> Result<PathBuf> {
         })
 }
 
+/// Resolves a parsed `folio.yaml`; `--output-dir` is relative to `cwd`, the
+/// folder folio was run in.
 fn resolve(
+    cwd: &Path,
     root: PathBuf,
     mut site: SiteConfig,
     text: &str,
@@ -771,10 +774,7 @@ fn resolve(
         seen.push(taxonomy.name.clone());
     }
     let output_dir = match &overrides.output_dir {
-        Some(dir) if dir.is_absolute() => dir.clone(),
-        Some(dir) => std::env::current_dir()
-            .map(|cwd| cwd.join(dir))
-            .unwrap_or_else(|_| root.join(dir)),
+        Some(dir) => cwd.join(dir),
         None => root.join("public"),
     };
     Ok(Config {
@@ -1005,5 +1005,22 @@ mod tests {
         assert_eq!(edit_distance("date", "date"), 0);
         assert_eq!(edit_distance("weigth", "weight"), 1);
         assert_eq!(edit_distance("abc", "xyz"), 3);
+    }
+
+    #[test]
+    fn an_output_dir_is_relative_to_the_folder_folio_runs_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(site.join("folio.yaml"), "base_url: https://e.com/\n").unwrap();
+        let overrides = Overrides {
+            root: Some(site.clone()),
+            output_dir: Some(PathBuf::from("out")),
+            ..Overrides::default()
+        };
+        let config = load(&elsewhere, &overrides).unwrap();
+        assert_eq!(config.output_dir, elsewhere.join("out"));
     }
 }
