@@ -222,7 +222,7 @@ struct Rebuilder {
 }
 
 impl Rebuilder {
-    fn run(mut self, paths: mpsc::Receiver<Vec<PathBuf>>) {
+    fn run(mut self, paths: mpsc::Receiver<Vec<watch::Seen>>) {
         while let Ok(mut batch) = paths.recv() {
             // Events that arrived while the last rebuild ran join this batch.
             while let Ok(more) = paths.try_recv() {

@@ -17,6 +17,16 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::content::is_ignored_name;
 use crate::error::{Error, Result};
 
+/// What the watcher saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// This path changed.
+    Path(PathBuf),
+    /// The watcher lost track (a watched folder removed under it, an event
+    /// queue overflow): any file may have changed.
+    Lost,
+}
+
 /// What a changed path means for the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -99,14 +109,27 @@ pub fn classify(config: &Config, path: &Path) -> Change {
     Change::Ignored
 }
 
-/// Folds a batch of changed paths into one plan.
-pub fn plan(config: &Config, paths: &[PathBuf]) -> Plan {
+/// Folds a batch of what the watcher saw into one plan.
+pub fn plan(config: &Config, batch: &[Seen]) -> Plan {
     let mut plan = Plan {
         css_only: true,
         ..Plan::default()
     };
     let mut any = false;
-    for path in paths {
+    for seen in batch {
+        let path = match seen {
+            Seen::Path(path) => path,
+            Seen::Lost => {
+                any = true;
+                plan.reload_config = true;
+                plan.css_only = false;
+                let name = "the watched folders".to_string();
+                if !plan.names.contains(&name) {
+                    plan.names.push(name);
+                }
+                continue;
+            }
+        };
         let change = classify(config, path);
         if change == Change::Ignored {
             continue;
@@ -158,18 +181,22 @@ pub struct Watcher {
     _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
 }
 
-/// Watches the site root and sends each debounced batch of changed paths.
-pub fn start(config: &Config, sender: Sender<Vec<PathBuf>>) -> Result<Watcher> {
+/// Watches the site root and sends each debounced batch of what it saw.
+pub fn start(config: &Config, sender: Sender<Vec<Seen>>) -> Result<Watcher> {
     let handler = move |result: DebounceEventResult| {
-        let paths: Vec<PathBuf> = match result {
+        let paths: Vec<Seen> = match result {
             Ok(events) => events
                 .into_iter()
-                .filter(|e| is_change(&e.event.kind))
-                .flat_map(|e| e.event.paths)
+                .filter(|e| is_change(&e.event.kind) || e.event.need_rescan())
+                .flat_map(|e| {
+                    if e.event.need_rescan() {
+                        vec![Seen::Lost]
+                    } else {
+                        e.event.paths.iter().cloned().map(Seen::Path).collect()
+                    }
+                })
                 .collect(),
-            // A watcher error (a folder removed under it, an overflow) is
-            // answered with a full rebuild: the root itself "changed".
-            Err(_) => vec![PathBuf::from(CONFIG_FILE)],
+            Err(_) => vec![Seen::Lost],
         };
         if !paths.is_empty() {
             let _ = sender.send(paths);
@@ -279,16 +306,16 @@ mod tests {
         let css = plan(
             &c,
             &[
-                PathBuf::from("/site/static/site.css"),
-                PathBuf::from("/site/public/x.html"),
+                Seen::Path(PathBuf::from("/site/static/site.css")),
+                Seen::Path(PathBuf::from("/site/public/x.html")),
             ],
         );
         assert!(css.full && css.css_only && !css.reload_config);
         let body = plan(
             &c,
             &[
-                PathBuf::from("/site/content/a.md"),
-                PathBuf::from("/site/content/a.md"),
+                Seen::Path(PathBuf::from("/site/content/a.md")),
+                Seen::Path(PathBuf::from("/site/content/a.md")),
             ],
         );
         assert_eq!(body.content, vec![PathBuf::from("/site/content/a.md")]);
@@ -296,13 +323,27 @@ mod tests {
         let mixed = plan(
             &c,
             &[
-                PathBuf::from("/site/static/site.css"),
-                PathBuf::from("/site/templates/a.html"),
+                Seen::Path(PathBuf::from("/site/static/site.css")),
+                Seen::Path(PathBuf::from("/site/templates/a.html")),
             ],
         );
         assert!(mixed.full && !mixed.css_only);
-        let config_change = plan(&c, &[PathBuf::from("/site/folio.yaml")]);
+        let config_change = plan(&c, &[Seen::Path(PathBuf::from("/site/folio.yaml"))]);
         assert!(config_change.reload_config);
-        assert!(plan(&c, &[PathBuf::from("/site/public/a.html")]).is_empty());
+        assert!(plan(&c, &[Seen::Path(PathBuf::from("/site/public/a.html"))]).is_empty());
+    }
+
+    #[test]
+    fn a_lost_watcher_rescans_everything_and_reads_the_configuration_again() {
+        let c = config();
+        let lost = plan(
+            &c,
+            &[
+                Seen::Lost,
+                Seen::Path(PathBuf::from("/site/static/site.css")),
+            ],
+        );
+        assert!(lost.reload_config && !lost.css_only && !lost.is_empty());
+        assert_eq!(lost.names[0], "the watched folders");
     }
 }
