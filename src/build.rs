@@ -419,7 +419,12 @@ impl Stages {
             sections: rendered.sections,
             files: rendered.files,
             left_out: content.left_out,
-            warnings: content.warnings.clone(),
+            warnings: content
+                .warnings
+                .iter()
+                .cloned()
+                .chain(rendered.warnings)
+                .collect(),
             timings: clock.laps,
             metrics: rendered.metrics,
             hints: rendered.hints,

@@ -37,6 +37,8 @@ pub struct Rendered {
     pub word_count: usize,
     /// Where `<!-- more -->` starts in the source, if it is there.
     pub more_at: Option<usize>,
+    /// Shortcodes and Liquid tags printed as text, with where they are.
+    pub literal_templates: Vec<LiteralTemplate>,
     /// Footnotes met so far.
     footnotes: Footnotes,
 }
@@ -114,6 +116,10 @@ pub struct Link {
     pub offset: usize,
 }
 
+mod literal;
+
+pub use literal::{LiteralTemplate, TemplateKind, find_literal_templates};
+
 /// A fenced code block's info string, read the way Zola, Hugo and mdBook
 /// write it: the language is the first word, and what follows
 /// (```` ```rust,linenos,hl_lines=1 3 ````) is kept for a highlighter.
@@ -172,7 +178,19 @@ pub fn to_html(
     if options.smart_punctuation {
         flags |= CmarkOptions::ENABLE_SMART_PUNCTUATION;
     }
-    let mut out = Rendered::default();
+    let mut out = Rendered {
+        literal_templates: find_literal_templates(source),
+        ..Rendered::default()
+    };
+    // Smart punctuation must not curl the quotes of a shortcode's arguments.
+    let literals: Vec<std::ops::Range<usize>> = if options.smart_punctuation {
+        out.literal_templates
+            .iter()
+            .map(|l| l.range.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut flat: Vec<(u8, String, String)> = Vec::new();
     let mut html = String::with_capacity(source.len() * 3 / 2);
     {
@@ -190,6 +208,7 @@ pub fn to_html(
                     return Some(event);
                 }
                 let (mut event, range) = parser.next()?;
+                keep_as_written(&mut event, &range, source, &literals);
                 inspect(&mut event, range.start, options, resolve, out, &mut in_code);
                 let Event::Start(Tag::Heading {
                     level,
@@ -211,6 +230,7 @@ pub fn to_html(
                     if matches!(event, Event::End(TagEnd::Heading(_))) {
                         break;
                     }
+                    keep_as_written(&mut event, &range, source, &literals);
                     inspect(&mut event, range.start, options, resolve, out, &mut in_code);
                     pending.inner.push(event);
                 }
@@ -226,6 +246,31 @@ pub fn to_html(
     out.html = html;
     out.toc = nest(&flat);
     out
+}
+
+/// Puts back the text as written where smart punctuation changed it inside
+/// one of `literals` (`"` for `“`, `--` for `–`).
+fn keep_as_written(
+    event: &mut Event<'_>,
+    range: &std::ops::Range<usize>,
+    source: &str,
+    literals: &[std::ops::Range<usize>],
+) {
+    if literals.is_empty() {
+        return;
+    }
+    let Event::Text(text) = event else {
+        return;
+    };
+    let smart = ["“", "”", "‘", "’", "–", "—", "…"];
+    if smart.contains(&text.as_ref())
+        && literals
+            .iter()
+            .any(|l| l.start <= range.start && range.end <= l.end)
+        && let Some(written) = source.get(range.clone())
+    {
+        *text = written.to_string().into();
+    }
 }
 
 /// Rewrites link and image URLs and counts words, as each event passes.
@@ -652,6 +697,19 @@ mod tests {
         );
         assert_eq!(FenceInfo::parse("").language, None);
         assert_eq!(FenceInfo::parse(",linenos").language, None);
+    }
+
+    #[test]
+    fn smart_punctuation_leaves_shortcodes_as_written() {
+        let out = render("A \"quote\" and {{ youtube(id=\"x\", t='1') }} -- {% note(a=\"b\") %}\n");
+        assert!(out.html.contains("“quote”"), "{}", out.html);
+        assert!(
+            out.html
+                .contains("{{ youtube(id=\"x\", t='1') }} – {% note(a=\"b\") %}"),
+            "{}",
+            out.html
+        );
+        assert_eq!(out.literal_templates.len(), 2);
     }
 
     #[test]

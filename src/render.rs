@@ -88,6 +88,8 @@ pub struct RenderReport {
     pub metrics: Vec<TemplateMetric>,
     /// Where a template's cost per render grows with the site, when asked for.
     pub hints: Vec<Hint>,
+    /// Problems that do not stop the build: shortcodes printed as text.
+    pub warnings: Vec<Error>,
 }
 
 /// The site's templates, parsed once.
@@ -313,6 +315,7 @@ impl Renderer {
         errors
             .0
             .extend(bodies::check_links(content, &page_facts, &section_facts).0);
+        report.warnings = bodies::literal_warnings(content, &page_facts, &section_facts);
 
         // Then the lists, and every job that reads them.
         model.set_lists(content, &taxonomies, section_html);

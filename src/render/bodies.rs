@@ -22,6 +22,8 @@ pub struct Facts {
     pub ids: Vec<String>,
     /// Its `@/` links and `#anchors`, with where they are in the file.
     pub links: Vec<(markdown::Link, Location)>,
+    /// Shortcodes and Liquid tags it prints as text, with where they are.
+    pub literal_templates: Vec<(markdown::LiteralTemplate, Location)>,
 }
 
 /// How page bodies are rendered for this site.
@@ -67,20 +69,31 @@ impl Resolver {
     fn render(&self, source: &str, first_line: usize) -> (Rendered, Facts) {
         let resolve = |target: &str| self.urls.get(target.trim_start_matches('/')).cloned();
         let mut rendered = markdown::to_html(source, &self.options, &resolve);
+        let in_file = |offset: usize| {
+            let at = Location::of_offset(source, offset);
+            Location {
+                line: at.line + first_line - 1,
+                column: at.column,
+            }
+        };
         let links = std::mem::take(&mut rendered.links)
             .into_iter()
             .map(|link| {
-                let at = Location::of_offset(source, link.offset);
-                let location = Location {
-                    line: at.line + first_line - 1,
-                    column: at.column,
-                };
-                (link, location)
+                let at = in_file(link.offset);
+                (link, at)
+            })
+            .collect();
+        let literal_templates = std::mem::take(&mut rendered.literal_templates)
+            .into_iter()
+            .map(|literal| {
+                let at = in_file(literal.range.start);
+                (literal, at)
             })
             .collect();
         let facts = Facts {
             ids: std::mem::take(&mut rendered.ids),
             links,
+            literal_templates,
         };
         (rendered, facts)
     }
@@ -109,6 +122,63 @@ pub fn page(config: &Config, resolver: &Resolver, page: &Page) -> Result<(PageHt
 pub fn section(resolver: &Resolver, content: &Content, s: usize) -> (Rendered, Facts) {
     let section = &content.sections[s];
     resolver.render(&section.body, section.body_line)
+}
+
+/// A warning for each shortcode or Liquid tag that a body prints as text.
+pub fn literal_warnings(content: &Content, pages: &[Facts], sections: &[Facts]) -> Vec<Error> {
+    let sources = content
+        .pages
+        .iter()
+        .map(|p| &p.source)
+        .chain(content.sections.iter().map(|s| &s.source));
+    let mut warnings = Vec::new();
+    for (source, facts) in sources.zip(pages.iter().chain(sections)) {
+        for (literal, at) in &facts.literal_templates {
+            warnings.push(literal_warning(source, literal, *at));
+        }
+    }
+    warnings
+}
+
+fn literal_warning(
+    source: &std::path::Path,
+    literal: &markdown::LiteralTemplate,
+    at: Location,
+) -> Error {
+    use markdown::TemplateKind;
+    let help = match (literal.kind, literal.name.as_str()) {
+        (TemplateKind::LiquidTag, "highlight") => "write a fenced code block (```lang) instead",
+        (TemplateKind::LiquidTag, "include") => {
+            "write the included text here, or move it into a template"
+        }
+        (TemplateKind::LiquidTag | TemplateKind::LiquidExpression, _) => {
+            "write it as Markdown or HTML: folio does not run Liquid"
+        }
+        _ => "write it as Markdown or HTML, or put it in a code span to show it as code",
+    };
+    Error::at(
+        source,
+        Some(at),
+        format!(
+            "`{}` looks like {} (`{}`), which folio prints as text",
+            excerpt(&literal.text),
+            literal.kind.description(),
+            literal.name
+        ),
+    )
+    .help(help)
+    .warning()
+}
+
+/// The first line of a literal, cut at 60 characters.
+fn excerpt(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() > 60 || line.len() < text.trim_end().len() {
+        let cut: String = line.chars().take(60).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        line.to_string()
+    }
 }
 
 /// Checks every `@/` link and `#anchor` written in Markdown, all at once.

@@ -1,0 +1,230 @@
+//! Template syntax of other generators left in Markdown: Zola and Hugo
+//! shortcodes, Liquid tags. folio prints them as text, so each one is
+//! found, with where it is, for a warning; code spans and code blocks are
+//! left alone, since that is how such syntax is shown on purpose.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+/// Template syntax that folio prints as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiteralTemplate {
+    /// What it looks like.
+    pub kind: TemplateKind,
+    /// The shortcode's or tag's name: `youtube`, `include`, `highlight`;
+    /// for a Liquid expression, its first word.
+    pub name: String,
+    /// Where it is in the source, from `{{` or `{%` to `}}` or `%}`.
+    pub range: Range<usize>,
+    /// The text of that range.
+    pub text: String,
+}
+
+/// The generator a piece of template syntax belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateKind {
+    /// `{{ name(…) }}`, or `{% name(…) %}` … `{% end %}`.
+    ZolaShortcode,
+    /// `{{< name … >}}` or `{{% name … %}}`.
+    HugoShortcode,
+    /// `{% name … %}`: `include`, `highlight`, `if`, …
+    LiquidTag,
+    /// `{{ x | filter }}` or `{{ site.title }}`.
+    LiquidExpression,
+}
+
+impl TemplateKind {
+    /// What it looks like, for a message: "a Zola shortcode".
+    pub fn description(self) -> &'static str {
+        match self {
+            TemplateKind::ZolaShortcode => "a Zola shortcode",
+            TemplateKind::HugoShortcode => "a Hugo shortcode",
+            TemplateKind::LiquidTag => "a Liquid tag",
+            TemplateKind::LiquidExpression => "a Liquid expression",
+        }
+    }
+}
+
+/// Finds the shortcodes and Liquid tags in Markdown outside code. Closing
+/// tags (`{% end %}`, `{% endhighlight %}`) belong to their opening one and
+/// are not listed.
+pub fn find_literal_templates(source: &str) -> Vec<LiteralTemplate> {
+    if !source.contains("{{") && !source.contains("{%") {
+        return Vec::new();
+    }
+    let code = code_ranges(source);
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(start) = next_opening(source, from) {
+        from = start + 2;
+        if code.iter().any(|r| r.contains(&start)) {
+            continue;
+        }
+        let Some(literal) = read_one(source, start) else {
+            continue;
+        };
+        from = literal.range.end;
+        if !is_closing(&literal.name) {
+            found.push(literal);
+        }
+    }
+    found
+}
+
+/// Where code spans and code blocks are, in source bytes.
+fn code_ranges(source: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut block_start = None;
+    for (event, range) in Parser::new(source).into_offset_iter() {
+        match event {
+            Event::Code(_) => ranges.push(range),
+            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(start) = block_start.take() {
+                    ranges.push(start..range.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+fn next_opening(source: &str, from: usize) -> Option<usize> {
+    let rest = source.get(from..)?;
+    let at = rest.find('{')?;
+    let start = from + at;
+    match source.as_bytes().get(start + 1) {
+        Some(b'{' | b'%') => Some(start),
+        _ => next_opening(source, start + 1),
+    }
+}
+
+/// Reads the tag that starts at `start` (`{{` or `{%`) up to its end on the
+/// same or a following line, and says what it is.
+fn read_one(source: &str, start: usize) -> Option<LiteralTemplate> {
+    let bytes = source.as_bytes();
+    let (close, hugo) = match (bytes[start + 1], bytes.get(start + 2)) {
+        (b'{', Some(b'<')) => (">}}", true),
+        (b'{', Some(b'%')) => ("%}}", true),
+        (b'{', _) => ("}}", false),
+        _ => ("%}", false),
+    };
+    let inner_start = start + if hugo { 3 } else { 2 };
+    let end = source[inner_start..].find(close)? + inner_start;
+    let inner = source[inner_start..end]
+        .trim()
+        .trim_start_matches('-')
+        .trim();
+    let name: String = inner
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
+        .collect();
+    if inner.is_empty() || name.is_empty() && bytes[start + 1] == b'%' {
+        return None;
+    }
+    let after_name = inner[name.len()..].trim_start();
+    let kind = if hugo {
+        TemplateKind::HugoShortcode
+    } else if after_name.starts_with('(') {
+        TemplateKind::ZolaShortcode
+    } else if bytes[start + 1] == b'%' {
+        TemplateKind::LiquidTag
+    } else {
+        TemplateKind::LiquidExpression
+    };
+    // A Liquid expression names what it shows: `site.title`, or the filter.
+    let name = match kind {
+        TemplateKind::LiquidExpression => inner
+            .rsplit('|')
+            .next()
+            .map(|f| {
+                f.trim()
+                    .split([' ', ':'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .filter(|f| inner.contains('|') && !f.is_empty())
+            .unwrap_or(name),
+        _ => name.trim_start_matches('/').to_string(),
+    };
+    let range = start..end + close.len();
+    Some(LiteralTemplate {
+        kind,
+        name,
+        text: source[range.clone()].to_string(),
+        range,
+    })
+}
+
+fn is_closing(name: &str) -> bool {
+    name == "end" || name.starts_with("end") && name.len() > 3 || name.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(source: &str) -> Vec<(TemplateKind, String, &str)> {
+        find_literal_templates(source)
+            .into_iter()
+            .map(|l| (l.kind, l.name, &source[l.range]))
+            .collect()
+    }
+
+    #[test]
+    fn shortcodes_and_liquid_are_found_with_their_names() {
+        let source = "A {{ youtube(id=\"x\") }} b.\n\n{% note(kind=\"warn\") %}\nCareful.\n{% end %}\n\n\
+                      {% include footer.html %}\n\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\n\n\
+                      ![x]({{ \"/a.png\" | relative_url }}) {{ site.title }} {{< figure src=\"a.png\" >}}\n";
+        assert_eq!(
+            kinds(source),
+            vec![
+                (
+                    TemplateKind::ZolaShortcode,
+                    "youtube".to_string(),
+                    "{{ youtube(id=\"x\") }}"
+                ),
+                (
+                    TemplateKind::ZolaShortcode,
+                    "note".to_string(),
+                    "{% note(kind=\"warn\") %}"
+                ),
+                (
+                    TemplateKind::LiquidTag,
+                    "include".to_string(),
+                    "{% include footer.html %}"
+                ),
+                (
+                    TemplateKind::LiquidTag,
+                    "highlight".to_string(),
+                    "{% highlight ruby %}"
+                ),
+                (
+                    TemplateKind::LiquidExpression,
+                    "relative_url".to_string(),
+                    "{{ \"/a.png\" | relative_url }}"
+                ),
+                (
+                    TemplateKind::LiquidExpression,
+                    "site.title".to_string(),
+                    "{{ site.title }}"
+                ),
+                (
+                    TemplateKind::HugoShortcode,
+                    "figure".to_string(),
+                    "{{< figure src=\"a.png\" >}}"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn code_spans_and_code_blocks_are_left_alone() {
+        let source =
+            "`{{ page.title }}`\n\n```\n{% include x %}\n```\n\n    {{ x() }}\n\nand {} or {{}}\n";
+        assert_eq!(kinds(source), Vec::new());
+    }
+}
