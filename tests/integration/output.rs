@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::Fixture;
+use crate::support::{Fixture, SmallDisk};
 
 /// Every file and link under `dir`, bytes included (the manifest too).
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -95,53 +95,6 @@ fn a_section_named_like_a_site_folder_builds_again() {
     site.run(["build"]).success();
     site.run(["build"]).success();
     assert!(site.root.join("public/themes/x/index.html").is_file());
-}
-
-/// A small tmpfs mounted for one test, unmounted when dropped.
-struct SmallDisk {
-    dir: PathBuf,
-}
-
-impl SmallDisk {
-    /// Mounts `size` of tmpfs at `dir`, or says why it cannot.
-    fn mount(dir: &Path, size: &str) -> Result<SmallDisk, String> {
-        std::fs::create_dir_all(dir).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .output()
-            .map_err(|e| format!("cannot run mount: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "mount -t tmpfs failed (root is needed): {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
-        }
-        Ok(SmallDisk {
-            dir: dir.to_path_buf(),
-        })
-    }
-
-    fn free_bytes(&self) -> u64 {
-        let out = Command::new("df")
-            .args(["--output=avail", "-B1"])
-            .arg(&self.dir)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .nth(1)
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap()
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.dir).status();
-    }
 }
 
 // Issue #11, point 3.

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::support::Fixture;
+use crate::support::{Fixture, SmallDisk};
 
 /// A running `folio serve`, stopped when dropped.
 struct Server {
@@ -589,4 +589,39 @@ fn a_page_rewritten_while_it_is_requested_is_always_served_whole() {
         "{} of {seen} responses were cut off: {broken:?}",
         broken.len()
     );
+}
+
+// Issue #11, point 6: after a rebuild failed on a full disk, a page cut off
+// mid-tag was served with 200.
+#[test]
+fn a_rebuild_that_fills_the_disk_keeps_serving_the_whole_last_page() {
+    let site = Fixture::new("minimal");
+    let disk = match SmallDisk::mount(&site.root.join("disk"), "1m") {
+        Ok(disk) => disk,
+        Err(reason) => {
+            eprintln!("skipped: {reason}");
+            return;
+        }
+    };
+    let page = |body: &str| format!("---\ntitle: Big\n---\n{body}\nend-of-page\n");
+    site.write("content/posts/big.md", &page("Small for now."));
+    let server = Server::start(&site, &["-o", "disk/public"]);
+    let before = server.wait_for("/posts/big/", "end-of-page");
+    let free = disk.free_bytes();
+    site.write(
+        "content/posts/big.md",
+        &page(&"A line that fills the disk.\n\n".repeat(60_000)),
+    );
+    server.wait_line("No space left on device");
+    let (status, after) = server.raw("/posts/big/");
+    assert_eq!(status, 200);
+    let body = |response: &str| response.split_once("\r\n\r\n").unwrap().1.to_string();
+    assert_eq!(body(&after), body(&before));
+    let leftovers: Vec<_> = walkdir::WalkDir::new(site.root.join("disk"))
+        .into_iter()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .filter(|p| p.contains(".folio-new") || p.contains(".folio-next"))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
+    assert_eq!(disk.free_bytes(), free);
 }

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use std::process::Command as Process;
+
 use assert_cmd::Command;
 
 /// A fixture site copied to a folder of its own.
@@ -170,4 +172,52 @@ fn read_tree(dir: &Path) -> BTreeMap<String, String> {
         }
     }
     tree
+}
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+pub struct SmallDisk {
+    dir: PathBuf,
+}
+
+impl SmallDisk {
+    /// Mounts `size` of tmpfs at `dir`, or says why it cannot.
+    pub fn mount(dir: &Path, size: &str) -> Result<SmallDisk, String> {
+        std::fs::create_dir_all(dir).unwrap();
+        let out = Process::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .map_err(|e| format!("cannot run mount: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "mount -t tmpfs failed (root is needed): {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(SmallDisk {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Bytes free on the disk.
+    pub fn free_bytes(&self) -> u64 {
+        let out = Process::new("df")
+            .args(["--output=avail", "-B1"])
+            .arg(&self.dir)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Process::new("umount").arg(&self.dir).status();
+    }
 }
