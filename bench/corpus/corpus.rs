@@ -27,6 +27,9 @@ pub struct Spec {
     pub sections: usize,
     /// The seed: the same seed gives the same corpus.
     pub seed: u64,
+    /// Write tags under `taxonomies:`, as Zola reads them, instead of at
+    /// the top of the front matter.
+    pub nested_tags: bool,
 }
 
 /// The tag pool pages draw from.
@@ -255,7 +258,11 @@ fn page(rng: &mut Rng, spec: &Spec, j: usize) -> String {
         "description: \"{}.\"",
         capitalise(&sentence_words(rng, 12))
     );
-    let _ = writeln!(out, "tags: [{}]", tags.join(", "));
+    if spec.nested_tags {
+        let _ = writeln!(out, "taxonomies:\n  tags: [{}]", tags.join(", "));
+    } else {
+        let _ = writeln!(out, "tags: [{}]", tags.join(", "));
+    }
     let _ = writeln!(out, "draft: false");
     let _ = writeln!(out, "---\n");
     let target = 600 + rng.below(601);

@@ -1,7 +1,7 @@
-//! `gen-corpus --pages N [--sections S | --posts TAXONOMY] [--seed X] --out DIR`:
+//! `gen-corpus --pages N [--sections S [--zola] | --posts TAXONOMY] [--seed X] --out DIR`:
 //! writes the benchmark corpus (see `corpus.rs`) into `DIR/content/`, as
-//! sections of pages, or with `--posts` as one blog section whose tags are
-//! terms of `TAXONOMY`.
+//! sections of pages (with `--zola`, tags nested under `taxonomies:`), or
+//! with `--posts` as one blog section whose tags are terms of `TAXONOMY`.
 
 mod corpus;
 
@@ -13,11 +13,16 @@ fn main() -> ExitCode {
         pages: 100,
         sections: 2,
         seed: 1,
+        nested_tags: false,
     };
     let mut out: Option<PathBuf> = None;
     let mut posts: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
+        if flag == "--zola" {
+            spec.nested_tags = true;
+            continue;
+        }
         let value = args.next();
         let number = || value.as_deref().and_then(|v| v.parse::<u64>().ok());
         match (flag.as_str(), number()) {
@@ -27,7 +32,7 @@ fn main() -> ExitCode {
             ("--out", _) if value.is_some() => out = value.map(PathBuf::from),
             ("--posts", _) if value.is_some() => posts = value,
             _ => {
-                eprintln!("usage: gen-corpus --pages N [--sections S | --posts TAXONOMY] [--seed X] --out DIR");
+                eprintln!("usage: gen-corpus --pages N [--sections S [--zola] | --posts TAXONOMY] [--seed X] --out DIR");
                 return ExitCode::from(2);
             }
         }

@@ -20,6 +20,7 @@ fn the_bench_skeleton_builds_a_100_page_corpus_with_every_expected_file() {
         pages: 100,
         sections: 2,
         seed: 1,
+        nested_tags: false,
     };
     corpus::write(&spec, &site.root).unwrap();
     for item in ["folio.yaml", "templates"] {
@@ -64,4 +65,27 @@ fn the_bench_skeleton_builds_a_100_page_corpus_with_every_expected_file() {
         html - 1,
         "every page but 404 is in the sitemap"
     );
+}
+
+#[test]
+fn the_default_theme_builds_the_benchmark_blog_of_generated_posts() {
+    let site = Fixture::empty("bench_blog");
+    site.run(["init", "."]).success();
+    let spec = corpus::Spec {
+        pages: 100,
+        sections: 1,
+        seed: 1,
+        nested_tags: false,
+    };
+    corpus::write_posts(&spec, "stack", &site.root).unwrap();
+    site.run(["build"]).success();
+    let tree = site.tree("public");
+    for page in [
+        "posts/index.html",
+        "posts/page/5/index.html",
+        "posts/page-100/index.html",
+    ] {
+        assert!(tree.contains_key(page), "no {page}");
+    }
+    assert!(!tree.contains_key("posts/page/6/index.html"));
 }
