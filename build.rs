@@ -22,6 +22,14 @@ fn main() {
         writeln!(code, "pub const {name}: &[(&str, &[u8])] = &[").ok();
         for rel in files {
             let full = root.join(&rel);
+            // folio serves the theme's files as text when a site names none.
+            if name == "THEME" {
+                let bytes = std::fs::read(&full).expect("the theme's files are readable");
+                assert!(
+                    std::str::from_utf8(&bytes).is_ok(),
+                    "{rel}: the default theme's files must be UTF-8 text"
+                );
+            }
             writeln!(
                 code,
                 "    ({rel:?}, include_bytes!({:?})),",

@@ -31,6 +31,9 @@ pub struct Config {
     pub static_dirs: Vec<PathBuf>,
     /// The theme's folder, when the site names a theme.
     pub theme_dir: Option<PathBuf>,
+    /// Whether the default theme carried in the binary renders the site:
+    /// it names no theme and has no templates of its own.
+    pub builtin_theme: bool,
     /// The public URL: scheme, host and base path, always ending in `/`.
     pub base_url: String,
     /// The path part of `base_url`: `/` or `/portfolio/`.
@@ -751,6 +754,7 @@ fn resolve(
         theme_dir = Some(dir);
     }
     static_dirs.push(root.join("static"));
+    let builtin_theme = theme_dir.is_none() && !holds_a_file(&root.join("templates"));
     let filename = &site.feed.filename;
     if filename.is_empty() || filename.contains(['/', '\\']) || filename == ".." || filename == "."
     {
@@ -783,12 +787,22 @@ fn resolve(
         template_dirs,
         static_dirs,
         theme_dir,
+        builtin_theme,
         base_url,
         base_path,
         timezone,
         site,
         root,
     })
+}
+
+/// Returns true when `dir` holds a file, at any depth.
+fn holds_a_file(dir: &Path) -> bool {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .any(|e| e.file_type().is_file())
 }
 
 /// Splits an absolute http(s) URL into the URL with a trailing `/` and its path.

@@ -8,12 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::output::{self, Planned, Source};
 
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
-}
-
-/// The default theme's folder name under `themes/`.
-pub const DEFAULT_THEME: &str = "slate";
+use crate::embedded::{self, DEFAULT_THEME};
 
 /// What `init` wrote.
 #[derive(Debug, Clone, Default)]
@@ -131,15 +126,5 @@ mod tests {
         assert_eq!(title_from("my-first-post"), "My first post");
         assert_eq!(title_from("2024-05-01-launch_day"), "Launch day");
         assert_eq!(title_from("x"), "X");
-    }
-
-    #[test]
-    fn the_theme_and_the_sample_are_embedded() {
-        assert!(
-            embedded::THEME
-                .iter()
-                .any(|(p, _)| *p == "templates/base.html")
-        );
-        assert!(embedded::SAMPLE.iter().any(|(p, _)| *p == "folio.yaml"));
     }
 }

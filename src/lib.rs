@@ -9,6 +9,7 @@ pub mod build;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod embedded;
 pub mod error;
 pub mod fingerprint;
 pub mod html;

@@ -104,13 +104,28 @@ pub struct Templates {
     sources: HashMap<String, String>,
 }
 
-/// Loads the templates of the site and its theme; the site's win.
+/// Where a file of the built-in theme would be, for messages.
+fn builtin_theme_path(folder: &str, name: &str) -> PathBuf {
+    PathBuf::from(format!(
+        "(built-in theme) themes/{}/{folder}/{name}",
+        crate::embedded::DEFAULT_THEME
+    ))
+}
+
+/// Loads the templates of the site and its theme (the built-in one when the
+/// site names none and has none of its own); the site's win.
 pub fn load_templates(config: &Config) -> std::result::Result<Templates, Errors> {
     let lookup = Arc::new(RwLock::new(Arc::new(Lookup::default())));
     let mut tera = Tera::new();
     functions::register(&mut tera, &lookup);
     let mut files: HashMap<String, PathBuf> = HashMap::new();
     let mut sources: HashMap<String, String> = HashMap::new();
+    if config.builtin_theme {
+        for (name, text) in crate::embedded::theme_templates() {
+            files.insert(name.to_string(), builtin_theme_path("templates", name));
+            sources.insert(name.to_string(), text.to_string());
+        }
+    }
     // The theme first, so that a site template of the same name replaces it.
     for dir in config.template_dirs.iter().rev() {
         if !dir.is_dir() {
@@ -776,7 +791,14 @@ fn static_files(
 ) -> Vec<OutputFile> {
     statics
         .iter()
-        .map(|(path, file)| copy_of(config, path.clone(), &file.source))
+        .map(|(path, file)| match file.builtin {
+            Some(text) => OutputFile {
+                path: path.clone(),
+                contents: Contents::Text(text.to_string()),
+                origin: builtin_theme_path("static", path),
+            },
+            None => copy_of(config, path.clone(), &file.source),
+        })
         .collect()
 }
 

@@ -224,6 +224,7 @@ mod tests {
             template_dirs: vec![root.join("templates"), root.join("themes/t/templates")],
             static_dirs: vec![root.join("themes/t/static"), root.join("static")],
             theme_dir: Some(root.join("themes/t")),
+            builtin_theme: false,
             base_url: "http://127.0.0.1:1111/".to_string(),
             base_path: "/".to_string(),
             timezone: jiff::tz::TimeZone::UTC,

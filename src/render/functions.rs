@@ -29,6 +29,8 @@ pub struct StaticFile {
     pub source: PathBuf,
     /// Eight hex digits of its content hash.
     pub hash: String,
+    /// The text of a file of the built-in theme, which has no file to copy.
+    pub builtin: Option<&'static str>,
 }
 
 /// What functions need to know about the current build.
@@ -135,6 +137,17 @@ fn strip_paragraph(html: &str) -> String {
 /// Lists the theme's and the site's static files, the site's winning, with content hashes.
 pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>> {
     let mut files = BTreeMap::new();
+    if config.builtin_theme {
+        for (name, text) in crate::embedded::theme_static_files() {
+            let hash = format!("{:016x}", fingerprint(text.as_bytes()))[..8].to_string();
+            let file = StaticFile {
+                source: PathBuf::new(),
+                hash,
+                builtin: Some(text),
+            };
+            files.insert(name.to_string(), file);
+        }
+    }
     for dir in &config.static_dirs {
         if !dir.is_dir() {
             continue;
@@ -171,6 +184,7 @@ pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>
                 StaticFile {
                     source: entry.path().to_path_buf(),
                     hash,
+                    builtin: None,
                 },
             );
         }

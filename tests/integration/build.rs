@@ -323,3 +323,36 @@ fn markdown_files_with_the_markdown_extension_are_pages() {
         tree.keys()
     );
 }
+
+#[test]
+fn a_site_naming_no_theme_and_no_templates_gets_the_built_in_theme() {
+    // Issue #12: the guide's three-line folio.yaml failed with "template
+    // `index.html` does not exist".
+    let site = Fixture::empty("builtin_theme");
+    site.write(
+        "folio.yaml",
+        "title: My site\ndescription: Notes and projects.\nbase_url: https://me.dev/\n",
+    );
+    site.write(
+        "content/hello.md",
+        "---\ntitle: Hello, world\ndate: 2024-05-01\n---\nThis is my first page.\n",
+    );
+    let run = site.run(["build"]).success();
+    assert_eq!(run.stderr, "");
+    let tree = site.tree("public");
+    assert!(tree["hello/index.html"].contains("Hello, world"));
+    assert!(tree["index.html"].contains("My site"));
+    assert!(tree.contains_key("css/site.css"), "{:?}", tree.keys());
+}
+
+#[test]
+fn a_new_site_with_the_guide_s_minimal_configuration_builds() {
+    let site = Fixture::empty("init_minimal_config");
+    site.run(["init", "."]).success();
+    site.write(
+        "folio.yaml",
+        "title: My site\ndescription: Notes and projects.\nbase_url: https://me.dev/\n",
+    );
+    site.run(["build"]).success();
+    assert!(site.read("public/index.html").contains("My site"));
+}
