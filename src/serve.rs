@@ -147,6 +147,7 @@ pub fn serve(
         signals: signals.clone(),
         failure: failure_tx,
         notify: Arc::clone(&notify),
+        watcher,
     };
     std::thread::spawn(move || state.run(path_rx));
     notify(Notice::Listening {
@@ -176,7 +177,6 @@ pub fn serve(
             })
             .await
     });
-    drop(watcher);
     drop(lock);
     runtime.shutdown_background();
     result.map_err(|e| Errors::from(Error::msg("the server stopped").cause(e)))
@@ -219,6 +219,8 @@ struct Rebuilder {
     signals: broadcast::Sender<Signal>,
     failure: tokio_watch::Sender<Option<String>>,
     notify: Arc<dyn Fn(Notice) + Send + Sync>,
+    /// Watches the sources; told of new source folders after each rebuild.
+    watcher: watch::Watcher,
 }
 
 impl Rebuilder {
@@ -252,6 +254,13 @@ impl Rebuilder {
                     let _ = self.failure.send(Some(errors_text(&errors)));
                     (self.notify)(Notice::Failed(errors));
                 }
+            }
+            // A source folder made since (a new `templates/`, another theme)
+            // is watched from now on.
+            if let Err(e) = self.watcher.watch_sources(&self.config) {
+                (self.notify)(Notice::Failed(
+                    Errors::from(e).relative_to(&self.config.root),
+                ));
             }
         }
     }

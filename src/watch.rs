@@ -178,10 +178,16 @@ pub fn is_change(kind: &EventKind) -> bool {
 
 /// A running watcher; dropping it stops watching.
 pub struct Watcher {
-    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    /// Source folders watched recursively so far.
+    watched: Vec<PathBuf>,
 }
 
-/// Watches the site root and sends each debounced batch of what it saw.
+/// Watches the site and sends each debounced batch of what it saw.
+///
+/// The site root is watched on its own (for `folio.yaml` and new folders),
+/// and each source folder with everything under it; the output folder is
+/// never watched, so a build's thousands of new folders cost no watches.
 pub fn start(config: &Config, sender: Sender<Vec<Seen>>) -> Result<Watcher> {
     let handler = move |result: DebounceEventResult| {
         let paths: Vec<Seen> = match result {
@@ -205,11 +211,48 @@ pub fn start(config: &Config, sender: Sender<Vec<Seen>>) -> Result<Watcher> {
     let mut debouncer = new_debouncer(Duration::from_millis(120), None, handler)
         .map_err(|e| Error::msg("cannot watch the site for changes").cause(e))?;
     debouncer
-        .watch(&config.root, RecursiveMode::Recursive)
+        .watch(&config.root, RecursiveMode::NonRecursive)
         .map_err(|e| Error::at(&config.root, None, "cannot watch the site for changes").cause(e))?;
-    Ok(Watcher {
-        _debouncer: debouncer,
-    })
+    let mut watcher = Watcher {
+        debouncer,
+        watched: Vec::new(),
+    };
+    watcher.watch_sources(config)?;
+    Ok(watcher)
+}
+
+impl Watcher {
+    /// Watches every source folder of `config` that exists and is not
+    /// watched yet: call it again after a rebuild, so a folder created
+    /// since (a new `templates/`, a theme) is watched too.
+    pub fn watch_sources(&mut self, config: &Config) -> Result<()> {
+        for dir in source_folders(config) {
+            if self.watched.contains(&dir) || !dir.is_dir() {
+                continue;
+            }
+            self.debouncer
+                .watch(&dir, RecursiveMode::Recursive)
+                .map_err(|e| {
+                    Error::at(&dir, None, "cannot watch this folder for changes").cause(e)
+                })?;
+            self.watched.push(dir);
+        }
+        Ok(())
+    }
+}
+
+/// The folders whose files make the site.
+pub fn source_folders(config: &Config) -> Vec<PathBuf> {
+    let mut dirs = vec![config.content_dir.clone()];
+    dirs.extend(config.template_dirs.iter().cloned());
+    dirs.extend(config.static_dirs.iter().cloned());
+    dirs.extend(config.theme_dir.iter().cloned());
+    dirs.retain(|d| !d.starts_with(&config.output_dir));
+    // A theme's folder holds its templates and static files: watch it once.
+    let all = dirs.clone();
+    dirs.retain(|d| !all.iter().any(|other| other != d && d.starts_with(other)));
+    dirs.dedup();
+    dirs
 }
 
 #[cfg(test)]
@@ -346,5 +389,18 @@ mod tests {
         );
         assert!(lost.reload_config && !lost.css_only && !lost.is_empty());
         assert_eq!(lost.names[0], "the watched folders");
+    }
+
+    #[test]
+    fn the_sources_are_watched_and_the_output_is_not() {
+        assert_eq!(
+            source_folders(&config()),
+            vec![
+                PathBuf::from("/site/content"),
+                PathBuf::from("/site/templates"),
+                PathBuf::from("/site/static"),
+                PathBuf::from("/site/themes/t"),
+            ]
+        );
     }
 }

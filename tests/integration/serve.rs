@@ -625,3 +625,15 @@ fn a_rebuild_that_fills_the_disk_keeps_serving_the_whole_last_page() {
     assert_eq!(leftovers, Vec::<String>::new());
     assert_eq!(disk.free_bytes(), free);
 }
+
+#[test]
+fn a_templates_folder_made_while_serving_is_watched_from_then_on() {
+    let site = Fixture::empty("serve_new_templates");
+    site.run(["init", "."]).success();
+    assert!(!site.root.join("templates").exists());
+    let server = Server::start(&site, &[]);
+    site.write("templates/404.html", "first 404");
+    server.wait_for("/404.html", "first 404");
+    site.write("templates/404.html", "second 404");
+    server.wait_for("/404.html", "second 404");
+}
