@@ -46,3 +46,48 @@ fn keys_of_other_generators_are_warnings_naming_the_equivalent() {
          warning: content/about.md:6:1: `lastmod` is a Hugo key that folio does not read; it is kept under `extra`\n  help: use `updated` instead\n"
     );
 }
+
+#[test]
+fn a_jekyll_site_builds_once_its_bundle_is_a_section_and_names_what_it_skips() {
+    // `.markdown` posts, Jekyll's dates, Liquid left in the text, and a
+    // folder whose index.md made a bundle of its sibling pages.
+    let site = Fixture::new("jekyll_site");
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with(
+            "error: content/docs/setup.md: this Markdown file is inside the page bundle of \
+             `content/docs/index.md`, so it is neither a page nor a file to publish\n  \
+             help: rename index.md to _index.md to make this folder a section\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    std::fs::rename(
+        site.root.join("content/docs/index.md"),
+        site.root.join("content/docs/_index.md"),
+    )
+    .unwrap();
+    let run = site.run(["build"]).success();
+    assert_eq!(
+        run.stderr,
+        "warning: content/docs/setup.md:3:1: `permalink` is a Jekyll key that folio does not read; it is kept under `extra`\n  \
+         help: use `path` instead\n\
+         warning: content/posts/2014-12-17-welcome-to-jekyll.markdown:2:1: `layout` is a Jekyll key that folio does not read; it is kept under `extra`\n  \
+         help: use `template` instead, naming a file: `template: post.html`\n\
+         warning: content/posts/2014-12-17-welcome-to-jekyll.markdown:9:1: `{% highlight ruby %}` looks like a Liquid tag (`highlight`), which folio prints as text\n  \
+         help: write a fenced code block (```lang) instead\n\
+         warning: content/posts/2014-12-17-welcome-to-jekyll.markdown:15:9: `{{ \"/assets/logo.png\" | relative_url }}` looks like a Liquid expression (`relative_url`), which folio prints as text\n  \
+         help: write it as Markdown or HTML: folio does not run Liquid\n"
+    );
+    assert!(run.stdout.ends_with("; 4 warnings\n"), "{}", run.stdout);
+    let tree = site.tree("public");
+    assert!(
+        !tree
+            .keys()
+            .any(|p| p.ends_with(".md") || p.ends_with(".markdown")),
+        "raw page source published: {:?}",
+        tree.keys()
+    );
+    site.assert_matches_expected();
+}
