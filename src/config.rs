@@ -330,7 +330,19 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, path: &Path, first_line: usiz
         )
         .help("flatten the data: fewer lists and mappings inside each other"));
     }
-    serde_yaml::from_str(text).map_err(|e| yaml_error(&e, text, path, first_line))
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let steps: Vec<Step<'_>> = e
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Map { key } => Some(Step::Key(key)),
+                serde_path_to_error::Segment::Seq { index } => Some(Step::Index(*index)),
+                _ => None,
+            })
+            .collect();
+        yaml_error(e.inner(), &steps, text, path, first_line)
+    })
 }
 
 /// How deep YAML may nest. The parser takes seconds on tens of thousands
@@ -419,7 +431,15 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
-fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize) -> Error {
+/// Turns a serde_yaml error into a located folio error; `steps` is the key
+/// path serde was reading, which places an unknown key under its parent.
+fn yaml_error(
+    e: &serde_yaml::Error,
+    steps: &[Step<'_>],
+    text: &str,
+    path: &Path,
+    first_line: usize,
+) -> Error {
     let full = e.to_string();
     // serde_yaml appends " at line L column C" to its message; the location
     // is reported separately, shifted to the file's own lines.
@@ -440,7 +460,11 @@ fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize)
         help = "keep one document in the file: remove this `---` line and what follows, or move it to a file of its own".to_string();
     }
     if let Some((field, expected)) = unknown_field(&message) {
-        if let Some(found) = key_location(text, &field) {
+        let mut steps = steps.to_vec();
+        if steps.last() != Some(&Step::Key(field.as_str())) {
+            steps.push(Step::Key(&field));
+        }
+        if let Some(found) = locate_key(text, &steps) {
             location = Some(Location {
                 line: found.line + first_line - 1,
                 column: found.column,
@@ -515,24 +539,10 @@ fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     Some((field.to_string(), expected))
 }
 
-/// Returns where a key of a YAML mapping is written, looking at every indentation level.
-pub fn key_location(text: &str, key: &str) -> Option<Location> {
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        let unquoted = trimmed.trim_start_matches(['"', '\'']);
-        let quote = trimmed.len() - unquoted.len();
-        if let Some(after) = unquoted.strip_prefix(key) {
-            let after = after.trim_start_matches(['"', '\'']);
-            if after.trim_start().starts_with(':') {
-                return Some(Location {
-                    line: i + 1,
-                    column: indent + quote + 1,
-                });
-            }
-        }
-    }
-    None
+/// Where the key at `path` of `folio.yaml` is written.
+fn config_key(text: &str, path: &[&str]) -> Option<Location> {
+    let steps: Vec<Step<'_>> = path.iter().map(|k| Step::Key(k)).collect();
+    locate_key(text, &steps)
 }
 
 /// One step of a key path in a YAML document.
@@ -667,30 +677,10 @@ pub fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
         .map(|(_, c)| c.as_str())
 }
 
-/// Levenshtein distance, with a swap of two neighbours counted as one edit.
+/// Levenshtein distance, with a swap of two neighbours counted as one edit
+/// (the "optimal string alignment" distance).
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
+    strsim::osa_distance(a, b)
 }
 
 fn find_root(cwd: &Path) -> Result<PathBuf> {
@@ -721,14 +711,14 @@ fn resolve(
         if overrides.base_url.is_some() {
             return Error::msg(message.replacen("`base_url`", "`--base-url`", 1)).help(help);
         }
-        Error::at(config_path, key_location(text, "base_url"), message).help(help)
+        Error::at(config_path, config_key(text, &["base_url"]), message).help(help)
     })?;
     site.base_url = base_url.clone();
     site.base_path = base_path.clone();
     let timezone = jiff::tz::TimeZone::get(&site.timezone).map_err(|_| {
         Error::at(
             config_path,
-            key_location(text, "timezone"),
+            config_key(text, &["timezone"]),
             format!(
                 "`timezone` must be a time zone name like Europe/Paris, found \"{}\"",
                 site.timezone
@@ -744,7 +734,7 @@ fn resolve(
         if !dir.is_dir() {
             return Err(Error::at(
                 config_path,
-                key_location(text, "theme"),
+                config_key(text, &["theme"]),
                 format!("theme `{theme}` not found in `themes/{theme}/`"),
             )
             .help("put the theme in `themes/`, or remove the `theme` key"));
@@ -760,7 +750,7 @@ fn resolve(
     {
         return Err(Error::at(
             config_path,
-            key_location(text, "filename"),
+            config_key(text, &["feed", "filename"]),
             format!("`feed.filename` must be a file name, found \"{filename}\""),
         )
         .help("write a name like `atom.xml`"));
@@ -770,7 +760,7 @@ fn resolve(
         if seen.contains(&taxonomy.name) {
             return Err(Error::at(
                 config_path,
-                key_location(text, "taxonomies"),
+                config_key(text, &["taxonomies"]),
                 format!("taxonomy `{}` is declared twice", taxonomy.name),
             )
             .help("remove one of the two entries"));
@@ -1011,6 +1001,20 @@ mod tests {
             Some((13, 8))
         );
         assert_eq!(at(&[Step::Key("feed"), Step::Key("nope")]), Some((4, 1)));
+    }
+
+    #[test]
+    fn a_nested_unknown_key_is_reported_under_its_own_parent() {
+        // The same name written earlier inside `extra` took the blame.
+        let text = "extra:\n  nmae: x\nauthor:\n  nmae: Ada\n";
+        let error = parse_yaml::<SiteConfig>(text, Path::new("folio.yaml"), 1).unwrap_err();
+        assert_eq!(error.location, Some(Location { line: 4, column: 3 }));
+        assert_eq!(error.help.as_deref(), Some("did you mean `name`?"));
+        let text = "extra:\n  filename: x\nfeed:\n  filename: a/b\nbase_url: https://e.com/\n";
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("folio.yaml"), text).unwrap();
+        let error = load(dir.path(), &Overrides::default()).unwrap_err();
+        assert_eq!(error.location, Some(Location { line: 4, column: 3 }));
     }
 
     #[test]

@@ -702,7 +702,7 @@ fn warn_near_miss(r: &FieldReader<'_>, key: &str, is_section: bool, warnings: &m
     let limit = if key.chars().count() <= 4 { 1 } else { 2 };
     if let Some(near) = known
         .iter()
-        .find(|k| crate::config::edit_distance(key, k) <= limit && k.as_str() != key)
+        .find(|k| strsim::osa_distance(key, k) <= limit && k.as_str() != key)
     {
         warnings.push(
             Error::at(
