@@ -256,7 +256,7 @@ impl Session {
             files: self.written.len(),
             written,
             left_out: self.content.left_out,
-            warnings: self.content.warnings.clone(),
+            warnings: [self.content.warnings.clone(), rendered.warnings].concat(),
             elapsed: started.elapsed(),
             ..BuildReport::default()
         };

@@ -229,6 +229,12 @@ pub struct MarkdownConfig {
     /// Whether headings link to themselves.
     #[serde(default = "yes")]
     pub heading_links: bool,
+    /// Whether fenced code is coloured at build time.
+    #[serde(default = "yes")]
+    pub highlight_code: bool,
+    /// The colours of highlighted code.
+    #[serde(default)]
+    pub highlight_themes: HighlightThemes,
 }
 
 impl Default for MarkdownConfig {
@@ -236,8 +242,40 @@ impl Default for MarkdownConfig {
         MarkdownConfig {
             smart_punctuation: true,
             heading_links: true,
+            highlight_code: true,
+            highlight_themes: HighlightThemes::default(),
         }
     }
+}
+
+/// The two highlight themes: a built-in name, or `NAME` for a VS Code theme
+/// file `highlight/NAME.json` of the site or of its theme.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HighlightThemes {
+    /// For visitors with a light colour scheme.
+    #[serde(default = "default_light_theme")]
+    pub light: String,
+    /// For visitors with a dark colour scheme.
+    #[serde(default = "default_dark_theme")]
+    pub dark: String,
+}
+
+impl Default for HighlightThemes {
+    fn default() -> Self {
+        HighlightThemes {
+            light: default_light_theme(),
+            dark: default_dark_theme(),
+        }
+    }
+}
+
+fn default_light_theme() -> String {
+    "github-light".to_string()
+}
+
+fn default_dark_theme() -> String {
+    "github-dark".to_string()
 }
 
 fn yes() -> bool {

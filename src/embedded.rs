@@ -42,7 +42,9 @@ mod tests {
         assert!(theme_templates().any(|(name, _)| name == "base.html"));
         assert!(theme_static_files().any(|(name, _)| name == "css/site.css"));
         assert!(SAMPLE.iter().any(|(p, _)| *p == "folio.yaml"));
-        let texts = theme_templates().count() + theme_static_files().count();
+        let texts = theme_templates().count()
+            + theme_static_files().count()
+            + theme_files("highlight/").count();
         assert_eq!(
             texts + 1,
             THEME.len(),

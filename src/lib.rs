@@ -12,6 +12,7 @@ pub mod content;
 pub mod embedded;
 pub mod error;
 pub mod fingerprint;
+pub mod highlight;
 pub mod html;
 pub mod init;
 pub mod links;

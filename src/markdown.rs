@@ -5,9 +5,13 @@
 //! root-relative URLs are given the site's base path, so the HTML is right
 //! wherever it is printed.
 
+use std::sync::Arc;
+
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, Options as CmarkOptions, Parser, Tag, TagEnd,
 };
+
+use crate::highlight::{Fence, Highlighter};
 
 use crate::url;
 
@@ -20,6 +24,8 @@ pub struct Options {
     pub heading_links: bool,
     /// The base path root-relative URLs are put under: `/` or `/portfolio/`.
     pub base_path: String,
+    /// Colours fenced code; none leaves it plain.
+    pub highlighter: Option<Arc<Highlighter>>,
 }
 
 /// The rendered HTML and what was learnt while rendering it.
@@ -39,8 +45,23 @@ pub struct Rendered {
     pub more_at: Option<usize>,
     /// Shortcodes and Liquid tags printed as text, with where they are.
     pub literal_templates: Vec<LiteralTemplate>,
+    /// Things worth a warning, such as a code block in an unknown language.
+    pub notes: Vec<Note>,
+    /// Whether a code block uses the highlight palette's classes.
+    pub highlighted: bool,
     /// Footnotes met so far.
     footnotes: Footnotes,
+}
+
+/// Something worth a warning, at a byte offset of the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Byte offset in the source.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: String,
 }
 
 /// Footnote numbers and references, so that their ids live in a namespace
@@ -198,7 +219,6 @@ pub fn to_html(
         // events wait, until its text (and so its id) is known.
         let mut parser = Parser::new_ext(source, flags).into_offset_iter();
         let mut queue: std::collections::VecDeque<Event<'_>> = std::collections::VecDeque::new();
-        let mut in_code = false;
         let out = &mut out;
         let flat = &mut flat;
         let unique = &mut UniqueIds::default();
@@ -208,8 +228,16 @@ pub fn to_html(
                     return Some(event);
                 }
                 let (mut event, range) = parser.next()?;
+                if let Event::Start(Tag::CodeBlock(kind)) = &event {
+                    let info = match kind {
+                        CodeBlockKind::Fenced(info) => info.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    let html = code_block(&mut parser, &info, range.start, options, out);
+                    return Some(Event::Html(html.into()));
+                }
                 keep_as_written(&mut event, &range, source, &literals);
-                inspect(&mut event, range.start, options, resolve, out, &mut in_code);
+                inspect(&mut event, range.start, options, resolve, out);
                 let Event::Start(Tag::Heading {
                     level,
                     id,
@@ -231,7 +259,7 @@ pub fn to_html(
                         break;
                     }
                     keep_as_written(&mut event, &range, source, &literals);
-                    inspect(&mut event, range.start, options, resolve, out, &mut in_code);
+                    inspect(&mut event, range.start, options, resolve, out);
                     pending.inner.push(event);
                 }
                 let mut emitted = Vec::new();
@@ -273,6 +301,48 @@ fn keep_as_written(
     }
 }
 
+/// Renders a code block whose opening event was just read: its text up to
+/// the closing event, highlighted when the options carry a highlighter.
+fn code_block<'a>(
+    parser: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+    info: &str,
+    offset: usize,
+    options: &Options,
+    out: &mut Rendered,
+) -> String {
+    let mut code = String::new();
+    for (event, _) in parser.by_ref() {
+        match event {
+            Event::Text(text) => code.push_str(&text),
+            Event::End(TagEnd::CodeBlock) => break,
+            _ => {}
+        }
+    }
+    let read = FenceInfo::parse(info);
+    let fence = Fence::new(read.language, &read.attributes);
+    for problem in &fence.problems {
+        out.notes.push(Note {
+            offset,
+            message: format!("code block: {problem}"),
+            help: "write the fence like ```rust,linenos,hl_lines=3 5-7```".to_string(),
+        });
+    }
+    let block = match &options.highlighter {
+        Some(highlighter) => highlighter.block(&code, info, &fence),
+        None => Highlighter::plain(&code, &fence),
+    };
+    out.highlighted |= block.coloured;
+    if let Some(language) = block.unknown_language {
+        out.notes.push(Note {
+            offset,
+            message: format!("no grammar for the language `{language}`: the block stays plain"),
+            help: "name a language folio knows (see the guide's highlighting chapter), or `text`"
+                .to_string(),
+        });
+    }
+    block.html
+}
+
 /// Rewrites link and image URLs and counts words, as each event passes.
 ///
 /// Works on the event in place: events are large, and moving each one in
@@ -283,7 +353,6 @@ fn inspect(
     options: &Options,
     resolve: &dyn Fn(&str) -> Option<String>,
     out: &mut Rendered,
-    in_code: &mut bool,
 ) {
     match event {
         Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
@@ -299,19 +368,7 @@ fn inspect(
             *event = Event::Html(markup.into());
         }
         Event::End(TagEnd::FootnoteDefinition) => *event = Event::Html("</div>\n".into()),
-        Event::Start(Tag::CodeBlock(kind)) => {
-            *in_code = true;
-            // The HTML writer makes `language-{info}` of the whole info
-            // string; give it the language alone.
-            if let CodeBlockKind::Fenced(info) = kind {
-                let language = FenceInfo::parse(info).language.unwrap_or_default();
-                if language.len() != info.len() {
-                    *info = language.into();
-                }
-            }
-        }
-        Event::End(TagEnd::CodeBlock) => *in_code = false,
-        Event::Text(text) if !*in_code => out.word_count += count_words(text),
+        Event::Text(text) => out.word_count += count_words(text),
         Event::Html(html) | Event::InlineHtml(html)
             if out.more_at.is_none() && html.trim() == MORE_MARKER =>
         {
@@ -557,6 +614,7 @@ mod tests {
             smart_punctuation: true,
             heading_links: true,
             base_path: base_path.to_string(),
+            highlighter: None,
         }
     }
 

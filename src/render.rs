@@ -88,7 +88,8 @@ pub struct RenderReport {
     pub metrics: Vec<TemplateMetric>,
     /// Where a template's cost per render grows with the site, when asked for.
     pub hints: Vec<Hint>,
-    /// Problems that do not stop the build: shortcodes printed as text.
+    /// Problems that do not stop the build: shortcodes printed as text,
+    /// code in a language no grammar knows.
     pub warnings: Vec<Error>,
 }
 
@@ -235,6 +236,9 @@ struct Built {
     /// Pages some feed shows, and their HTML.
     feed_html: HashMap<usize, String>,
     statics: Vec<OutputFile>,
+    /// Whether folio writes `highlight.css` and, if so, whether it holds
+    /// the palette yet (it is a stub until some code is highlighted).
+    palette: Option<bool>,
 }
 
 /// One page after its first render: its listing and what stays of it.
@@ -268,7 +272,15 @@ impl Renderer {
         sink: Sink<'_>,
     ) -> std::result::Result<RenderReport, Errors> {
         let taxonomies = values::taxonomies(config, content);
-        let statics = hash_static_files(config).map_err(Errors::from)?;
+        let mut statics = hash_static_files(config).map_err(Errors::from)?;
+        // A `highlight.css` of the site's or the theme's own wins over folio's.
+        let writes_palette = !statics.contains_key(bodies::PALETTE_FILE);
+        if let Some(made_from) = bodies::palette_source(config).filter(|_| writes_palette) {
+            statics.insert(
+                bodies::PALETTE_FILE.to_string(),
+                functions::StaticFile::generated(&made_from),
+            );
+        }
         let mut model = Model::new(config, content, &taxonomies);
         self.templates.set_global("config", model.config.clone());
         self.templates.set_global("data", model.data.clone());
@@ -276,6 +288,7 @@ impl Renderer {
         let lookup = Lookup::new(config, content, &model, statics.clone());
         self.templates.update_lookup(|shared| *shared = lookup);
         let resolver = Resolver::new(config, content);
+        bodies::check_palette(config, resolver.options()).map_err(Errors::from)?;
         let feed_pages = feeds::feed_pages(config, content, &taxonomies);
         let metrics = Metrics::new(options.template_metrics);
         let run = Run {
@@ -330,7 +343,17 @@ impl Renderer {
         errors
             .0
             .extend(bodies::check_links(content, &page_facts, &section_facts).0);
-        report.warnings = bodies::literal_warnings(content, &page_facts, &section_facts);
+        let mut warnings = bodies::literal_warnings(content, &page_facts, &section_facts);
+        warnings.extend(
+            page_facts
+                .iter()
+                .chain(&section_facts)
+                .flat_map(|f| f.warnings.iter().cloned()),
+        );
+        let highlighted = page_facts
+            .iter()
+            .chain(&section_facts)
+            .any(|f| f.highlighted);
 
         // Then the lists, and every job that reads them.
         model.set_lists(content, &taxonomies, section_html);
@@ -351,8 +374,20 @@ impl Renderer {
             reads,
             feed_html,
             statics: static_files(config, &statics),
+            palette: (writes_palette && config.site.markdown.highlight_code).then_some(highlighted),
         };
         report.rendered += self.render_jobs(&run, &mut built, jobs, &mut errors);
+        if built.palette.is_some() {
+            match bodies::palette_css(built.resolver.options(), config, highlighted) {
+                Ok(Some(css)) => {
+                    if let Err(e) = run.send(palette_file(css)) {
+                        errors.push(e);
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => errors.push(e),
+            }
+        }
         match extras(config, content, &built) {
             Ok(files) => {
                 for file in files {
@@ -367,6 +402,7 @@ impl Renderer {
             return Err(errors);
         }
         self.built = Some(built);
+        report.warnings = warnings;
         report.pages = content.pages.len();
         report.sections = content.sections.iter().filter(|s| s.exists).count();
         report.files = run.sent();
@@ -408,6 +444,8 @@ impl Renderer {
         let mut errors = Errors::default();
         let mut changes = Changes::default();
         let mut page_jobs = Vec::new();
+        let mut report_warnings = Vec::new();
+        let mut newly_highlighted = false;
         for &i in edited {
             let (html, facts) = match bodies::page(config, &built.resolver, &content.pages[i]) {
                 Ok(done) => done,
@@ -417,6 +455,8 @@ impl Renderer {
                 }
             };
             let (full, listing) = built.model.page(config, content, i, &html);
+            report_warnings.extend(facts.warnings.iter().cloned());
+            newly_highlighted |= facts.highlighted && built.palette == Some(false);
             built.page_facts[i] = facts;
             if let Some(kept) = built.feed_html.get_mut(&i) {
                 *kept = html.content;
@@ -484,6 +524,18 @@ impl Renderer {
             sections: content.sections.iter().filter(|s| s.exists).count(),
             ..RenderReport::default()
         };
+        // An edit may bring the site its first highlighted code.
+        if newly_highlighted {
+            match bodies::palette_css(built.resolver.options(), config, true) {
+                Ok(css) => {
+                    if let Some(Err(e)) = css.map(|css| run.send(palette_file(css))) {
+                        errors.push(e);
+                    }
+                    built.palette = Some(true);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
         if edited.iter().any(|i| built.feed_html.contains_key(i)) || !changes.listings.is_empty() {
             for file in feeds::feeds(config, content, &built.feed_html, &built.taxonomies) {
                 if let Err(e) = run.send(file) {
@@ -497,6 +549,7 @@ impl Renderer {
         }
         report.files = run.sent();
         report.metrics = metrics.take();
+        report.warnings = report_warnings;
         Ok(report)
     }
 
@@ -791,6 +844,7 @@ fn static_files(
 ) -> Vec<OutputFile> {
     statics
         .iter()
+        .filter(|(_, file)| !file.is_generated())
         .map(|(path, file)| match file.builtin {
             Some(text) => OutputFile {
                 path: path.clone(),
@@ -800,6 +854,15 @@ fn static_files(
             None => copy_of(config, path.clone(), &file.source),
         })
         .collect()
+}
+
+/// The highlight palette's stylesheet, as an output file.
+fn palette_file(css: String) -> OutputFile {
+    OutputFile {
+        path: bodies::PALETTE_FILE.to_string(),
+        contents: Contents::Text(css),
+        origin: PathBuf::from(crate::config::CONFIG_FILE),
+    }
 }
 
 fn copy_of(config: &Config, path: String, source: &Path) -> OutputFile {

@@ -6,10 +6,13 @@
 //! and every page's HTML at once is what made memory grow with the site.
 
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::config::Config;
-use crate::content::{self, Content, Page};
+use crate::content::{self, Content, Page, site_relative};
 use crate::error::{Error, Errors, Location, Result};
+use crate::highlight::{BUILTIN_THEMES, Highlighter, Palette, Side, Theme, ThemeError};
 use crate::markdown::{self, Rendered};
 
 use super::functions;
@@ -24,6 +27,10 @@ pub struct Facts {
     pub links: Vec<(markdown::Link, Location)>,
     /// Shortcodes and Liquid tags it prints as text, with where they are.
     pub literal_templates: Vec<(markdown::LiteralTemplate, Location)>,
+    /// Problems worth a warning, such as code in a language no grammar knows.
+    pub warnings: Vec<Error>,
+    /// Whether its code uses the highlight palette.
+    pub highlighted: bool,
 }
 
 /// How page bodies are rendered for this site.
@@ -32,6 +39,122 @@ pub fn markdown_options(config: &Config) -> markdown::Options {
         smart_punctuation: config.site.markdown.smart_punctuation,
         heading_links: config.site.markdown.heading_links,
         base_path: config.base_path.clone(),
+        highlighter: config
+            .site
+            .markdown
+            .highlight_code
+            .then(|| Arc::new(Highlighter::new(palette(config)))),
+    }
+}
+
+/// The output file holding the colours of highlighted code.
+pub const PALETTE_FILE: &str = "highlight.css";
+
+/// The site's highlight themes: a file `highlight/NAME.json` of the site,
+/// then of its theme, or else the built-in theme of that name.
+fn palette(config: &Config) -> Palette {
+    let themes = &config.site.markdown.highlight_themes;
+    let find = |name: &str| {
+        let file = format!("{name}.json");
+        std::iter::once(config.root.as_path())
+            .chain(config.theme_dir.as_deref())
+            .map(|dir| dir.join("highlight").join(&file))
+            .find(|path| path.is_file())
+            .map_or_else(|| Theme::Builtin(name.to_string()), Theme::File)
+    };
+    Palette {
+        light: find(&themes.light),
+        dark: find(&themes.dark),
+    }
+}
+
+/// What the palette stylesheet is made from, for its fingerprint: the
+/// theme names and the bytes of theme files. None when code is not
+/// highlighted.
+pub fn palette_source(config: &Config) -> Option<Vec<u8>> {
+    if !config.site.markdown.highlight_code {
+        return None;
+    }
+    let mut made_from = Vec::new();
+    for theme in [palette(config).light, palette(config).dark] {
+        match theme {
+            Theme::Builtin(name) => made_from.extend(name.as_bytes()),
+            Theme::File(path) => made_from.extend(std::fs::read(path).unwrap_or_default()),
+        }
+        made_from.push(0);
+    }
+    Some(made_from)
+}
+
+/// Checks that the highlight themes exist, before anything is rendered.
+pub fn check_palette(config: &Config, options: &markdown::Options) -> Result<()> {
+    match &options.highlighter {
+        Some(highlighter) => highlighter.check().map_err(|e| palette_error(config, e)),
+        None => Ok(()),
+    }
+}
+
+/// The stylesheet of the highlight themes. A site with no highlighted code
+/// gets a stub: the grammars and themes are loaded only for a site that
+/// uses them.
+pub fn palette_css(
+    options: &markdown::Options,
+    config: &Config,
+    highlighted: bool,
+) -> Result<Option<String>> {
+    let Some(highlighter) = &options.highlighter else {
+        return Ok(None);
+    };
+    if !highlighted {
+        return Ok(Some(
+            "/* No code on this site is highlighted yet. Written by folio. */\n".to_string(),
+        ));
+    }
+    highlighter
+        .palette_css()
+        .map(Some)
+        .map_err(|e| palette_error(config, e))
+}
+
+/// Places a theme problem: in the theme file, or at its key in `folio.yaml`.
+fn palette_error(config: &Config, e: ThemeError) -> Error {
+    {
+        let themes = &config.site.markdown.highlight_themes;
+        let (key, name) = match e.side {
+            Side::Light => ("light", &themes.light),
+            Side::Dark => ("dark", &themes.dark),
+        };
+        match palette(config) {
+            Palette {
+                light: Theme::File(path),
+                ..
+            } if e.side == Side::Light => Error::at(site_relative(config, &path), None, e.message)
+                .help("fix the theme file: it is a VS Code colour theme in JSON"),
+            Palette {
+                dark: Theme::File(path),
+                ..
+            } if e.side == Side::Dark => Error::at(site_relative(config, &path), None, e.message)
+                .help("fix the theme file: it is a VS Code colour theme in JSON"),
+            _ => {
+                let names: Vec<String> = BUILTIN_THEMES.iter().map(|n| n.to_string()).collect();
+                let help = match crate::config::closest(name, &names) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!(
+                        "name a built-in theme such as `github-{key}`, or add `highlight/{name}.json`"
+                    ),
+                };
+                let text = std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE))
+                    .unwrap_or_default();
+                use crate::config::Step;
+                let path = [
+                    Step::Key("markdown"),
+                    Step::Key("highlight_themes"),
+                    Step::Key(key),
+                ];
+                let location = crate::config::locate_key(&text, &path);
+                Error::at(crate::config::CONFIG_FILE, location, e.message).help(help)
+            }
+        }
     }
 }
 
@@ -65,8 +188,13 @@ impl Resolver {
         }
     }
 
-    /// Renders Markdown written at line `first_line` of its file.
-    fn render(&self, source: &str, first_line: usize) -> (Rendered, Facts) {
+    /// The options bodies are rendered with.
+    pub fn options(&self) -> &markdown::Options {
+        &self.options
+    }
+
+    /// Renders Markdown written at line `first_line` of `file`.
+    fn render(&self, source: &str, (file, first_line): (&Path, usize)) -> (Rendered, Facts) {
         let resolve = |target: &str| self.urls.get(target.trim_start_matches('/')).cloned();
         let mut rendered = markdown::to_html(source, &self.options, &resolve);
         let in_file = |offset: usize| {
@@ -90,10 +218,20 @@ impl Resolver {
                 (literal, at)
             })
             .collect();
+        let warnings = std::mem::take(&mut rendered.notes)
+            .into_iter()
+            .map(|note| {
+                Error::at(file, Some(in_file(note.offset)), note.message)
+                    .help(note.help)
+                    .warning()
+            })
+            .collect();
         let facts = Facts {
             ids: std::mem::take(&mut rendered.ids),
             links,
             literal_templates,
+            warnings,
+            highlighted: rendered.highlighted,
         };
         (rendered, facts)
     }
@@ -103,7 +241,7 @@ impl Resolver {
 /// key, or the part before `<!-- more -->`.
 pub fn page(config: &Config, resolver: &Resolver, page: &Page) -> Result<(PageHtml, Facts)> {
     let body = content::read_body(config, page)?;
-    let (rendered, facts) = resolver.render(&body.text, body.line);
+    let (rendered, facts) = resolver.render(&body.text, (&page.source, body.line));
     let summary = match &page.meta.summary {
         Some(summary) => Some(functions::markdown_string(config, summary, false)),
         None => markdown::summary_source(&body.text, &rendered)
@@ -121,7 +259,7 @@ pub fn page(config: &Config, resolver: &Resolver, page: &Page) -> Result<(PageHt
 /// Renders section `s`'s body, kept from loading (sections are few).
 pub fn section(resolver: &Resolver, content: &Content, s: usize) -> (Rendered, Facts) {
     let section = &content.sections[s];
-    resolver.render(&section.body, section.body_line)
+    resolver.render(&section.body, (&section.source, section.body_line))
 }
 
 /// A warning for each shortcode or Liquid tag that a body prints as text.

@@ -25,12 +25,29 @@ use super::values::Model;
 /// A static file: where it comes from and its content hash.
 #[derive(Debug, Clone)]
 pub struct StaticFile {
-    /// The file to copy.
+    /// The file to copy; empty for a file folio has in itself or makes.
     pub source: PathBuf,
     /// Eight hex digits of its content hash.
     pub hash: String,
     /// The text of a file of the built-in theme, which has no file to copy.
     pub builtin: Option<&'static str>,
+}
+
+impl StaticFile {
+    /// A file folio writes itself at the end of the build (the highlight
+    /// palette), fingerprinted by what it is made from.
+    pub fn generated(made_from: &[u8]) -> StaticFile {
+        StaticFile {
+            source: PathBuf::new(),
+            hash: format!("{:016x}", fingerprint(made_from))[..8].to_string(),
+            builtin: None,
+        }
+    }
+
+    /// Whether folio makes it at the end of the build rather than copying it.
+    pub fn is_generated(&self) -> bool {
+        self.source.as_os_str().is_empty() && self.builtin.is_none()
+    }
 }
 
 /// What functions need to know about the current build.
@@ -282,6 +299,7 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
                 smart_punctuation: true,
                 heading_links: false,
                 base_path: "/".to_string(),
+                highlighter: None,
             });
             let html = markdown::to_html(text, &options, &|_| None).html;
             Ok(Value::safe_string(&if inline {

@@ -12,7 +12,7 @@ fn the_minimal_site_builds_to_the_expected_tree() {
     let run = site.run(["build"]).success();
     assert!(
         run.stdout
-            .starts_with("built 1 page, 2 sections, 10 files in "),
+            .starts_with("built 1 page, 2 sections, 11 files in "),
         "{}",
         run.stdout
     );

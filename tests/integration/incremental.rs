@@ -241,3 +241,21 @@ fn a_page_that_asks_for_another_by_name_is_rendered_again_when_that_one_changes(
     );
     assert_same_as_full(&site, "edit a page another quotes");
 }
+
+#[test]
+fn an_edit_that_brings_the_first_highlighted_code_writes_the_palette() {
+    let site = Fixture::new("minimal");
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    let (mut session, _) = Session::start(config, BuildOptions::default()).unwrap();
+    assert!(site.read("public/highlight.css").starts_with("/* No code"));
+    site.write(
+        "content/posts/first.md",
+        "---\ntitle: First\ndate: 2024-05-01\ndescription: The first post\ntags: [Rust]\n---\n## Details\n\n```rust\nfn main() {}\n```\n",
+    );
+    let rebuild = session
+        .rebuild_content(&[site.root.join("content/posts/first.md")])
+        .unwrap();
+    assert!(!rebuild.full, "a body edit rebuilt everything");
+    assert!(site.read("public/highlight.css").contains(".hl-d-code"));
+    assert_same_as_full(&site, "first highlighted code");
+}

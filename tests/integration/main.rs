@@ -14,6 +14,7 @@ mod cli;
 mod docs;
 mod errors;
 mod features;
+mod highlight;
 mod incremental;
 mod migration;
 mod output;
