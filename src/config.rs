@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Location, Result};
 use crate::url;
 
+mod simple_yaml;
+
 /// The name of the configuration file that marks a site root.
 pub const CONFIG_FILE: &str = "folio.yaml";
 
@@ -356,6 +358,13 @@ pub fn load(cwd: &Path, overrides: &Overrides) -> Result<Config> {
 /// Errors point at the file's own line and column, and an unknown key gets
 /// a "did you mean" when a known one is close.
 pub fn parse_yaml<T: DeserializeOwned>(text: &str, path: &Path, first_line: usize) -> Result<T> {
+    // Most front matter is a few `key: value` lines: read those without the
+    // full parser, which also reports every error.
+    if let Some(value) = simple_yaml::simple_mapping(text)
+        && let Ok(parsed) = T::deserialize(value)
+    {
+        return Ok(parsed);
+    }
     if let Some(offset) = too_deep(text) {
         let at = Location::of_offset(text, offset);
         return Err(Error::at(
