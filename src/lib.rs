@@ -1,24 +1,49 @@
 //! folio: a static site generator. It walks `content/`, renders Markdown and
 //! YAML through Tera templates, and writes plain HTML into `public/`.
 //!
-//! Modules are listed in pipeline order; imports only point upstream.
+//! Modules are listed in pipeline order, in groups; a module imports only
+//! modules above it. ARCHITECTURE.md at the root says what each one owns.
 
-pub mod url;
-
-pub mod build;
-pub mod cli;
-pub mod config;
-pub mod content;
-pub mod embedded;
+// What every stage uses.
 pub mod error;
 pub mod fingerprint;
+pub mod url;
+
+// The files the binary carries.
+pub mod embedded;
+
+// Reading the site.
+pub mod config;
+pub mod content;
+
+// Text to HTML.
 pub mod highlight;
 pub mod html;
-pub mod init;
-pub mod links;
 pub mod markdown;
-pub mod output;
+
+// Pages through templates.
 pub mod render;
-pub mod report;
-pub mod serve;
+
+// Writing the output.
+pub mod output;
+
+// Checking links.
+pub mod links;
+
+// Building, checking, keeping a site for serve.
+pub mod build;
+
+// Watching the sources.
 pub mod watch;
+
+// Serving locally.
+pub mod serve;
+
+// New sites and pages.
+pub mod init;
+
+// What the terminal shows.
+pub mod report;
+
+// The command line.
+pub mod cli;
