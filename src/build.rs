@@ -451,6 +451,7 @@ impl BuildReport {
                     files(written.kept.len()),
                     names(&output, &written.kept)
                 ))
+                .help("to have folio publish a file, put it in `static/`; to drop it, delete it from the output folder")
                 .warning(),
             );
         }
@@ -461,6 +462,7 @@ impl BuildReport {
                     files(written.replaced.len()),
                     names(&output, &written.replaced)
                 ))
+                .help("nothing to do if the site's version is the one to keep; otherwise rename the page or the file")
                 .warning(),
             );
         }

@@ -47,7 +47,7 @@ fn files_folio_did_not_write_are_kept_with_one_warning() {
         "error: output folder `docs` holds files but no `.folio-manifest`, so folio cannot tell which are its own\n  help: pass `--force` to build into it and keep every file already there, or empty it\n"
     );
     let forced = site.run(["build", "-o", "docs", "--force"]).success();
-    let warning = "warning: kept 2 files folio did not write: docs/.nojekyll, docs/design.md\n";
+    let warning = "warning: kept 2 files folio did not write: docs/.nojekyll, docs/design.md\n  help: to have folio publish a file, put it in `static/`; to drop it, delete it from the output folder\n";
     assert_eq!(forced.stderr, warning);
     site.write(
         "content/posts/first.md",
@@ -75,7 +75,7 @@ fn a_stale_file_is_removed_only_when_folio_wrote_it() {
     assert_eq!(site.read("public/posts/second/notes.txt"), "mine");
     assert_eq!(
         run.stderr,
-        "warning: kept 1 file folio did not write: public/posts/second/notes.txt\n"
+        "warning: kept 1 file folio did not write: public/posts/second/notes.txt\n  help: to have folio publish a file, put it in `static/`; to drop it, delete it from the output folder\n"
     );
     let manifest = site.read("public/.folio-manifest");
     assert!(manifest.starts_with("# folio 1: the files folio wrote here; it removes no others\n"));
@@ -266,7 +266,7 @@ fn a_link_in_the_output_is_replaced_and_its_target_untouched() {
     assert!(!site.root.join("public/posts").is_symlink());
     assert_eq!(
         run.stderr,
-        "warning: replaced 1 file folio did not write, where the site now has its own: public/posts\n"
+        "warning: replaced 1 file folio did not write, where the site now has its own: public/posts\n  help: nothing to do if the site's version is the one to keep; otherwise rename the page or the file\n"
     );
 }
 
