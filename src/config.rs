@@ -724,6 +724,25 @@ pub fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
         .map(|(_, c)| c.as_str())
 }
 
+/// The names nearest to `wanted`, for a help line: those that contain it
+/// (or that it contains) first, then by edit distance; three at most.
+pub fn nearest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut ranked: Vec<(bool, usize, &str)> = names
+        .into_iter()
+        .map(|name| {
+            let contains = !wanted.is_empty() && (name.contains(wanted) || wanted.contains(name));
+            (!contains, strsim::levenshtein(wanted, name), name)
+        })
+        .collect();
+    ranked.sort();
+    ranked.dedup_by(|a, b| a.2 == b.2);
+    ranked
+        .into_iter()
+        .take(3)
+        .map(|(_, _, name)| name)
+        .collect()
+}
+
 /// Levenshtein distance, with a swap of two neighbours counted as one edit
 /// (the "optimal string alignment" distance).
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -1087,5 +1106,16 @@ mod tests {
         };
         let config = load(&elsewhere, &overrides).unwrap();
         assert_eq!(config.output_dir, elsewhere.join("out"));
+    }
+
+    #[test]
+    fn the_nearest_names_contain_the_word_first_then_go_by_edit_distance() {
+        let ids = ["sparkles-features", "install", "usage", "installation"];
+        assert_eq!(nearest("-features", ids)[0], "sparkles-features");
+        assert_eq!(
+            nearest("instal", ids),
+            vec!["install", "installation", "usage"]
+        );
+        assert!(nearest("zzz", []).is_empty());
     }
 }

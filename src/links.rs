@@ -377,7 +377,7 @@ impl Site<'_> {
         if ids.contains(fragment) || ids.contains(decoded.as_str()) {
             return Verdict::Fine;
         }
-        let near = nearest(&decoded, ids);
+        let near = crate::config::nearest(&decoded, ids.iter().copied());
         let help = if near.is_empty() {
             "add an `id` to the element to link to, or drop the `#anchor`".to_string()
         } else {
@@ -393,20 +393,6 @@ impl Site<'_> {
             help,
         )
     }
-}
-
-/// The ids of a page nearest to `wanted`: those that contain it first, then
-/// by edit distance; three at most.
-fn nearest<'a>(wanted: &str, ids: &HashSet<&'a str>) -> Vec<&'a str> {
-    let mut ranked: Vec<(bool, usize, &str)> = ids
-        .iter()
-        .map(|id| {
-            let contains = !wanted.is_empty() && (id.contains(wanted) || wanted.contains(id));
-            (!contains, strsim::levenshtein(wanted, id), *id)
-        })
-        .collect();
-    ranked.sort();
-    ranked.into_iter().take(3).map(|(_, _, id)| id).collect()
 }
 
 /// Every id given to two or more elements of one page.
@@ -560,18 +546,5 @@ mod tests {
         assert!(is_skipped(&skip, "http://localhost:8080/x"));
         assert!(!is_skipped(&skip, "/drafts/a.html"));
         assert!(!is_skipped(&skip, "https://x.com/"));
-    }
-
-    #[test]
-    fn the_nearest_ids_contain_the_anchor_first_then_go_by_edit_distance() {
-        let ids: HashSet<&str> = ["sparkles-features", "install", "usage", "installation"]
-            .into_iter()
-            .collect();
-        assert_eq!(nearest("-features", &ids)[0], "sparkles-features");
-        assert_eq!(
-            nearest("instal", &ids),
-            vec!["install", "installation", "usage"]
-        );
-        assert!(nearest("zzz", &HashSet::new()).is_empty());
     }
 }

@@ -368,13 +368,26 @@ pub fn check_links(content: &Content, pages: &[Facts], sections: &[Facts]) -> Er
                 } else {
                     format!("`@/{}`", link.page)
                 };
+                let near = ids
+                    .get(target)
+                    .map(|ids| crate::config::nearest(fragment, ids.iter().map(String::as_str)))
+                    .unwrap_or_default();
+                let help = if near.is_empty() {
+                    "link to one of the page's heading ids, or add `{#id}` to a heading".to_string()
+                } else {
+                    let names: Vec<String> = near.iter().map(|id| format!("`#{id}`")).collect();
+                    format!(
+                        "link to an id the page has; the nearest: {}",
+                        names.join(", ")
+                    )
+                };
                 errors.push(
                     Error::at(
                         source,
                         location,
                         format!("anchor `#{fragment}` does not exist on {what}"),
                     )
-                    .help("link to one of the page's heading ids, or add `{#id}` to a heading"),
+                    .help(help),
                 );
             }
         }

@@ -129,7 +129,7 @@ fn links_to_missing_pages_and_anchors_are_all_reported_at_once() {
     assert_eq!(
         build_error(&site),
         "error: content/a.md:4:5: link to `@/nope.md`, which does not exist\n  help: link to a file under `content/`, like `@/projects/x.md`\n\
-         error: content/a.md:6:5: anchor `#nowhere` does not exist on `@/posts/first.md`\n  help: link to one of the page's heading ids, or add `{#id}` to a heading\n\
+         error: content/a.md:6:5: anchor `#nowhere` does not exist on `@/posts/first.md`\n  help: link to an id the page has; the nearest: `#details`\n\
          error: content/b.md:4:1: anchor `#missing` does not exist on this page\n  help: link to one of the page's heading ids, or add `{#id}` to a heading\n\
          error: 3 problems; nothing was written\n"
     );
