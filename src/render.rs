@@ -343,13 +343,7 @@ impl Renderer {
         errors
             .0
             .extend(bodies::check_links(content, &page_facts, &section_facts).0);
-        let mut warnings = bodies::literal_warnings(content, &page_facts, &section_facts);
-        warnings.extend(
-            page_facts
-                .iter()
-                .chain(&section_facts)
-                .flat_map(|f| f.warnings.iter().cloned()),
-        );
+        let warnings = bodies::warnings(content, &page_facts, &section_facts);
         let highlighted = page_facts
             .iter()
             .chain(&section_facts)
@@ -455,7 +449,7 @@ impl Renderer {
                 }
             };
             let (full, listing) = built.model.page(config, content, i, &html);
-            report_warnings.extend(facts.warnings.iter().cloned());
+            report_warnings.extend(facts.warnings_of(&content.pages[i].source));
             newly_highlighted |= facts.highlighted && built.palette == Some(false);
             built.page_facts[i] = facts;
             if let Some(kept) = built.feed_html.get_mut(&i) {

@@ -262,20 +262,29 @@ pub fn section(resolver: &Resolver, content: &Content, s: usize) -> (Rendered, F
     resolver.render(&section.body, (&section.source, section.body_line))
 }
 
-/// A warning for each shortcode or Liquid tag that a body prints as text.
-pub fn literal_warnings(content: &Content, pages: &[Facts], sections: &[Facts]) -> Vec<Error> {
+/// The warnings of every body, pages first.
+pub fn warnings(content: &Content, pages: &[Facts], sections: &[Facts]) -> Vec<Error> {
     let sources = content
         .pages
         .iter()
         .map(|p| &p.source)
         .chain(content.sections.iter().map(|s| &s.source));
-    let mut warnings = Vec::new();
-    for (source, facts) in sources.zip(pages.iter().chain(sections)) {
-        for (literal, at) in &facts.literal_templates {
-            warnings.push(literal_warning(source, literal, *at));
-        }
+    sources
+        .zip(pages.iter().chain(sections))
+        .flat_map(|(source, facts)| facts.warnings_of(source))
+        .collect()
+}
+
+impl Facts {
+    /// The warnings of one body: templates of other generators left as
+    /// text, then what rendering noted (code in a language no grammar knows).
+    pub fn warnings_of(&self, source: &std::path::Path) -> Vec<Error> {
+        self.literal_templates
+            .iter()
+            .map(|(literal, at)| literal_warning(source, literal, *at))
+            .chain(self.warnings.iter().cloned())
+            .collect()
     }
-    warnings
 }
 
 fn literal_warning(

@@ -259,3 +259,31 @@ fn an_edit_that_brings_the_first_highlighted_code_writes_the_palette() {
     assert!(site.read("public/highlight.css").contains(".hl-d-code"));
     assert_same_as_full(&site, "first highlighted code");
 }
+
+#[test]
+fn a_body_edit_reports_the_warnings_of_the_edited_page() {
+    let site = Fixture::new("minimal");
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    let (mut session, report) = Session::start(config, BuildOptions::default()).unwrap();
+    assert!(report.warnings.is_empty());
+    let first = site.read("content/posts/first.md");
+    site.write(
+        "content/posts/first.md",
+        &first.replace("Intro text.", "Intro text. {% include note.html %}"),
+    );
+    let rebuild = session
+        .rebuild_content(&[site.root.join("content/posts/first.md")])
+        .unwrap();
+    assert!(!rebuild.full);
+    let warnings: Vec<String> = rebuild
+        .report
+        .warnings
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("warning: content/posts/first.md:"),
+        "{warnings:?}"
+    );
+}
