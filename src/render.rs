@@ -291,14 +291,7 @@ impl Renderer {
         bodies::check_palette(config, resolver.options()).map_err(Errors::from)?;
         let feed_pages = feeds::feed_pages(config, content, &taxonomies);
         let metrics = Metrics::new(options.template_metrics);
-        let run = Run {
-            config,
-            content,
-            options,
-            sink,
-            metrics: &metrics,
-            sent: Default::default(),
-        };
+        let run = Run::new(config, content, options, sink, &metrics);
 
         // Pages first: each is rendered as soon as its Markdown is, unless it
         // reads the lists, which need every page's listing.
@@ -427,14 +420,7 @@ impl Renderer {
             return self.render_all(config, content, options, sink);
         };
         let metrics = Metrics::new(options.template_metrics);
-        let run = Run {
-            config,
-            content,
-            options,
-            sink,
-            metrics: &metrics,
-            sent: Default::default(),
-        };
+        let run = Run::new(config, content, options, sink, &metrics);
         let mut errors = Errors::default();
         let mut changes = Changes::default();
         let mut page_jobs = Vec::new();
@@ -734,7 +720,24 @@ struct Run<'a> {
     sent: std::sync::atomic::AtomicUsize,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    fn new(
+        config: &'a Config,
+        content: &'a Content,
+        options: &'a RenderOptions,
+        sink: Sink<'a>,
+        metrics: &'a Metrics,
+    ) -> Self {
+        Run {
+            config,
+            content,
+            options,
+            sink,
+            metrics,
+            sent: Default::default(),
+        }
+    }
+
     /// Hands one file to the sink.
     fn send(&self, file: OutputFile) -> Result<()> {
         (self.sink)(file)?;
