@@ -15,6 +15,7 @@ use std::sync::{OnceLock, RwLock};
 use giallo::{HighlightOptions, HtmlRenderer, Registry, RenderOptions, ThemeVariant};
 
 use crate::fingerprint::fingerprint;
+use crate::html::escape;
 
 /// The prefix of every class highlighted code carries.
 pub const CLASS_PREFIX: &str = "hl-";
@@ -630,21 +631,6 @@ fn captioned(html: String, fence: &Fence) -> String {
         ),
         None => html,
     }
-}
-
-/// Escapes text for HTML: `&`, `<` and `>`, and `"` too in an attribute.
-fn escape(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

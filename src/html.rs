@@ -335,9 +335,9 @@ fn value_edit(raw: &str, range: Range<usize>, base_path: &str) -> Option<(Range<
     if !raw.contains('&') {
         // Insert after the leading `/`, so that the rest stays as written.
         let at = range.start + leading + 1;
-        return Some((at..at, escape(&base_path[1..])));
+        return Some((at..at, escape(&base_path[1..], true)));
     }
-    Some((range, escape(&prefixed)))
+    Some((range, escape(&prefixed, true)))
 }
 
 /// The edits for each root-relative candidate of a `srcset`.
@@ -357,13 +357,13 @@ fn srcset_edits(raw: &str, range: Range<usize>, base_path: &str) -> Vec<(Range<u
             return Vec::new();
         }
         rewritten.push_str(&decoded[copied..]);
-        return vec![(range, escape(&rewritten))];
+        return vec![(range, escape(&rewritten, true))];
     }
     srcset_urls(raw)
         .filter(|r| url::with_base_path(&raw[r.clone()], base_path).is_some())
         .map(|r| {
             let at = range.start + r.start + 1;
-            (at..at, escape(&base_path[1..]))
+            (at..at, escape(&base_path[1..], true))
         })
         .collect()
 }
@@ -406,16 +406,17 @@ fn srcset_urls(value: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// Escapes text for an attribute value in any quoting.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Escapes text for HTML or XML: `&`, `<` and `>`, and both quotes too in
+/// an attribute value, whichever quote surrounds it.
+pub fn escape(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&#39;"),
             _ => out.push(c),
         }
     }
@@ -425,6 +426,15 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_quotes_only_in_attributes() {
+        assert_eq!(
+            escape("<a & 'b' \"c\">", true),
+            "&lt;a &amp; &#39;b&#39; &quot;c&quot;&gt;"
+        );
+        assert_eq!(escape("\"c\" & d", false), "\"c\" &amp; d");
+    }
 
     fn urls(html: &str) -> Vec<String> {
         scan(html).urls.into_iter().map(|u| u.url).collect()

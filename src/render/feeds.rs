@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::content::{Content, Date, Page};
 use crate::error::{Error, Errors};
+use crate::html::escape;
 
 use super::values::Taxonomy;
 use super::{Contents, OutputFile, output_path};
@@ -136,22 +137,6 @@ fn text(path: &str, body: String) -> OutputFile {
     }
 }
 
-/// Escapes text for XML content and attributes.
-pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 fn rfc3339(date: &Date) -> String {
     jiff::Timestamp::from_second(date.seconds)
         .map(|t| t.to_string())
@@ -178,31 +163,31 @@ fn atom(
     let _ = write!(
         xml,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n",
-        escape_xml(&config.site.language),
-        escape_xml(&config.base_url)
+        escape(&config.site.language, true),
+        escape(&config.base_url, true)
     );
-    let _ = writeln!(xml, "  <title>{}</title>", escape_xml(title));
+    let _ = writeln!(xml, "  <title>{}</title>", escape(title, true));
     if !config.site.description.is_empty() {
         let _ = writeln!(
             xml,
             "  <subtitle>{}</subtitle>",
-            escape_xml(&config.site.description)
+            escape(&config.site.description, true)
         );
     }
     let _ = writeln!(
         xml,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape_xml(&self_url)
+        escape(&self_url, true)
     );
     let _ = writeln!(
         xml,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape_xml(&config.base_url)
+        escape(&config.base_url, true)
     );
     let _ = writeln!(
         xml,
         "  <updated>{updated}</updated>\n  <id>{}</id>",
-        escape_xml(&self_url)
+        escape(&self_url, true)
     );
     let author = if config.site.author.name.is_empty() {
         &config.site.title
@@ -212,7 +197,7 @@ fn atom(
     let _ = writeln!(
         xml,
         "  <author><name>{}</name></author>",
-        escape_xml(author)
+        escape(author, true)
     );
     for &i in &dated {
         let page = &content.pages[i];
@@ -222,7 +207,7 @@ fn atom(
         let _ = writeln!(
             xml,
             "  <entry>\n    <title>{}</title>",
-            escape_xml(page.meta.title.as_deref().unwrap_or_default())
+            escape(page.meta.title.as_deref().unwrap_or_default(), true)
         );
         let _ = writeln!(
             xml,
@@ -231,16 +216,16 @@ fn atom(
         let _ = writeln!(
             xml,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>",
-            escape_xml(&url),
-            escape_xml(&url)
+            escape(&url, true),
+            escape(&url, true)
         );
         if let Some(description) = &page.meta.description {
-            let _ = writeln!(xml, "    <summary>{}</summary>", escape_xml(description));
+            let _ = writeln!(xml, "    <summary>{}</summary>", escape(description, true));
         }
         let _ = writeln!(
             xml,
             "    <content type=\"html\">{}</content>\n  </entry>",
-            escape_xml(html.get(&i).map_or("", String::as_str))
+            escape(html.get(&i).map_or("", String::as_str), true)
         );
     }
     xml.push_str("</feed>\n");
@@ -284,7 +269,7 @@ fn sitemap(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Strin
     );
     for (url, lastmod) in entries {
         let loc = config.permalink(&config.with_base(&url));
-        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape_xml(&loc));
+        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape(&loc, true));
         if let Some(lastmod) = lastmod {
             let _ = writeln!(xml, "    <lastmod>{lastmod}</lastmod>");
         }
@@ -380,24 +365,11 @@ pub fn alias_files(config: &Config, content: &Content) -> Result<Vec<OutputFile>
 }
 
 fn redirect_page(config: &Config, path: &str, permalink: &str) -> String {
-    let (path, permalink) = (escape_xml(path), escape_xml(permalink));
+    let (path, permalink) = (escape(path, true), escape(permalink, true));
     format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{permalink}</title>\n\
          <link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={permalink}\">\n</head>\n<body>\n<p><a href=\"{path}\">{permalink}</a></p>\n</body>\n</html>\n",
-        escape_xml(&config.site.language)
+        escape(&config.site.language, true)
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xml_escapes_markup_and_quotes() {
-        assert_eq!(
-            escape_xml("<a & 'b' \"c\">"),
-            "&lt;a &amp; &apos;b&apos; &quot;c&quot;&gt;"
-        );
-    }
 }
