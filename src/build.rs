@@ -345,6 +345,7 @@ impl<'a> Changed<'a> {
 fn fingerprint_of(file: &OutputFile) -> u64 {
     match &file.contents {
         Contents::Text(text) => fingerprint(text.as_bytes()),
+        Contents::Bytes(bytes) => fingerprint(bytes),
         Contents::Copy(source) => {
             let stamp = std::fs::metadata(source).ok().map(|m| {
                 let time = m
@@ -516,6 +517,7 @@ fn guard<'a>(config: &'a Config, options: &BuildOptions) -> Guard<'a> {
 fn planned(file: &OutputFile) -> Planned<'_> {
     let source = match &file.contents {
         Contents::Text(text) => Source::Bytes(text.as_bytes()),
+        Contents::Bytes(bytes) => Source::Bytes(bytes),
         Contents::Copy(path) => Source::File(path),
     };
     Planned {

@@ -120,7 +120,7 @@ pub fn check(config: &Config, files: &[OutputFile]) -> Checked {
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| match &f.contents {
             Contents::Text(text) => Some((f, text.as_str(), html::scan(text))),
-            Contents::Copy(_) => None,
+            Contents::Bytes(_) | Contents::Copy(_) => None,
         })
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = pages

@@ -56,6 +56,8 @@ pub struct OutputFile {
 pub enum Contents {
     /// Rendered text.
     Text(String),
+    /// Bytes made in memory that are not text, such as the search index.
+    Bytes(Vec<u8>),
     /// A file copied as it is.
     Copy(PathBuf),
 }
