@@ -17,6 +17,7 @@ use crate::fingerprint::fingerprint;
 use crate::links;
 use crate::output::{self, Guard, Planned, Source};
 use crate::render::{Contents, Hint, OutputFile, RenderOptions, Renderer, Sink, TemplateMetric};
+use crate::search;
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -411,14 +412,30 @@ impl Stages {
         clock.lap("load content");
         let mut renderer = Renderer::new(config).map_err(|e| with_warnings(e, &content))?;
         clock.lap("load templates");
+        let search = (config.site.search)
+            .then(|| search::Index::new(config, &content))
+            .transpose()
+            .map_err(|e| with_warnings(e, &content))?;
+        // Each page is indexed as it passes on, from the HTML in hand.
+        let indexing = |file: OutputFile| {
+            if let Some(index) = &search {
+                index.offer(&file);
+            }
+            sink(file)
+        };
         let rendered = renderer
-            .render_all(config, &content, &render_options(options), sink)
+            .render_all(config, &content, &render_options(options), &indexing)
             .map_err(|e| with_warnings(e, &content))?;
         clock.lap("render and write");
+        let mut files = rendered.files;
+        if let Some(index) = &search {
+            files += send_index(index, sink).map_err(|e| with_warnings(e, &content))?;
+            clock.lap("build the search index");
+        }
         let report = BuildReport {
             pages: rendered.pages,
             sections: rendered.sections,
-            files: rendered.files,
+            files,
             left_out: content.left_out,
             warnings: content
                 .warnings
@@ -437,6 +454,17 @@ impl Stages {
             report,
         })
     }
+}
+
+/// Builds the search index from the pages indexed so far and hands its
+/// files to `sink`; returns how many there are.
+fn send_index(index: &search::Index, sink: Sink<'_>) -> Result<usize, Errors> {
+    let files = index.files()?;
+    let count = files.len();
+    for file in files {
+        sink(file)?;
+    }
+    Ok(count)
 }
 
 impl BuildReport {

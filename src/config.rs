@@ -83,6 +83,10 @@ pub struct SiteConfig {
     /// Whether to write `sitemap.xml` and `robots.txt`.
     #[serde(default = "yes")]
     pub sitemap: bool,
+    /// Whether to index the site for search and write the index and its
+    /// UI files under `pagefind/`.
+    #[serde(default)]
+    pub search: bool,
     /// The custom domain to write into `CNAME`.
     #[serde(default)]
     pub cname: Option<String>,
@@ -1042,6 +1046,16 @@ mod tests {
             "`feed.filename` must be a file name, found \"../x.xml\""
         );
         assert_eq!(error.location.map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn search_is_off_unless_folio_yaml_turns_it_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("folio.yaml");
+        std::fs::write(&path, "base_url: https://e.com/\n").unwrap();
+        assert!(!load(dir.path(), &Overrides::default()).unwrap().site.search);
+        std::fs::write(&path, "base_url: https://e.com/\nsearch: true\n").unwrap();
+        assert!(load(dir.path(), &Overrides::default()).unwrap().site.search);
     }
 
     #[test]

@@ -148,6 +148,8 @@ pub struct FrontMatter {
     pub feed: bool,
     /// `redirect_to`: the page is a redirect to this URL or site path.
     pub redirect_to: Option<String>,
+    /// `search`: `false` leaves the page out of the search index.
+    pub search: Option<bool>,
     /// Terms by taxonomy name.
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Every other key, as written.

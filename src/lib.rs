@@ -24,6 +24,9 @@ pub mod markdown;
 // Pages through templates.
 pub mod render;
 
+// The search index of the rendered pages.
+pub mod search;
+
 // Writing the output.
 pub mod output;
 

@@ -23,6 +23,7 @@ const PAGE_KEYS: &[&str] = &[
     "aliases",
     "summary",
     "redirect_to",
+    "search",
 ];
 const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by", "page_template", "feed"];
 /// Keys of Zola, Hugo and Jekyll that folio does not read: the generator,
@@ -46,7 +47,7 @@ const FOREIGN_KEYS: &[(&str, &str, &str)] = &[
     (
         "Zola",
         "in_search_index",
-        "folio has no equivalent; remove the key",
+        "use `search` instead: `in_search_index: false` is `search: false`",
     ),
     (
         "Zola",
@@ -516,6 +517,15 @@ fn read_key(
                     "write `draft: true` or `draft: false`",
                 )
             })?;
+        }
+        "search" => {
+            meta.search = Some(value.as_bool().ok_or_else(|| {
+                r.error(
+                    key,
+                    format!("`search` must be true or false, found {}", describe(&value)),
+                    "write `search: false` to leave the page out of the search index",
+                )
+            })?);
         }
         "weight" => {
             meta.weight = Some(value.as_i64().ok_or_else(|| {

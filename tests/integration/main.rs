@@ -19,5 +19,6 @@ mod incremental;
 mod migration;
 mod output;
 mod portfolio;
+mod search;
 mod serve;
 mod support;

@@ -1,0 +1,172 @@
+//! Search: the index Pagefind builds from the pages as they render, which
+//! pages it holds, and a sub-path.
+
+use std::io::Read;
+
+use crate::support::Fixture;
+
+/// Every page of the index under `output`: its URL and title, sorted.
+/// Pagefind keeps each page as gzipped JSON behind a `pagefind_dcd` mark.
+fn indexed(site: &Fixture, output: &str) -> Vec<(String, String)> {
+    let mut pages: Vec<(String, String)> = fragments(site, output)
+        .into_iter()
+        .map(|page| {
+            let url = page["url"].as_str().unwrap().to_string();
+            let title = page["meta"]["title"].as_str().unwrap().to_string();
+            (url, title)
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+fn fragments(site: &Fixture, output: &str) -> Vec<serde_json::Value> {
+    let dir = site.root.join(output).join("pagefind/fragment");
+    std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let mut json = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut json)
+                .unwrap();
+            let json = json.strip_prefix(b"pagefind_dcd").unwrap();
+            serde_json::from_slice(json).unwrap()
+        })
+        .collect()
+}
+
+/// The files under `pagefind/` in `output`, by path.
+fn index_files(site: &Fixture, output: &str) -> Vec<(String, String)> {
+    site.tree(output)
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("pagefind/"))
+        .collect()
+}
+
+const SUB_PATH: &str = "https://me.github.io/portfolio/";
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(u, t)| (u.to_string(), t.to_string()))
+        .collect()
+}
+
+#[test]
+fn search_on_writes_the_index_and_its_ui_under_pagefind() {
+    let site = Fixture::new("search_index");
+    site.run(["build"]).success();
+    for file in [
+        "pagefind.js",
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "pagefind-entry.json",
+        "wasm.en.pagefind",
+    ] {
+        assert!(
+            site.root.join("public/pagefind").join(file).is_file(),
+            "{file}"
+        );
+    }
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.read("public/pagefind/pagefind-entry.json")).unwrap();
+    assert_eq!(entry["languages"]["en"]["page_count"], 3);
+    let tree = site.tree("public");
+    for kind in [".pf_meta", ".pf_index", ".pf_fragment"] {
+        assert!(tree.keys().any(|p| p.ends_with(kind)), "no {kind} file");
+    }
+    // The home page marks no part for search, so only marked pages are in.
+    assert_eq!(
+        indexed(&site, "public"),
+        pairs(&[
+            ("/notes/", "Notes"),
+            ("/notes/kafka/", "Kafka"),
+            ("/notes/postgres/", "Postgres"),
+        ])
+    );
+}
+
+#[test]
+fn only_the_part_of_a_page_marked_for_search_is_indexed() {
+    let site = Fixture::new("search_index");
+    site.run(["build"]).success();
+    let kafka = fragments(&site, "public")
+        .into_iter()
+        .find(|page| page["url"] == "/notes/kafka/")
+        .unwrap();
+    assert_eq!(
+        kafka["content"],
+        "Kafka. Consumer groups rebalance when a member leaves."
+    );
+}
+
+#[test]
+fn search_off_writes_no_index() {
+    let site = Fixture::new("search_index");
+    let yaml = site.read("folio.yaml").replace("search: true\n", "");
+    site.write("folio.yaml", &yaml);
+    site.run(["build"]).success();
+    assert!(!site.root.join("public/pagefind").exists());
+}
+
+#[test]
+fn under_a_sub_path_the_index_is_the_one_built_at_the_root() {
+    // Pages are indexed by their path in the site; Pagefind's script puts
+    // the folder that holds `pagefind/` in front (`/portfolio/`), so one
+    // index serves both. The browser test follows a result.
+    let site = Fixture::new("search_index");
+    site.run(["build"]).success();
+    site.run(["build", "--base-url", SUB_PATH, "--output-dir", "sub"])
+        .success();
+    assert_eq!(index_files(&site, "sub"), index_files(&site, "public"));
+}
+
+#[test]
+fn a_page_with_search_false_is_left_out_of_the_index() {
+    let site = Fixture::new("search_left_out");
+    site.run(["build"]).success();
+    assert!(site.root.join("public/thanks/index.html").is_file());
+    assert_eq!(indexed(&site, "public"), pairs(&[("/public/", "Public")]));
+}
+
+#[test]
+fn drafts_are_never_indexed_even_when_they_are_built() {
+    let site = Fixture::new("search_drafts");
+    site.run(["build", "--drafts"]).success();
+    assert!(site.root.join("public/unfinished/index.html").is_file());
+    assert_eq!(
+        indexed(&site, "public"),
+        pairs(&[("/published/", "Published")])
+    );
+}
+
+#[test]
+fn the_same_site_always_gives_the_same_index() {
+    // Pages render in parallel, in any order; the index must not follow it.
+    let site = Fixture::new("search_index");
+    for n in 1..=6 {
+        site.write(
+            &format!("content/notes/more-{n}.md"),
+            &format!("---\ntitle: More {n}\n---\nAnother note, number {n}.\n"),
+        );
+    }
+    site.run(["build"]).success();
+    site.run(["build", "--output-dir", "again"]).success();
+    assert_eq!(site.tree("public"), site.tree("again"));
+}
+
+#[test]
+fn a_search_key_that_is_not_true_or_false_is_an_error_at_its_line() {
+    let site = Fixture::new("search_left_out");
+    site.write(
+        "content/thanks.md",
+        "---\ntitle: Thanks\nsearch: no thanks\n---\nBody.\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/thanks.md:3:9: `search` must be true or false, found text\n  \
+         help: write `search: false` to leave the page out of the search index\n"
+    );
+}
