@@ -350,8 +350,11 @@ impl Renderer {
         let sections = model.sections.clone();
         self.templates.update_lookup(|l| l.set_sections(&sections));
         let has_404 = self.templates.tera.contains_template("404.html");
-        let mut jobs = jobs::list_jobs(config, content, &model, &taxonomies, &|kind| {
-            kind != JobKind::NotFound || has_404
+        let has_search = self.templates.tera.contains_template(jobs::SEARCH_TEMPLATE);
+        let mut jobs = jobs::list_jobs(config, content, &model, &taxonomies, &|kind| match kind {
+            JobKind::NotFound => has_404,
+            JobKind::Search => has_search,
+            _ => true,
         });
         jobs.extend(deferred);
         let mut built = Built {
@@ -689,7 +692,7 @@ impl Renderer {
         let growing = match job.kind {
             JobKind::Page(_) | JobKind::Term(..) => true,
             JobKind::Section(s, _) => run.content.sections[s].meta.paginate_by.is_some(),
-            JobKind::TaxonomyList(_) | JobKind::NotFound => false,
+            JobKind::TaxonomyList(_) | JobKind::NotFound | JobKind::Search => false,
         };
         run.metrics.add(&job.template, started.elapsed(), growing);
         let html = match result {
@@ -698,7 +701,7 @@ impl Renderer {
             Err(e) => return Err(template_error(&e, &templates.files, Some(&job.source))),
         };
         let path = output_path(&job.url);
-        let origin = if job.kind == JobKind::NotFound {
+        let origin = if matches!(job.kind, JobKind::NotFound | JobKind::Search) {
             templates
                 .files
                 .get(&job.template)

@@ -11,6 +11,13 @@ use crate::content::{Content, Section};
 use super::deps::Dep;
 use super::values::{Model, Taxonomy, object};
 
+/// The template of the search page, rendered when search is on and the
+/// theme or the site has it.
+pub const SEARCH_TEMPLATE: &str = "search.html";
+
+/// Where the search page is, without the base path.
+pub const SEARCH_URL: &str = "/search/";
+
 /// One template to render into one file.
 #[derive(Clone)]
 pub struct Job {
@@ -39,6 +46,8 @@ pub enum JobKind {
     Term(usize, usize),
     /// The `404.html` page.
     NotFound,
+    /// The search page, when search is on.
+    Search,
 }
 
 impl Job {
@@ -66,7 +75,7 @@ impl Job {
             },
             JobKind::TaxonomyList(t) => vec![Dep::Taxonomy(t)],
             JobKind::Term(t, k) => vec![Dep::Term(t, k)],
-            JobKind::NotFound => Vec::new(),
+            JobKind::NotFound | JobKind::Search => Vec::new(),
         }
     }
 }
@@ -168,6 +177,15 @@ pub fn list_jobs(
             source: PathBuf::from("404.html"),
             context: Vec::new(),
             kind: JobKind::NotFound,
+        });
+    }
+    if config.site.search && keep(JobKind::Search) {
+        jobs.push(Job {
+            template: SEARCH_TEMPLATE.to_string(),
+            url: SEARCH_URL.to_string(),
+            source: PathBuf::from(SEARCH_TEMPLATE),
+            context: Vec::new(),
+            kind: JobKind::Search,
         });
     }
     jobs

@@ -1,5 +1,5 @@
 //! Search: the index Pagefind builds from the pages as they render, which
-//! pages it holds, and a sub-path.
+//! pages it holds, the search page, and a sub-path.
 
 use std::io::Read;
 
@@ -101,12 +101,22 @@ fn only_the_part_of_a_page_marked_for_search_is_indexed() {
 }
 
 #[test]
-fn search_off_writes_no_index() {
+fn search_off_writes_no_index_and_no_search_page() {
     let site = Fixture::new("search_index");
     let yaml = site.read("folio.yaml").replace("search: true\n", "");
     site.write("folio.yaml", &yaml);
     site.run(["build"]).success();
     assert!(!site.root.join("public/pagefind").exists());
+    assert!(!site.root.join("public/search").exists());
+}
+
+#[test]
+fn the_search_page_is_rendered_at_search_from_search_html() {
+    let site = Fixture::new("search_index");
+    site.run(["build"]).success();
+    let page = site.read("public/search/index.html");
+    assert!(page.contains("<h1>Find</h1>"), "{page}");
+    assert!(page.contains("src=\"/pagefind/pagefind-ui.js\""), "{page}");
 }
 
 #[test]
@@ -119,6 +129,17 @@ fn under_a_sub_path_the_index_is_the_one_built_at_the_root() {
     site.run(["build", "--base-url", SUB_PATH, "--output-dir", "sub"])
         .success();
     assert_eq!(index_files(&site, "sub"), index_files(&site, "public"));
+}
+
+#[test]
+fn under_a_sub_path_the_search_page_loads_the_index_from_the_sub_path() {
+    let site = Fixture::new("search_index");
+    site.run(["build", "--base-url", SUB_PATH]).success();
+    let page = site.read("public/search/index.html");
+    assert!(
+        page.contains("src=\"/portfolio/pagefind/pagefind-ui.js\""),
+        "{page}"
+    );
 }
 
 #[test]
