@@ -159,6 +159,7 @@ pub struct Session {
     options: BuildOptions,
     content: Content,
     renderer: Renderer,
+    search: Option<search::Index>,
     /// Output path → fingerprint of the bytes this session last wrote there.
     written: HashMap<String, u64>,
 }
@@ -190,6 +191,7 @@ impl Session {
             options,
             content: stages.content,
             renderer: stages.renderer,
+            search: stages.search,
         };
         Ok((session, report))
     }
@@ -210,6 +212,7 @@ impl Session {
         self.written = written;
         self.content = stages.content;
         self.renderer = stages.renderer;
+        self.search = stages.search;
         Ok(Rebuild {
             rendered: report.files,
             report,
@@ -218,7 +221,8 @@ impl Session {
     }
 
     /// Rebuilds after the given content files changed: incrementally when
-    /// only page bodies changed, fully otherwise.
+    /// only page bodies changed, fully otherwise. An incremental rebuild
+    /// leaves the search index to `update_search`.
     pub fn rebuild_content(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Errors> {
         let started = Instant::now();
         let mut edited = Vec::new();
@@ -250,7 +254,15 @@ impl Session {
             &render_options(&self.options),
             &sink,
         )?;
-        let written = self.write(fresh.into_changed())?;
+        let changed = fresh.into_changed();
+        // Pages that changed are indexed again, in their places; the index
+        // itself is built by `update_search`, once the pages are out.
+        if let Some(index) = &self.search {
+            for (file, _) in &changed {
+                index.offer(file);
+            }
+        }
+        let written = self.write(changed)?;
         let report = BuildReport {
             pages: rendered.pages,
             sections: rendered.sections,
@@ -266,6 +278,21 @@ impl Session {
             rendered: rendered.rendered,
             full: false,
         })
+    }
+
+    /// Builds the search index again when pages were indexed since it was
+    /// last built, and writes its files that changed; returns how many.
+    ///
+    /// `rebuild_content` leaves this to be done after it: an edit's pages
+    /// are out at once, and the index, which Pagefind builds from every
+    /// page each time (seconds, at thousands of pages), follows.
+    pub fn update_search(&mut self) -> Result<usize, Errors> {
+        let Some(index) = self.search.as_ref().filter(|index| index.is_stale()) else {
+            return Ok(0);
+        };
+        let fresh = Changed::new(&self.written);
+        send_index(index, &|file| fresh.offer(file))?;
+        self.write(fresh.into_changed())
     }
 
     /// Writes files whose bytes differ from what this session last wrote.
@@ -365,6 +392,8 @@ fn fingerprint_of(file: &OutputFile) -> u64 {
 struct Stages {
     content: Content,
     renderer: Renderer,
+    /// The search index, when the site has search on.
+    search: Option<search::Index>,
     report: BuildReport,
 }
 
@@ -451,6 +480,7 @@ impl Stages {
         Ok(Stages {
             content,
             renderer,
+            search,
             report,
         })
     }

@@ -248,6 +248,7 @@ impl Rebuilder {
                         changed: plan.names.clone(),
                         rebuild,
                     });
+                    self.update_search();
                 }
                 Err(errors) => {
                     let errors = errors.relative_to(&self.config.root);
@@ -262,6 +263,19 @@ impl Rebuilder {
                     Errors::from(e).relative_to(&self.config.root),
                 ));
             }
+        }
+    }
+
+    /// Brings the search index up to date after the browser has the edit:
+    /// edits made meanwhile wait, and then come as one batch.
+    fn update_search(&mut self) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if let Err(errors) = session.update_search() {
+            let errors = errors.relative_to(&self.config.root);
+            let _ = self.failure.send(Some(errors_text(&errors)));
+            (self.notify)(Notice::Failed(errors));
         }
     }
 

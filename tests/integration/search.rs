@@ -1,7 +1,10 @@
 //! Search: the index Pagefind builds from the pages as they render, which
-//! pages it holds, the search page, and a sub-path.
+//! pages it holds, the search page, a sub-path, and an edit in a session.
 
 use std::io::Read;
+
+use folio::build::{BuildOptions, Session};
+use folio::config::{self, Overrides};
 
 use crate::support::Fixture;
 
@@ -174,6 +177,45 @@ fn the_same_site_always_gives_the_same_index() {
     site.run(["build"]).success();
     site.run(["build", "--output-dir", "again"]).success();
     assert_eq!(site.tree("public"), site.tree("again"));
+}
+
+#[test]
+fn an_edited_page_is_indexed_again_as_a_full_build_would_index_it() {
+    let site = Fixture::new("search_index");
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    let (mut session, _) = Session::start(config, BuildOptions::default()).unwrap();
+    let kafka = "content/notes/kafka.md";
+    site.write(
+        kafka,
+        "---\ntitle: Kafka\n---\nA partition has one leader.\n",
+    );
+    let rebuild = session.rebuild_content(&[site.root.join(kafka)]).unwrap();
+    assert!(!rebuild.full, "a body edit rebuilt everything");
+    assert!(
+        session.update_search().unwrap() > 0,
+        "the index was not written"
+    );
+    assert!(
+        fragments(&site, "public")
+            .iter()
+            .any(|page| page["content"] == "Kafka. A partition has one leader."),
+        "the edit is not in the index"
+    );
+
+    let full = Overrides {
+        output_dir: Some(site.root.join("full")),
+        ..Overrides::default()
+    };
+    let config = config::load(&site.root, &full).unwrap();
+    folio::build::build(&config, &BuildOptions::default()).unwrap();
+    // Files of the index before the edit stay until the next full build.
+    let full_index = index_files(&site, "full");
+    let edited: Vec<_> = index_files(&site, "public")
+        .into_iter()
+        .filter(|(p, _)| full_index.iter().any(|(q, _)| q == p))
+        .collect();
+    assert_eq!(edited, full_index);
+    assert_eq!(session.update_search().unwrap(), 0, "nothing changed since");
 }
 
 #[test]

@@ -637,3 +637,26 @@ fn a_templates_folder_made_while_serving_is_watched_from_then_on() {
     site.write("templates/404.html", "second 404");
     server.wait_for("/404.html", "second 404");
 }
+
+#[test]
+fn an_edit_reaches_the_search_index_after_the_page() {
+    let site = Fixture::new("search_index");
+    let server = Server::start(&site, &[]);
+    let entry = |server: &Server| {
+        let (status, text) = server.raw("/pagefind/pagefind-entry.json");
+        assert_eq!(status, 200, "{text}");
+        text.split_once("\r\n\r\n").unwrap().1.to_string()
+    };
+    let before = entry(&server);
+    site.write(
+        "content/notes/kafka.md",
+        "---\ntitle: Kafka\n---\nA partition has one leader.\n",
+    );
+    server.wait_for("/notes/kafka/", "A partition has one leader.");
+    // The entry names the index by a hash of what it holds.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while entry(&server) == before {
+        assert!(Instant::now() < deadline, "the index never changed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
