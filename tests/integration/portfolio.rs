@@ -250,6 +250,14 @@ fn no_built_file_holds_javascript() {
     for base in ["https://example.com/", "https://me.github.io/portfolio/"] {
         let tree = build_portfolio(base);
         for (path, text) in tree {
+            // Search would bring Pagefind's scripts: the portfolio keeps it off.
+            assert!(
+                !path.starts_with("pagefind/")
+                    && ![".js", ".mjs", ".wasm", ".pagefind"]
+                        .iter()
+                        .any(|ext| path.ends_with(ext)),
+                "{path}"
+            );
             let mut rest = text.as_str();
             while let Some(i) = rest.find("<script") {
                 let tag = &rest[i..rest[i..].find('>').map_or(rest.len(), |e| i + e)];
