@@ -184,6 +184,13 @@ impl Errors {
         Errors(self.0.into_iter().map(|e| e.relative_to(root)).collect())
     }
 
+    /// Returns the first problem, for a caller that reports one.
+    pub fn into_first(self) -> Error {
+        let mut all = self.0.into_iter();
+        all.next()
+            .unwrap_or_else(|| Error::msg("an empty list of problems was reported"))
+    }
+
     /// Returns true when at least one problem is an error, not a warning.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|e| !e.is_warning())

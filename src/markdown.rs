@@ -47,6 +47,8 @@ pub struct Rendered {
     pub literal_templates: Vec<LiteralTemplate>,
     /// Things worth a warning, such as a code block in an unknown language.
     pub notes: Vec<Note>,
+    /// Problems that fail the page, such as a shortcode written wrongly.
+    pub errors: Vec<Note>,
     /// Whether a code block uses the highlight palette's classes.
     pub highlighted: bool,
     /// Footnotes met so far.
@@ -62,6 +64,27 @@ pub struct Note {
     pub message: String,
     /// What to do about it.
     pub help: String,
+    /// Where it comes from, outermost first (a shortcode template's error).
+    pub causes: Vec<String>,
+}
+
+/// Renders shortcodes for `to_html_with`: the caller knows the templates.
+pub trait Shortcodes {
+    /// Whether the shortcode takes its body as written rather than as HTML.
+    fn raw_body(&self, name: &str) -> bool;
+    /// Renders one call; `body` is its body, as HTML or as written.
+    fn render(&self, call: &Call, body: Option<&str>) -> Result<String, Failure>;
+}
+
+/// Why a shortcode did not render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: String,
+    /// Where it comes from, outermost first.
+    pub causes: Vec<String>,
 }
 
 /// Footnote numbers and references, so that their ids live in a namespace
@@ -138,8 +161,10 @@ pub struct Link {
 }
 
 mod literal;
+mod shortcode;
 
 pub use literal::{LiteralTemplate, TemplateKind, find_literal_templates};
+pub use shortcode::{Arg, Call};
 
 /// A fenced code block's info string, read the way Zola, Hugo and mdBook
 /// write it: the language is the first word, and what follows
@@ -187,6 +212,253 @@ pub const MORE_MARKER: &str = "<!-- more -->";
 
 /// Renders `source`; `resolve` maps `projects/x.md` to that page's URL path.
 pub fn to_html(
+    source: &str,
+    options: &Options,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> Rendered {
+    render_markdown(source, options, resolve)
+}
+
+/// Renders `source` like `to_html`, and each shortcode call in it through
+/// `shortcodes`. Calls are swapped for placeholders the Markdown keeps (an
+/// HTML comment for a call, which stays a block of its own on a line of its
+/// own; private-use characters for an escaped call), the Markdown is
+/// rendered, and each placeholder is swapped for the call's HTML, inner
+/// calls first so that a body holds its shortcodes' output. Every offset in
+/// the result is one of `source`.
+pub fn to_html_with(
+    source: &str,
+    options: &Options,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    shortcodes: &dyn Shortcodes,
+) -> Rendered {
+    let (found, problems) = shortcode::find(source);
+    if found.is_empty() && problems.is_empty() {
+        return render_markdown(source, options, resolve);
+    }
+    let plan = Placeholders::new(source, &found, shortcodes);
+    let mut out = render_markdown(&plan.text, options, resolve);
+    plan.remap(&mut out);
+    out.errors.extend(problems.into_iter().map(|p| Note {
+        offset: p.offset,
+        message: p.message,
+        help: p.help,
+        causes: Vec::new(),
+    }));
+    out.html = plan.fill(
+        std::mem::take(&mut out.html),
+        source,
+        shortcodes,
+        &mut out.errors,
+    );
+    out
+}
+
+/// `source` with its shortcodes swapped for placeholders, and how to undo it.
+struct Placeholders<'a> {
+    /// The text Markdown renders.
+    text: String,
+    /// Original range → range in `text`, in order.
+    swaps: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+    /// What each placeholder stands for, by number.
+    pieces: Vec<Piece<'a>>,
+}
+
+enum Piece<'a> {
+    /// A call rendered whole: inline, or with a body taken as written.
+    Whole(&'a Call),
+    /// A call whose body is Markdown between two placeholders.
+    Around(&'a Call),
+    /// An escaped call, printed as written.
+    Escaped(&'a str),
+}
+
+const ESCAPE_OPEN: char = '\u{E000}';
+const ESCAPE_CLOSE: char = '\u{E001}';
+const INLINE_OPEN: char = '\u{E002}';
+const INLINE_CLOSE: char = '\u{E003}';
+
+/// The placeholder of a tag: an HTML comment when the tag is alone on its
+/// line (Markdown keeps it as a block, so a shortcode's block of HTML is
+/// not put in a paragraph), else private-use characters that stay text.
+fn placeholder(source: &str, range: &std::ops::Range<usize>, what: &str, n: usize) -> String {
+    let line_start = source[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[range.end..]
+        .find('\n')
+        .map_or(source.len(), |i| range.end + i);
+    let before = &source[line_start..range.start];
+    let alone = before.trim_start_matches([' ', '\t', '>']).is_empty()
+        && source[range.end..line_end].trim().is_empty();
+    if alone {
+        format!("<!--folio-{what}-{n}-->")
+    } else {
+        format!("{INLINE_OPEN}{what}-{n}{INLINE_CLOSE}")
+    }
+}
+
+/// Finds the placeholder of tag `what` of piece `n`, whichever form it took.
+fn find_placeholder(html: &str, from: usize, what: &str, n: usize) -> Option<(usize, usize)> {
+    [
+        format!("<!--folio-{what}-{n}-->"),
+        format!("{INLINE_OPEN}{what}-{n}{INLINE_CLOSE}"),
+    ]
+    .iter()
+    .find_map(|marker| {
+        html[from..]
+            .find(marker.as_str())
+            .map(|i| (from + i, from + i + marker.len()))
+    })
+}
+
+impl<'a> Placeholders<'a> {
+    fn new(source: &str, found: &'a [shortcode::Found], shortcodes: &dyn Shortcodes) -> Self {
+        let mut swaps: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        let mut pieces = Vec::new();
+        // A body taken as written swallows the calls inside it.
+        let mut swallowed_until = 0;
+        for item in found {
+            match item {
+                shortcode::Found::Escaped { range, text } if range.start >= swallowed_until => {
+                    let n = pieces.len();
+                    pieces.push(Piece::Escaped(text));
+                    swaps.push((range.clone(), format!("{ESCAPE_OPEN}{n}{ESCAPE_CLOSE}")));
+                }
+                shortcode::Found::Call(call) if call.open.start >= swallowed_until => {
+                    let n = pieces.len();
+                    match &call.close {
+                        Some(close) if !shortcodes.raw_body(&call.name) => {
+                            pieces.push(Piece::Around(call));
+                            swaps.push((
+                                call.open.clone(),
+                                placeholder(source, &call.open, "open", n),
+                            ));
+                            swaps.push((close.clone(), placeholder(source, close, "close", n)));
+                        }
+                        _ => {
+                            pieces.push(Piece::Whole(call));
+                            swaps.push((
+                                call.range(),
+                                placeholder(source, &call.range(), "call", n),
+                            ));
+                            swallowed_until = call.range().end;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        swaps.sort_by_key(|(range, _)| range.start);
+        let mut text = String::with_capacity(source.len());
+        let mut copied = 0;
+        let mut mapped = Vec::with_capacity(swaps.len());
+        for (range, placeholder) in swaps {
+            text.push_str(&source[copied..range.start]);
+            let start = text.len();
+            text.push_str(&placeholder);
+            mapped.push((range.clone(), start..text.len()));
+            copied = range.end;
+        }
+        text.push_str(&source[copied..]);
+        Placeholders {
+            text,
+            swaps: mapped,
+            pieces,
+        }
+    }
+
+    /// The offset in the source of an offset in the placeholder text.
+    fn source_offset(&self, offset: usize) -> usize {
+        let before = self.swaps.partition_point(|(_, new)| new.start <= offset);
+        match before.checked_sub(1).map(|i| &self.swaps[i]) {
+            None => offset,
+            Some((old, new)) if offset < new.end => old.start,
+            Some((old, new)) => old.end + (offset - new.end),
+        }
+    }
+
+    fn remap(&self, out: &mut Rendered) {
+        for link in &mut out.links {
+            link.offset = self.source_offset(link.offset);
+        }
+        for note in out.notes.iter_mut().chain(&mut out.errors) {
+            note.offset = self.source_offset(note.offset);
+        }
+        for literal in &mut out.literal_templates {
+            literal.range =
+                self.source_offset(literal.range.start)..self.source_offset(literal.range.end);
+        }
+        out.more_at = out.more_at.map(|at| self.source_offset(at));
+    }
+
+    /// Swaps each placeholder in `html` for what it stands for.
+    fn fill(
+        &self,
+        mut html: String,
+        source: &str,
+        shortcodes: &dyn Shortcodes,
+        errors: &mut Vec<Note>,
+    ) -> String {
+        // Later calls first: a body's own calls are done before it is.
+        for (n, piece) in self.pieces.iter().enumerate().rev() {
+            let (what, call) = match piece {
+                Piece::Escaped(text) => {
+                    let marker = format!("{ESCAPE_OPEN}{n}{ESCAPE_CLOSE}");
+                    html = html.replacen(&marker, &escape_text(text), 1);
+                    continue;
+                }
+                Piece::Whole(call) => ("call", *call),
+                Piece::Around(call) => ("open", *call),
+            };
+            let Some((start, open_end)) = find_placeholder(&html, 0, what, n) else {
+                errors.push(unplaced(call));
+                continue;
+            };
+            let (end, body) = match piece {
+                Piece::Around(_) => {
+                    let Some((close, close_end)) = find_placeholder(&html, open_end, "close", n)
+                    else {
+                        errors.push(unplaced(call));
+                        continue;
+                    };
+                    (close_end, Some(html[open_end..close].to_string()))
+                }
+                _ => (open_end, call.body(source).map(str::to_string)),
+            };
+            match shortcodes.render(call, body.as_deref()) {
+                Ok(output) => html.replace_range(start..end, &output),
+                Err(failure) => {
+                    errors.push(Note {
+                        offset: call.open.start,
+                        message: failure.message,
+                        help: failure.help,
+                        causes: failure.causes,
+                    });
+                    html.replace_range(start..end, "");
+                }
+            }
+        }
+        html
+    }
+}
+
+fn unplaced(call: &Call) -> Note {
+    Note {
+        offset: call.open.start,
+        message: format!("shortcode `{}` cannot be placed here", call.name),
+        help: "put the call on a line of its own, or inside a paragraph".to_string(),
+        causes: Vec::new(),
+    }
+}
+
+/// Escapes text for the body of an HTML element.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Renders Markdown with no shortcodes to render.
+fn render_markdown(
     source: &str,
     options: &Options,
     resolve: &dyn Fn(&str) -> Option<String>,
@@ -325,6 +597,7 @@ fn code_block<'a>(
             offset,
             message: format!("code block: {problem}"),
             help: "write the fence like ```rust,linenos,hl_lines=3 5-7```".to_string(),
+            causes: Vec::new(),
         });
     }
     let block = match &options.highlighter {
@@ -338,6 +611,7 @@ fn code_block<'a>(
             message: format!("no grammar for the language `{language}`: the block stays plain"),
             help: "name a language folio knows (see the guide's highlighting chapter), or `text`"
                 .to_string(),
+            causes: Vec::new(),
         });
     }
     block.html
@@ -774,6 +1048,83 @@ mod tests {
             out.html
         );
         assert_eq!(out.literal_templates.len(), 2);
+    }
+
+    /// Renders `name` as `[name args|body]`, `bad` as a failure, and takes
+    /// the body of `raw` as written.
+    struct Echo;
+
+    impl Shortcodes for Echo {
+        fn raw_body(&self, name: &str) -> bool {
+            name == "raw"
+        }
+
+        fn render(&self, call: &Call, body: Option<&str>) -> Result<String, Failure> {
+            if call.name == "bad" {
+                return Err(Failure {
+                    message: "bad".to_string(),
+                    help: "h".to_string(),
+                    causes: Vec::new(),
+                });
+            }
+            let args: Vec<String> = call
+                .args
+                .iter()
+                .map(|(k, v)| format!("{k}={v:?}"))
+                .collect();
+            Ok(format!(
+                "[{} {}|{}]",
+                call.name,
+                args.join(" "),
+                body.unwrap_or_default().trim()
+            ))
+        }
+    }
+
+    fn with_shortcodes(source: &str) -> Rendered {
+        to_html_with(source, &options("/"), &|_| None, &Echo)
+    }
+
+    #[test]
+    fn an_inline_shortcode_renders_in_its_paragraph_and_alone_as_a_block() {
+        let out = with_shortcodes("A {{ x(n=1) }} b.\n\n{{ y() }}\n");
+        assert_eq!(out.html, "<p>A [x n=Integer(1)|] b.</p>\n[y |]\n");
+        assert_eq!(out.errors, Vec::new());
+    }
+
+    #[test]
+    fn a_body_is_rendered_markdown_with_its_own_shortcodes_inside() {
+        let out = with_shortcodes("{% note() %}\n*Hi* {{ x() }}\n{% end %}\n\nAfter.\n");
+        assert_eq!(
+            out.html,
+            "[note |<p><em>Hi</em> [x |]</p>]\n<p>After.</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_raw_body_is_passed_as_written() {
+        let out = with_shortcodes("{% raw() %}\n*a* {{ x() }}\n{% end %}\n");
+        assert_eq!(out.html, "[raw |*a* {{ x() }}]\n");
+    }
+
+    #[test]
+    fn an_escaped_shortcode_prints_as_written_and_code_is_left_alone() {
+        let out = with_shortcodes("{{/* x(a=\"<b>\") */}} and `{{ y() }}`\n");
+        assert_eq!(
+            out.html,
+            "<p>{{ x(a=\"&lt;b&gt;\") }} and <code>{{ y() }}</code></p>\n"
+        );
+        assert_eq!(out.literal_templates.len(), 0);
+    }
+
+    #[test]
+    fn offsets_after_a_shortcode_are_those_of_the_source() {
+        let source = "{{ x(long=\"a long argument\") }} [l](#nope) {{ bad() }}\n";
+        let out = with_shortcodes(source);
+        assert_eq!(out.links[0].offset, source.find("[l]").unwrap());
+        assert_eq!(out.errors.len(), 1);
+        assert_eq!(out.errors[0].offset, source.find("{{ bad").unwrap());
+        assert!(!out.html.contains("bad"), "{}", out.html);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod feeds;
 mod functions;
 mod jobs;
 mod metrics;
+mod shortcodes;
 mod values;
 
 use std::collections::{HashMap, HashSet};
@@ -38,6 +39,7 @@ use bodies::{Facts, Resolver};
 use deps::{Changes, Dep, Membership, Want};
 use jobs::{Job, JobKind};
 use metrics::Metrics;
+use shortcodes::TeraShortcodes;
 use values::{Model, PageHtml};
 
 /// One file of the built site.
@@ -116,18 +118,21 @@ fn builtin_theme_path(folder: &str, name: &str) -> PathBuf {
 }
 
 /// Loads the templates of the site and its theme (the built-in one when the
-/// site names none and has none of its own); the site's win.
+/// site names none and has none of its own, and the built-in shortcodes
+/// always); the site's win.
 pub fn load_templates(config: &Config) -> std::result::Result<Templates, Errors> {
     let lookup = Arc::new(RwLock::new(Arc::new(Lookup::default())));
     let mut tera = Tera::new();
     functions::register(&mut tera, &lookup);
     let mut files: HashMap<String, PathBuf> = HashMap::new();
     let mut sources: HashMap<String, String> = HashMap::new();
-    if config.builtin_theme {
-        for (name, text) in crate::embedded::theme_templates() {
-            files.insert(name.to_string(), builtin_theme_path("templates", name));
-            sources.insert(name.to_string(), text.to_string());
-        }
+    // Every site can call the default theme's shortcodes; its own theme's
+    // and its own shortcodes of the same name replace them.
+    let builtin = crate::embedded::theme_templates()
+        .filter(|(name, _)| config.builtin_theme || name.starts_with("shortcodes/"));
+    for (name, text) in builtin {
+        files.insert(name.to_string(), builtin_theme_path("templates", name));
+        sources.insert(name.to_string(), text.to_string());
     }
     // The theme first, so that a site template of the same name replaces it.
     for dir in config.template_dirs.iter().rev() {
@@ -253,7 +258,7 @@ struct FirstPass {
     feed_html: Option<String>,
     rendered: usize,
     /// Why its body or file failed.
-    error: Option<Error>,
+    error: Option<Errors>,
 }
 
 impl Renderer {
@@ -318,7 +323,7 @@ impl Renderer {
                 feed_html.insert(i, html);
             }
             if let Some(e) = pass.error {
-                errors.push(e);
+                errors.0.extend(e.0);
             }
             report.rendered += pass.rendered;
         }
@@ -326,7 +331,15 @@ impl Renderer {
             (0..content.sections.len())
                 .into_par_iter()
                 .map(|s| {
-                    let (rendered, facts) = bodies::section(&resolver, content, s);
+                    let section = &content.sections[s];
+                    let value = || model.section_meta[s].clone();
+                    let shortcodes = TeraShortcodes::new(
+                        &self.templates,
+                        config,
+                        (&section.source, &section.url),
+                        ("section", &value),
+                    );
+                    let (rendered, facts) = bodies::section(&resolver, content, s, &shortcodes);
                     let url = &content.sections[s].url;
                     let html = (
                         Value::safe_string(&rendered.html),
@@ -338,6 +351,9 @@ impl Renderer {
         errors
             .0
             .extend(bodies::check_links(content, &page_facts, &section_facts).0);
+        for facts in &section_facts {
+            errors.0.extend(facts.errors.iter().cloned());
+        }
         let warnings = bodies::warnings(content, &page_facts, &section_facts);
         let highlighted = page_facts
             .iter()
@@ -432,13 +448,14 @@ impl Renderer {
         let mut report_warnings = Vec::new();
         let mut newly_highlighted = false;
         for &i in edited {
-            let (html, facts) = match bodies::page(config, &built.resolver, &content.pages[i]) {
-                Ok(done) => done,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
-            };
+            let (html, facts) =
+                match self.page_body(config, content, &built.model, &built.resolver, i) {
+                    Ok(done) => done,
+                    Err(e) => {
+                        errors.0.extend(e.0);
+                        continue;
+                    }
+                };
             let (full, listing) = built.model.page(config, content, i, &html);
             report_warnings.extend(facts.warnings_of(&content.pages[i].source));
             newly_highlighted |= facts.highlighted && built.palette == Some(false);
@@ -550,7 +567,8 @@ impl Renderer {
     ) -> FirstPass {
         // A page that fails still gets a listing, so the lists that hold it
         // render and report their own problems, not this one again.
-        let (html, facts, error) = match bodies::page(run.config, resolver, &run.content.pages[i]) {
+        let (html, facts, error) = match self.page_body(run.config, run.content, model, resolver, i)
+        {
             Ok((html, facts)) => (html, facts, None),
             Err(e) => (PageHtml::default(), Facts::default(), Some(e)),
         };
@@ -580,7 +598,7 @@ impl Renderer {
                 pass.rendered = 1;
             }
             Ok(Outcome::Later(_)) => pass.deferred = Some(job),
-            Err(e) => pass.error = Some(e),
+            Err(e) => pass.error = Some(Errors::from(e)),
         }
         pass
     }
@@ -667,8 +685,31 @@ impl Renderer {
         built: &Built,
         i: usize,
     ) -> Result<Value> {
-        let (html, _) = bodies::page(config, &built.resolver, &content.pages[i])?;
+        let (html, _) = self
+            .page_body(config, content, &built.model, &built.resolver, i)
+            .map_err(Errors::into_first)?;
         Ok(built.model.page(config, content, i, &html).0)
+    }
+
+    /// Reads and renders page `i`'s body, its shortcodes through the
+    /// templates; they see the page's values without its content.
+    fn page_body(
+        &self,
+        config: &Config,
+        content: &Content,
+        model: &Model,
+        resolver: &Resolver,
+        i: usize,
+    ) -> std::result::Result<(PageHtml, Facts), Errors> {
+        let page = &content.pages[i];
+        let value = || model.page(config, content, i, &PageHtml::default()).1;
+        let shortcodes = TeraShortcodes::new(
+            &self.templates,
+            config,
+            (&page.source, &page.url),
+            ("page", &value),
+        );
+        bodies::page(config, resolver, page, &shortcodes)
     }
 
     /// Renders one job into the sink, recording what it read; `Later` when

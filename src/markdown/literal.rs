@@ -73,7 +73,7 @@ pub fn find_literal_templates(source: &str) -> Vec<LiteralTemplate> {
 }
 
 /// Where code spans and code blocks are, in source bytes.
-fn code_ranges(source: &str) -> Vec<Range<usize>> {
+pub(super) fn code_ranges(source: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut block_start = None;
     for (event, range) in Parser::new(source).into_offset_iter() {

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::content::{self, Content, Page, site_relative};
 use crate::error::{Error, Errors, Location, Result};
 use crate::highlight::{BUILTIN_THEMES, Highlighter, Palette, Side, Theme, ThemeError};
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, Rendered, Shortcodes};
 
 use super::functions;
 use super::values::PageHtml;
@@ -31,6 +31,8 @@ pub struct Facts {
     pub warnings: Vec<Error>,
     /// Whether its code uses the highlight palette.
     pub highlighted: bool,
+    /// Problems that fail it, such as a shortcode written wrongly.
+    pub errors: Vec<Error>,
 }
 
 /// How page bodies are rendered for this site.
@@ -193,10 +195,16 @@ impl Resolver {
         &self.options
     }
 
-    /// Renders Markdown written at line `first_line` of `file`.
-    fn render(&self, source: &str, (file, first_line): (&Path, usize)) -> (Rendered, Facts) {
+    /// Renders Markdown written at line `first_line` of `file`, and its
+    /// shortcodes through `shortcodes`.
+    fn render(
+        &self,
+        source: &str,
+        (file, first_line): (&Path, usize),
+        shortcodes: &dyn Shortcodes,
+    ) -> (Rendered, Facts) {
         let resolve = |target: &str| self.urls.get(target.trim_start_matches('/')).cloned();
-        let mut rendered = markdown::to_html(source, &self.options, &resolve);
+        let mut rendered = markdown::to_html_with(source, &self.options, &resolve, shortcodes);
         let in_file = |offset: usize| {
             let at = Location::of_offset(source, offset);
             Location {
@@ -226,12 +234,23 @@ impl Resolver {
                     .warning()
             })
             .collect();
+        let errors = std::mem::take(&mut rendered.errors)
+            .into_iter()
+            .map(|note| {
+                let mut error = Error::at(file, Some(in_file(note.offset)), note.message);
+                for cause in note.causes {
+                    error = error.cause(cause);
+                }
+                error.help(note.help)
+            })
+            .collect();
         let facts = Facts {
             ids: std::mem::take(&mut rendered.ids),
             links,
             literal_templates,
             warnings,
             highlighted: rendered.highlighted,
+            errors,
         };
         (rendered, facts)
     }
@@ -239,13 +258,21 @@ impl Resolver {
 
 /// Reads page `page`'s body and renders it with its summary: the `summary`
 /// key, or the part before `<!-- more -->`.
-pub fn page(config: &Config, resolver: &Resolver, page: &Page) -> Result<(PageHtml, Facts)> {
+pub fn page(
+    config: &Config,
+    resolver: &Resolver,
+    page: &Page,
+    shortcodes: &dyn Shortcodes,
+) -> std::result::Result<(PageHtml, Facts), Errors> {
     let body = content::read_body(config, page)?;
-    let (rendered, facts) = resolver.render(&body.text, (&page.source, body.line));
+    let (rendered, mut facts) = resolver.render(&body.text, (&page.source, body.line), shortcodes);
+    if !facts.errors.is_empty() {
+        return Err(Errors(std::mem::take(&mut facts.errors)));
+    }
     let summary = match &page.meta.summary {
         Some(summary) => Some(functions::markdown_string(config, summary, false)),
         None => markdown::summary_source(&body.text, &rendered)
-            .map(|before| functions::markdown_string(config, before, false)),
+            .map(|before| functions::markdown_string_with(config, before, shortcodes)),
     };
     let html = PageHtml {
         content: rendered.html,
@@ -257,9 +284,18 @@ pub fn page(config: &Config, resolver: &Resolver, page: &Page) -> Result<(PageHt
 }
 
 /// Renders section `s`'s body, kept from loading (sections are few).
-pub fn section(resolver: &Resolver, content: &Content, s: usize) -> (Rendered, Facts) {
+pub fn section(
+    resolver: &Resolver,
+    content: &Content,
+    s: usize,
+    shortcodes: &dyn Shortcodes,
+) -> (Rendered, Facts) {
     let section = &content.sections[s];
-    resolver.render(&section.body, (&section.source, section.body_line))
+    resolver.render(
+        &section.body,
+        (&section.source, section.body_line),
+        shortcodes,
+    )
 }
 
 /// The warnings of every body, pages first.

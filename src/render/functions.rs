@@ -140,6 +140,15 @@ pub fn markdown_string(config: &Config, text: &str, inline: bool) -> String {
     if inline { strip_paragraph(&html) } else { html }
 }
 
+/// Renders a summary cut from a body, with the body's shortcodes.
+pub fn markdown_string_with(
+    config: &Config,
+    text: &str,
+    shortcodes: &dyn markdown::Shortcodes,
+) -> String {
+    markdown::to_html_with(text, &markdown_options(config), &|_| None, shortcodes).html
+}
+
 fn strip_paragraph(html: &str) -> String {
     let trimmed = html.trim_end();
     match trimmed

@@ -104,6 +104,36 @@ fn every_front_matter_example_in_the_guide_is_accepted() {
 }
 
 #[test]
+fn every_shortcode_example_in_the_guide_builds_with_the_default_theme() {
+    let examples: Vec<(String, String)> = blocks("markdown")
+        .into_iter()
+        .filter(|(chapter, _)| chapter == "shortcodes.md")
+        .collect();
+    assert!(examples.len() >= 6, "{examples:?}");
+    for (n, (_, example)) in examples.iter().enumerate() {
+        // No templates: the site gets the default theme and its shortcodes.
+        let site = Fixture::empty("docs_shortcodes");
+        site.write(
+            "folio.yaml",
+            "title: Docs\nbase_url: https://example.com/\n",
+        );
+        site.write("content/_index.md", "---\ntitle: Docs\n---\n");
+        site.write(
+            "content/example.md",
+            &format!("---\ntitle: Example\n---\n{example}"),
+        );
+        let run = site.run(["build"]);
+        assert_eq!(
+            (run.code, run.stderr.as_str()),
+            (0, ""),
+            "example {n} of shortcodes.md:\n{example}"
+        );
+        let html = site.read("public/example/index.html");
+        assert!(!html.contains("{{") && !html.contains("{%"), "{html}");
+    }
+}
+
+#[test]
 fn every_toml_front_matter_example_in_the_guide_is_accepted() {
     let examples: Vec<(String, String)> = blocks("toml")
         .into_iter()

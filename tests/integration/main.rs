@@ -21,4 +21,5 @@ mod output;
 mod portfolio;
 mod search;
 mod serve;
+mod shortcodes;
 mod support;

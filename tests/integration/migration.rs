@@ -7,8 +7,8 @@ use crate::support::Fixture;
 fn a_zola_site_builds_with_its_toml_front_matter() {
     // TOML between `+++` lines, blank lines and a byte order mark before the
     // fence, `[taxonomies]` and `[extra]` tables, `redirect_to` on a page
-    // and on a section; Zola keys folio does not read and shortcodes left
-    // in the text are warnings.
+    // and on a section; Zola keys folio does not read are warnings, and
+    // the site's shortcodes render.
     let site = Fixture::new("zola_site");
     let run = site.run(["build"]).success();
     assert_eq!(
@@ -16,11 +16,7 @@ fn a_zola_site_builds_with_its_toml_front_matter() {
         "warning: content/community/_index.md:4:1: `transparent` is a Zola key that folio does not read; it is kept under `extra`\n  \
          help: folio has no equivalent: a folder without `_index.md` gives its pages to the section above\n\
          warning: content/community/_index.md:5:1: `insert_anchor_links` is a Zola key that folio does not read; it is kept under `extra`\n  \
-         help: use `markdown: {heading_links: true}` in folio.yaml, for the whole site\n\
-         warning: content/docs/templates.md:7:1: `{{ youtube(id=\"dQw4w9WgXcQ\", class=\"video\") }}` looks like a Zola shortcode (`youtube`), which folio prints as text\n  \
-         help: write it as Markdown or HTML, or put it in a code span to show it as code\n\
-         warning: content/docs/templates.md:9:1: `{% note(kind=\"info\") %}` looks like a Zola shortcode (`note`), which folio prints as text\n  \
-         help: write it as Markdown or HTML, or put it in a code span to show it as code\n"
+         help: use `markdown: {heading_links: true}` in folio.yaml, for the whole site\n"
     );
     site.assert_matches_expected();
     let moved = site.read("public/docs/old-install/index.html");
