@@ -336,7 +336,7 @@ fn staged(
 }
 
 /// The files of an edit's render that differ from what the session last
-/// wrote; copies and unchanged files are dropped as they come.
+/// wrote; copies it wrote and unchanged files are dropped as they come.
 struct Changed<'a> {
     written: &'a HashMap<String, u64>,
     changed: Mutex<Vec<(OutputFile, u64)>>,
@@ -351,7 +351,9 @@ impl<'a> Changed<'a> {
     }
 
     fn offer(&self, file: OutputFile) -> crate::error::Result<()> {
-        if matches!(file.contents, Contents::Copy(_)) {
+        // A copy the session wrote is as it was; a new one (an image a
+        // page now asks for) is written.
+        if matches!(file.contents, Contents::Copy(_)) && self.written.contains_key(&file.path) {
             return Ok(());
         }
         let print = fingerprint_of(&file);

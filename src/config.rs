@@ -93,6 +93,9 @@ pub struct SiteConfig {
     /// Markdown options.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// How Markdown images are published.
+    #[serde(default)]
+    pub images: ImagesConfig,
     /// Whether links in `content/`, `static/` or a theme may lead outside
     /// the site root.
     #[serde(default)]
@@ -276,6 +279,40 @@ impl Default for HighlightThemes {
     }
 }
 
+/// The `images` block: how the Markdown images of page bundles are published.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// Whether each becomes a responsive `<picture>`; otherwise each keeps
+    /// its file and gains its `width` and `height`.
+    #[serde(default)]
+    pub responsive: bool,
+    /// The widths of a responsive image's `srcset`, in pixels.
+    #[serde(default = "default_image_widths")]
+    pub widths: Vec<u32>,
+    /// The format of its `<source>`: `webp`, `jpeg`, `png` or `auto`.
+    #[serde(default = "default_image_format")]
+    pub format: String,
+    /// WebP and JPEG quality, 1 to 100.
+    #[serde(default = "default_image_quality")]
+    pub quality: u8,
+    /// Its `sizes` attribute: how wide it shows at each screen width.
+    #[serde(default)]
+    pub sizes: Option<String>,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            responsive: false,
+            widths: default_image_widths(),
+            format: default_image_format(),
+            quality: default_image_quality(),
+            sizes: None,
+        }
+    }
+}
+
 fn default_light_theme() -> String {
     "github-light".to_string()
 }
@@ -283,6 +320,24 @@ fn default_light_theme() -> String {
 fn default_dark_theme() -> String {
     "github-dark".to_string()
 }
+
+fn default_image_widths() -> Vec<u32> {
+    vec![480, 960, 1440]
+}
+
+fn default_image_format() -> String {
+    "webp".to_string()
+}
+
+fn default_image_quality() -> u8 {
+    80
+}
+
+/// The formats folio writes images in.
+pub const IMAGE_FORMATS: [&str; 5] = ["webp", "jpeg", "jpg", "png", "auto"];
+
+/// The longest side of an image folio makes, in pixels.
+pub const MAX_IMAGE_SIDE: u32 = 10_000;
 
 fn yes() -> bool {
     true
@@ -825,6 +880,7 @@ fn resolve(
         )
         .help("write a name like `atom.xml`"));
     }
+    check_images(&site.images, text)?;
     let mut seen = Vec::new();
     for taxonomy in &site.taxonomies {
         if seen.contains(&taxonomy.name) {
@@ -863,6 +919,53 @@ fn holds_a_file(dir: &Path) -> bool {
         .into_iter()
         .filter_map(std::result::Result::ok)
         .any(|e| e.file_type().is_file())
+}
+
+/// Refuses an `images` block folio cannot follow.
+fn check_images(images: &ImagesConfig, text: &str) -> Result<()> {
+    let at = |key: &str| locate_key(text, &[Step::Key("images"), Step::Key(key)]);
+    let config_path = Path::new(CONFIG_FILE);
+    if !IMAGE_FORMATS.contains(&images.format.as_str()) {
+        let why = if images.format == "avif" {
+            ": folio's AVIF encoder is too slow to run on every build"
+        } else {
+            ""
+        };
+        return Err(Error::at(
+            config_path,
+            at("format"),
+            format!(
+                "`images.format` must be `webp`, `jpeg`, `png` or `auto`, found \"{}\"{why}",
+                images.format
+            ),
+        )
+        .help("write `format: webp`"));
+    }
+    if !(1..=100).contains(&images.quality) {
+        return Err(Error::at(
+            config_path,
+            at("quality"),
+            format!(
+                "`images.quality` must be 1 to 100, found {}",
+                images.quality
+            ),
+        )
+        .help("write a quality such as `quality: 80`"));
+    }
+    if images.widths.is_empty()
+        || images
+            .widths
+            .iter()
+            .any(|w| !(1..=MAX_IMAGE_SIDE).contains(w))
+    {
+        return Err(Error::at(
+            config_path,
+            at("widths"),
+            format!("`images.widths` must list widths of 1 to {MAX_IMAGE_SIDE} pixels"),
+        )
+        .help("write widths like `widths: [480, 960, 1440]`"));
+    }
+    Ok(())
 }
 
 /// Splits an absolute http(s) URL into the URL with a trailing `/` and its path.

@@ -21,14 +21,17 @@ pub mod highlight;
 pub mod html;
 pub mod markdown;
 
+// Writing files: the output folder and the build cache.
+pub mod output;
+
+// Images, processed once and kept in the build cache.
+pub mod images;
+
 // Pages through templates.
 pub mod render;
 
 // The search index of the rendered pages.
 pub mod search;
-
-// Writing the output.
-pub mod output;
 
 // Checking links.
 pub mod links;

@@ -3,7 +3,9 @@
 //! Pure text in, text out: no filesystem, no templates. Links written as
 //! `@/path.md` are resolved through a callback the caller provides, and
 //! root-relative URLs are given the site's base path, so the HTML is right
-//! wherever it is printed.
+//! wherever it is printed. What an image is (its size, its processed
+//! variants) comes from another callback, and is written here as an `<img>`
+//! with `width` and `height` or a responsive `<picture>`.
 
 use std::sync::Arc;
 
@@ -207,6 +209,72 @@ impl FenceInfo {
     }
 }
 
+/// What the caller knows of an image a page shows: enough to write its
+/// `<img>`, or a `<picture>` when it has sources or a `srcset`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Picture {
+    /// The `<img>`'s `src`.
+    pub src: String,
+    /// Its width in pixels.
+    pub width: u32,
+    /// Its height in pixels.
+    pub height: u32,
+    /// `<source>` elements before it: media type and `srcset`.
+    pub sources: Vec<(String, String)>,
+    /// The `<img>`'s own `srcset`.
+    pub srcset: Option<String>,
+    /// The `sizes` of every `srcset`.
+    pub sizes: Option<String>,
+    /// The `<img>`'s `class`.
+    pub class: Option<String>,
+}
+
+impl Picture {
+    /// Writes the image: a lazy `<img>` with its size, inside a
+    /// `<picture>` when there are sources.
+    pub fn to_html(&self, alt: &str, title: Option<&str>, eager: bool) -> String {
+        let sizes = self
+            .sizes
+            .as_deref()
+            .map(|s| format!(" sizes=\"{}\"", escape_attr(s)))
+            .unwrap_or_default();
+        let mut img = format!("<img src=\"{}\"", escape_attr(&self.src));
+        if let Some(srcset) = &self.srcset {
+            img.push_str(&format!(" srcset=\"{}\"{sizes}", escape_attr(srcset)));
+        }
+        img.push_str(&format!(" alt=\"{}\"", escape_attr(alt)));
+        if let Some(class) = &self.class {
+            img.push_str(&format!(" class=\"{}\"", escape_attr(class)));
+        }
+        if let Some(title) = title.filter(|t| !t.is_empty()) {
+            img.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+        }
+        let loading = if eager { "eager" } else { "lazy" };
+        img.push_str(&format!(
+            " width=\"{}\" height=\"{}\" loading=\"{loading}\" decoding=\"async\">",
+            self.width, self.height
+        ));
+        if self.sources.is_empty() {
+            return img;
+        }
+        let mut html = String::from("<picture>");
+        for (kind, srcset) in &self.sources {
+            html.push_str(&format!(
+                "<source type=\"{}\" srcset=\"{}\"{sizes}>",
+                escape_attr(kind),
+                escape_attr(srcset)
+            ));
+        }
+        html.push_str(&img);
+        html.push_str("</picture>");
+        html
+    }
+}
+
+/// Tells what an image is: given its URL as written and its byte offset in
+/// the source, returns its picture, or `None` to leave it as written.
+pub type ImageFacts<'a> = &'a dyn Fn(&str, usize) -> Option<Picture>;
+
 /// The marker that ends a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
 
@@ -216,7 +284,7 @@ pub fn to_html(
     options: &Options,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> Rendered {
-    render_markdown(source, options, resolve)
+    render_markdown(source, options, resolve, &|_, _| None)
 }
 
 /// Renders `source` like `to_html`, and each shortcode call in it through
@@ -232,12 +300,25 @@ pub fn to_html_with(
     resolve: &dyn Fn(&str) -> Option<String>,
     shortcodes: &dyn Shortcodes,
 ) -> Rendered {
+    to_html_with_images(source, options, resolve, shortcodes, &|_, _| None)
+}
+
+/// Renders `source` like `to_html_with`, writing each image `images` knows
+/// as its picture.
+pub fn to_html_with_images(
+    source: &str,
+    options: &Options,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    shortcodes: &dyn Shortcodes,
+    images: ImageFacts<'_>,
+) -> Rendered {
     let (found, problems) = shortcode::find(source);
     if found.is_empty() && problems.is_empty() {
-        return render_markdown(source, options, resolve);
+        return render_markdown(source, options, resolve, images);
     }
     let plan = Placeholders::new(source, &found, shortcodes);
-    let mut out = render_markdown(&plan.text, options, resolve);
+    let in_source = |url: &str, offset: usize| images(url, plan.source_offset(offset));
+    let mut out = render_markdown(&plan.text, options, resolve, &in_source);
     plan.remap(&mut out);
     out.errors.extend(problems.into_iter().map(|p| Note {
         offset: p.offset,
@@ -462,6 +543,7 @@ fn render_markdown(
     source: &str,
     options: &Options,
     resolve: &dyn Fn(&str) -> Option<String>,
+    images: ImageFacts<'_>,
 ) -> Rendered {
     let mut flags = CmarkOptions::ENABLE_TABLES
         | CmarkOptions::ENABLE_FOOTNOTES
@@ -508,8 +590,32 @@ fn render_markdown(
                     let html = code_block(&mut parser, &info, range.start, options, out);
                     return Some(Event::Html(html.into()));
                 }
+                let image = match &event {
+                    Event::Start(Tag::Image {
+                        dest_url, title, ..
+                    }) => images(dest_url, range.start).map(|p| (p, title.to_string())),
+                    _ => None,
+                };
                 keep_as_written(&mut event, &range, source, &literals);
                 inspect(&mut event, range.start, options, resolve, out);
+                if let Some((picture, title)) = image {
+                    let mut alt = String::new();
+                    let mut depth = 0usize;
+                    for (mut inner, range) in parser.by_ref() {
+                        keep_as_written(&mut inner, &range, source, &literals);
+                        match &inner {
+                            Event::Start(Tag::Image { .. }) => depth += 1,
+                            Event::End(TagEnd::Image) if depth == 0 => break,
+                            Event::End(TagEnd::Image) => depth -= 1,
+                            Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                            _ => {}
+                        }
+                        inspect(&mut inner, range.start, options, resolve, out);
+                    }
+                    return Some(Event::InlineHtml(
+                        picture.to_html(&alt, Some(&title), false).into(),
+                    ));
+                }
                 let Event::Start(Tag::Heading {
                     level,
                     id,
@@ -966,6 +1072,55 @@ mod tests {
         assert!(out.html.contains("href=\"/portfolio/y/\""));
         assert!(out.html.contains("href=\"https://e.com/\""));
         assert!(out.html.contains("href=\"#f\""));
+    }
+
+    #[test]
+    fn an_image_the_caller_knows_gets_its_size_or_becomes_a_picture() {
+        let facts = |url: &str, offset: usize| {
+            let picture = Picture {
+                src: format!("/x/{url}"),
+                width: 800,
+                height: 600,
+                ..Picture::default()
+            };
+            match url {
+                "a.jpg" => {
+                    assert_eq!(offset, 0);
+                    Some(picture)
+                }
+                "b.jpg" => Some(Picture {
+                    sources: vec![(
+                        "image/webp".to_string(),
+                        "/b-480.webp 480w, /b-800.webp 800w".to_string(),
+                    )],
+                    sizes: Some("100vw".to_string()),
+                    ..picture
+                }),
+                _ => None,
+            }
+        };
+        let out = to_html_with_images(
+            "![A \"cat\" *here*](a.jpg \"T\")\n\n![b](b.jpg)\n\n![c](/c.png)\n",
+            &options("/"),
+            &|_| None,
+            &Echo,
+            &facts,
+        );
+        assert!(
+            out.html.contains("<p><img src=\"/x/a.jpg\" alt=\"A “cat” here\" title=\"T\" width=\"800\" height=\"600\" loading=\"lazy\" decoding=\"async\"></p>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<picture><source type=\"image/webp\" srcset=\"/b-480.webp 480w, /b-800.webp 800w\" sizes=\"100vw\"><img src=\"/x/b.jpg\" alt=\"b\" width=\"800\" height=\"600\" loading=\"lazy\" decoding=\"async\"></picture>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<img src=\"/c.png\" alt=\"c\" />"),
+            "{}",
+            out.html
+        );
     }
 
     #[test]

@@ -12,7 +12,10 @@
 //! when folio is killed or the disk fills up; a build that changes nothing
 //! touches nothing. Nothing is ever written through a link in the output.
 //! Only `serve`'s rebuilds of a few files write in place, each file whole (a
-//! temporary file renamed over the old one).
+//! temporary file renamed over the old one). The build cache beside the
+//! site, `.folio-cache/`, is written by `cache` alone.
+
+pub mod cache;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};

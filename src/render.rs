@@ -14,6 +14,7 @@ mod feeds;
 mod functions;
 mod jobs;
 mod metrics;
+mod pictures;
 mod shortcodes;
 mod values;
 
@@ -29,6 +30,7 @@ use crate::config::Config;
 use crate::content::{Content, site_relative};
 use crate::error::{Error, Errors, Location, Result};
 use crate::html::prefix_root_relative;
+use crate::images::{Images, Made};
 
 pub use bodies::{markdown_options, url_map};
 pub use functions::{Lookup, hash_static_files};
@@ -95,6 +97,8 @@ pub struct RenderReport {
     /// Problems that do not stop the build: shortcodes printed as text,
     /// code in a language no grammar knows.
     pub warnings: Vec<Error>,
+    /// Images processed rather than found in the cache.
+    pub images: usize,
 }
 
 /// The site's templates, parsed once.
@@ -246,6 +250,42 @@ struct Built {
     /// Whether folio writes `highlight.css` and, if so, whether it holds
     /// the palette yet (it is a stub until some code is highlighted).
     palette: Option<bool>,
+    /// The images pages asked for.
+    media: Media,
+}
+
+/// The images of one build.
+#[derive(Clone)]
+struct Media {
+    images: Arc<Images>,
+}
+
+impl Media {
+    /// Makes what the pages asked for since the last call and hands each
+    /// file to the sink.
+    fn finish(&self, run: &Run<'_>, errors: &mut Errors) {
+        let mut made: Vec<Made> = Vec::new();
+        match self.images.finish() {
+            Ok(files) => made.extend(files),
+            Err(more) => errors.0.extend(more.0),
+        }
+        for file in made {
+            let output = OutputFile {
+                path: file.path,
+                contents: Contents::Copy(file.file),
+                origin: file.origin,
+            };
+            if let Err(e) = run.send(output) {
+                errors.push(e);
+            }
+        }
+    }
+
+    /// After a whole build: drops from the cache what it did not use.
+    fn prune(&self) -> Result<()> {
+        self.images.prune()?;
+        Ok(())
+    }
 }
 
 /// One page after its first render: its listing and what stays of it.
@@ -292,9 +332,15 @@ impl Renderer {
         self.templates.set_global("config", model.config.clone());
         self.templates.set_global("data", model.data.clone());
         self.templates.set_global("site", Value::none());
-        let lookup = Lookup::new(config, content, &model, statics.clone());
+        let media = load_media(config);
+        let mut lookup = Lookup::new(config, content, &model, statics.clone());
+        lookup.set_media(Arc::clone(&media.images));
+        let resolver = Resolver::new(config, content).with_images(
+            config,
+            Arc::clone(&media.images),
+            lookup.sources(),
+        );
         self.templates.update_lookup(|shared| *shared = lookup);
-        let resolver = Resolver::new(config, content);
         bodies::check_palette(config, resolver.options()).map_err(Errors::from)?;
         let feed_pages = feeds::feed_pages(config, content, &taxonomies);
         let metrics = Metrics::new(options.template_metrics);
@@ -383,8 +429,11 @@ impl Renderer {
             feed_html,
             statics: static_files(config, &statics),
             palette: (writes_palette && config.site.markdown.highlight_code).then_some(highlighted),
+
+            media,
         };
         report.rendered += self.render_jobs(&run, &mut built, jobs, &mut errors);
+        built.media.finish(&run, &mut errors);
         if built.palette.is_some() {
             match bodies::palette_css(built.resolver.options(), config, highlighted) {
                 Ok(Some(css)) => {
@@ -409,6 +458,8 @@ impl Renderer {
         if errors.has_errors() {
             return Err(errors);
         }
+        built.media.prune().map_err(Errors::from)?;
+        report.images = built.media.images.made();
         self.built = Some(built);
         report.warnings = warnings;
         report.pages = content.pages.len();
@@ -538,6 +589,7 @@ impl Renderer {
                 Err(e) => errors.push(e),
             }
         }
+        built.media.finish(&run, &mut errors);
         if edited.iter().any(|i| built.feed_html.contains_key(i)) || !changes.listings.is_empty() {
             for file in feeds::feeds(config, content, &built.feed_html, &built.taxonomies) {
                 if let Err(e) = run.send(file) {
@@ -828,6 +880,13 @@ impl Membership for Places<'_> {
     }
 }
 
+/// The images of a build.
+fn load_media(config: &Config) -> Media {
+    Media {
+        images: Arc::new(Images::new(&config.root)),
+    }
+}
+
 /// The files besides the jobs: feeds, sitemap, redirects, copies.
 fn extras(
     config: &Config,
@@ -947,12 +1006,34 @@ fn template_error(
                 line: span.start_line,
                 column: span.start_col + 1,
             };
-            // Tera's own report opens with "error: <message>"; keep its
-            // snippet below the message.
+            // Tera's own report opens with "error: <message>" (a folio
+            // function's message spans lines: it ends with its help); keep
+            // the snippet below it.
             let report = e.to_string();
-            let snippet = report.split_once('\n').map_or("", |(_, s)| s);
-            let cause = format!("{}\n{}", r.message(), snippet.trim_end());
-            (Some(r.filename().to_string()), Some(location), cause)
+            let snippet = report
+                .strip_prefix("error: ")
+                .and_then(|rest| rest.strip_prefix(r.message()))
+                .map_or_else(
+                    || report.split_once('\n').map_or("", |(_, s)| s),
+                    |rest| rest.trim_start_matches('\n'),
+                );
+            // A folio function says what to do after its message.
+            let (message, help) = match r.message().split_once(functions::HELP_MARK) {
+                Some((message, help)) => (message, Some(help)),
+                None => (r.message(), None),
+            };
+            let cause = format!("{message}\n{}", snippet.trim_end());
+            let error = located_template_error(
+                Some(r.filename().to_string()),
+                Some(location),
+                cause,
+                files,
+                rendering,
+            );
+            return match help {
+                Some(help) => error.help(help),
+                None => error,
+            };
         }
         _ => (None, None, e.to_string()),
     };

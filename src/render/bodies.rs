@@ -1,10 +1,12 @@
 //! Page and section bodies: read from their files when they are rendered,
-//! turned into HTML, and checked for `@/` links and `#anchors` that point
+//! turned into HTML with the size (or the responsive `<picture>`) of each
+//! image folio knows, and checked for `@/` links and `#anchors` that point
 //! at nothing.
 //!
 //! A page's body is read here, not kept from loading: holding every body
 //! and every page's HTML at once is what made memory grow with the site.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -13,9 +15,12 @@ use crate::config::Config;
 use crate::content::{self, Content, Page, site_relative};
 use crate::error::{Error, Errors, Location, Result};
 use crate::highlight::{BUILTIN_THEMES, Highlighter, Palette, Side, Theme, ThemeError};
-use crate::markdown::{self, Rendered, Shortcodes};
+use crate::images::{Images, Kind, Problem};
+use crate::markdown::{self, Picture, Rendered, Shortcodes};
+use crate::url;
 
 use super::functions;
+use super::pictures::{self, Responsive, Sources};
 use super::values::PageHtml;
 
 /// What link checks need of a rendered body, kept after its HTML is gone.
@@ -175,18 +180,25 @@ pub fn url_map(config: &Config, content: &Content) -> HashMap<String, String> {
         .collect()
 }
 
-/// Resolves `@/` links of one build.
+/// Resolves `@/` links and images of one build.
 pub struct Resolver {
     urls: HashMap<String, String>,
     options: markdown::Options,
+    images: Option<Arc<Images>>,
+    sources: Arc<Sources>,
+    /// How Markdown images become responsive, when `folio.yaml` asks.
+    responsive: Option<Responsive>,
 }
 
 impl Resolver {
-    /// Indexes the URLs of `content`.
+    /// Indexes the URLs of `content`, with no images.
     pub fn new(config: &Config, content: &Content) -> Resolver {
         Resolver {
             urls: url_map(config, content),
             options: markdown_options(config),
+            images: None,
+            sources: Arc::default(),
+            responsive: None,
         }
     }
 
@@ -195,16 +207,34 @@ impl Resolver {
         &self.options
     }
 
-    /// Renders Markdown written at line `first_line` of `file`, and its
-    /// shortcodes through `shortcodes`.
+    /// Sizes the images of Markdown with `images`, found through `sources`.
+    pub fn with_images(
+        mut self,
+        config: &Config,
+        images: Arc<Images>,
+        sources: Arc<Sources>,
+    ) -> Resolver {
+        self.images = Some(images);
+        self.sources = sources;
+        self.responsive = config
+            .site
+            .images
+            .responsive
+            .then(|| Responsive::of_config(config));
+        self
+    }
+
+    /// Renders Markdown written at line `first_line` of `file`, the body
+    /// of `page` when it is one, and its shortcodes through `shortcodes`;
+    /// an image it cannot use is one of its errors.
     fn render(
         &self,
         source: &str,
         (file, first_line): (&Path, usize),
+        page: Option<&Page>,
         shortcodes: &dyn Shortcodes,
     ) -> (Rendered, Facts) {
         let resolve = |target: &str| self.urls.get(target.trim_start_matches('/')).cloned();
-        let mut rendered = markdown::to_html_with(source, &self.options, &resolve, shortcodes);
         let in_file = |offset: usize| {
             let at = Location::of_offset(source, offset);
             Location {
@@ -212,6 +242,16 @@ impl Resolver {
                 column: at.column,
             }
         };
+        let problems = RefCell::new(Vec::new());
+        let image = |url: &str, offset: usize| match self.picture(url, page)? {
+            Ok(picture) => Some(picture),
+            Err(problem) => {
+                problems.borrow_mut().push((in_file(offset), problem));
+                None
+            }
+        };
+        let mut rendered =
+            markdown::to_html_with_images(source, &self.options, &resolve, shortcodes, &image);
         let links = std::mem::take(&mut rendered.links)
             .into_iter()
             .map(|link| {
@@ -234,6 +274,13 @@ impl Resolver {
                     .warning()
             })
             .collect();
+        let image_errors =
+            problems
+                .into_inner()
+                .into_iter()
+                .map(|(at, problem): (Location, Problem)| {
+                    Error::at(file, Some(at), problem.message).help(problem.help)
+                });
         let errors = std::mem::take(&mut rendered.errors)
             .into_iter()
             .map(|note| {
@@ -243,6 +290,7 @@ impl Resolver {
                 }
                 error.help(note.help)
             })
+            .chain(image_errors)
             .collect();
         let facts = Facts {
             ids: std::mem::take(&mut rendered.ids),
@@ -253,6 +301,24 @@ impl Resolver {
             errors,
         };
         (rendered, facts)
+    }
+
+    /// The picture of a Markdown image, when it is one folio knows.
+    fn picture(&self, url: &str, page: Option<&Page>) -> Option<Result<Picture, Problem>> {
+        let images = self.images.as_ref()?;
+        let found = self.sources.in_markdown(url, page)?;
+        let src =
+            url::with_base_path(url, &self.options.base_path).unwrap_or_else(|| url.to_string());
+        Some(found.and_then(|source| {
+            let kind = images.probe(&source)?.kind;
+            match &self.responsive {
+                // An SVG scales by itself, and a GIF may move.
+                Some(how) if kind.is_raster() && kind != Kind::Gif => {
+                    pictures::responsive(images, &source, &self.options.base_path, how)
+                }
+                _ => pictures::sized(images, &source, &src),
+            }
+        }))
     }
 }
 
@@ -265,7 +331,12 @@ pub fn page(
     shortcodes: &dyn Shortcodes,
 ) -> std::result::Result<(PageHtml, Facts), Errors> {
     let body = content::read_body(config, page)?;
-    let (rendered, mut facts) = resolver.render(&body.text, (&page.source, body.line), shortcodes);
+    let (rendered, mut facts) = resolver.render(
+        &body.text,
+        (&page.source, body.line),
+        Some(page),
+        shortcodes,
+    );
     if !facts.errors.is_empty() {
         return Err(Errors(std::mem::take(&mut facts.errors)));
     }
@@ -291,9 +362,11 @@ pub fn section(
     shortcodes: &dyn Shortcodes,
 ) -> (Rendered, Facts) {
     let section = &content.sections[s];
+    // A section has no bundle: its images are those the site publishes.
     resolver.render(
         &section.body,
         (&section.source, section.body_line),
+        None,
         shortcodes,
     )
 }

@@ -1,6 +1,6 @@
 //! The functions and filters folio adds to Tera: `url`, `asset`,
-//! `get_page`, `get_section`, and `markdown`, `date`, `slugify`,
-//! `reading_time`.
+//! `get_page`, `get_section`, `image`, `picture`, and
+//! `markdown`, `date`, `slugify`, `reading_time`.
 //!
 //! They are registered before any template is added (Tera 2 checks calls
 //! when it parses), and read the current build through a shared `Lookup`
@@ -16,11 +16,17 @@ use crate::config::Config;
 use crate::content::{Content, site_relative};
 use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
+use crate::images::{self, Format, Images, Op, Operation, Problem};
 use crate::markdown;
 use crate::url;
 
 use super::deps::{self, Dep, Want};
+use super::pictures::{self, Responsive, Sources};
 use super::values::Model;
+
+/// Separates a function's message from its `help:` in a Tera error, so
+/// the error folio prints keeps both.
+pub const HELP_MARK: &str = "\n  help: ";
 
 /// A static file: where it comes from and its content hash.
 #[derive(Debug, Clone)]
@@ -73,6 +79,9 @@ pub struct Lookup {
     urls: HashMap<String, String>,
     statics: BTreeMap<String, StaticFile>,
     markdown: Option<markdown::Options>,
+    /// The images of this build, and where their files are.
+    images: Option<Arc<Images>>,
+    sources: Arc<Sources>,
 }
 
 impl Lookup {
@@ -98,9 +107,21 @@ impl Lookup {
             sections: Vec::new(),
             section_meta: model.section_meta.clone(),
             urls: super::url_map(config, content),
+            sources: Arc::new(Sources::new(config, content, &statics)),
             statics,
             markdown: Some(markdown_options(config)),
+            images: None,
         }
+    }
+
+    /// Gives the functions this build's images.
+    pub fn set_media(&mut self, images: Arc<Images>) {
+        self.images = Some(images);
+    }
+
+    /// Where this build's image files are.
+    pub fn sources(&self) -> Arc<Sources> {
+        Arc::clone(&self.sources)
     }
 
     /// Makes the lists readable: every section with its pages.
@@ -298,6 +319,7 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
             })
         },
     );
+    register_media(tera, shared);
     let s = Arc::clone(shared);
     tera.register_filter(
         "markdown",
@@ -344,6 +366,125 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
     tera.register_filter("reading_time", |text: &str, _: Kwargs, _: &State| {
         Value::from(super::values::reading_time(text.split_whitespace().count()))
     });
+}
+
+/// Registers `image` and `picture`.
+fn register_media(tera: &mut Tera, shared: &Shared) {
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "image",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            let lookup = current(&s)?;
+            let (images, source) = image_source(&lookup, &kwargs, state)?;
+            let format = kwargs.get::<&str>("format")?.unwrap_or("auto");
+            let op = kwargs.get::<&str>("op")?.unwrap_or("fit");
+            let operation = Operation {
+                op: Op::parse(op).ok_or_else(|| {
+                    failure(
+                        format!("`op` must be `fit`, `fill`, `crop` or `scale`, found \"{op}\""),
+                        "pass one of `fit`, `fill`, `crop` and `scale`",
+                    )
+                })?,
+                width: kwargs.get::<u32>("width")?,
+                height: kwargs.get::<u32>("height")?,
+                format: parse_format(format)?,
+                quality: kwargs.get::<u8>("quality")?.unwrap_or(80),
+            };
+            let processed = images.request(&source, &operation).map_err(problem)?;
+            let url = format!("{}{}", lookup.base_path, processed.path);
+            Ok(super::values::object(vec![
+                ("permalink", Value::from(absolute_url(&lookup, &url))),
+                ("url", Value::from(url)),
+                ("width", Value::from(processed.width)),
+                ("height", Value::from(processed.height)),
+                ("mime", Value::from(processed.format.mime())),
+            ]))
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "picture",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            let lookup = current(&s)?;
+            let (images, source) = image_source(&lookup, &kwargs, state)?;
+            let widths = match kwargs.get::<Value>("widths")? {
+                Some(list) => list
+                    .as_array()
+                    .map(|items| items.iter().filter_map(Value::as_u64).collect::<Vec<u64>>())
+                    .filter(|w| !w.is_empty())
+                    .ok_or_else(|| {
+                        failure(
+                            "`widths` must be a list of widths in pixels",
+                            "pass widths like `widths=[480, 960, 1440]`",
+                        )
+                    })?,
+                None => vec![480, 960, 1440],
+            };
+            let how = Responsive {
+                widths: widths
+                    .into_iter()
+                    .map(|w| u32::try_from(w).unwrap_or(u32::MAX))
+                    .collect(),
+                format: parse_format(kwargs.get::<&str>("format")?.unwrap_or("webp"))?,
+                quality: kwargs.get::<u8>("quality")?.unwrap_or(80),
+                sizes: kwargs.get::<&str>("sizes")?.map(str::to_string),
+            };
+            for &width in &how.widths {
+                images::check_side("widths", width).map_err(problem)?;
+            }
+            let mut picture =
+                pictures::responsive(&images, &source, &lookup.base_path, &how).map_err(problem)?;
+            picture.class = kwargs.get::<&str>("class")?.map(str::to_string);
+            let alt = kwargs.get::<&str>("alt")?.unwrap_or_default();
+            let eager = kwargs.get::<bool>("eager")?.unwrap_or(false);
+            Ok(Value::safe_string(&picture.to_html(alt, None, eager)))
+        },
+    );
+}
+
+/// The images of the build and the file `path` names, from the page the
+/// template renders when the path is relative.
+fn image_source(
+    lookup: &Lookup,
+    kwargs: &Kwargs,
+    state: &State,
+) -> TeraResult<(Arc<Images>, PathBuf)> {
+    let images = lookup
+        .images
+        .clone()
+        .ok_or_else(|| tera::Error::message("images are not available here"))?;
+    let path = kwargs.must_get::<&str>("path")?;
+    let page = state.get::<Value>("page")?;
+    let relative = page
+        .as_ref()
+        .and_then(Value::as_map)
+        .and_then(|m| m.get(&tera::value::Key::from("relative_path")))
+        .and_then(Value::as_str);
+    let source = lookup.sources.find(path, relative).map_err(problem)?;
+    Ok((images, source))
+}
+
+fn parse_format(text: &str) -> TeraResult<Format> {
+    Format::parse(text).ok_or_else(|| {
+        let why = if text == "avif" {
+            ": folio's AVIF encoder is too slow to run on every build"
+        } else {
+            ""
+        };
+        failure(
+            format!("`format` must be `webp`, `jpeg`, `png` or `auto`, found \"{text}\"{why}"),
+            "pass `format=\"webp\"`, or leave it out to keep the image's own format",
+        )
+    })
+}
+
+/// A function's error with what to do about it.
+fn failure(message: impl std::fmt::Display, help: &str) -> tera::Error {
+    tera::Error::message(format!("{message}{HELP_MARK}{help}"))
+}
+
+fn problem(problem: Problem) -> tera::Error {
+    failure(problem.message, &problem.help)
 }
 
 fn url_for(lookup: &Lookup, path: &str) -> TeraResult<String> {

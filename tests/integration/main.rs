@@ -15,6 +15,7 @@ mod docs;
 mod errors;
 mod features;
 mod highlight;
+mod images;
 mod incremental;
 mod migration;
 mod output;

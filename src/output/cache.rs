@@ -1,0 +1,128 @@
+//! The build cache, `.folio-cache/` at the site root: files folio made once
+//! (processed images, social cards) and keeps so the next build need not
+//! make them again.
+//!
+//! Each file is written whole (a temporary file renamed over the name), so
+//! a reader sees the old bytes or the new ones, never a part. Pruning
+//! removes only the regular files of one cache folder that the last build
+//! did not use, and never follows a link.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The cache folder, relative to the site root.
+pub const CACHE_DIR: &str = ".folio-cache";
+
+/// Suffix of a cache file being written.
+const PARTIAL: &str = ".partial";
+
+/// Writes `bytes` as `dir/name`, whole, and returns the file's path.
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let target = dir.join(name);
+    let fail = |what: &str, e: std::io::Error| {
+        Error::at(&target, None, format!("cannot {what} in the build cache"))
+            .cause(e)
+            .help(format!(
+                "free some disk space, or delete `{CACHE_DIR}/` and build again"
+            ))
+    };
+    refuse_link(dir)?;
+    std::fs::create_dir_all(dir).map_err(|e| fail("create the folder", e))?;
+    // The process id keeps two folio processes on one site from writing
+    // the same temporary file.
+    let temporary = dir.join(format!("{name}.{}{PARTIAL}", std::process::id()));
+    let written =
+        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, &target));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        fail("write a file", e)
+    })?;
+    Ok(target)
+}
+
+/// Removes the regular files directly in `dir` whose names `keep` lacks,
+/// and returns how many it removed. A missing folder holds nothing.
+pub fn prune(dir: &Path, keep: &HashSet<String>) -> Result<usize> {
+    refuse_link(dir)?;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => {
+            return Err(Error::at(dir, None, "cannot read the build cache").cause(e));
+        }
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry =
+            entry.map_err(|e| Error::at(dir, None, "cannot read the build cache").cause(e))?;
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        let name = entry.file_name();
+        let kept = name.to_str().is_some_and(|n| keep.contains(n));
+        if is_file && !kept {
+            std::fs::remove_file(entry.path()).map_err(|e| {
+                Error::at(entry.path(), None, "cannot remove an unused cache file").cause(e)
+            })?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Refuses a cache folder that is a link: the cache is written where the
+/// site is, never through a link to somewhere else.
+fn refuse_link(dir: &Path) -> Result<()> {
+    for folder in dir.ancestors() {
+        if std::fs::symlink_metadata(folder).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::at(
+                folder,
+                None,
+                "this folder of the build cache is a link, and folio never writes through one",
+            )
+            .help(format!(
+                "remove the link (or all of `{CACHE_DIR}/`), then build again"
+            )));
+        }
+        if folder.file_name().is_some_and(|n| n == CACHE_DIR) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cache_file_is_written_whole_and_unused_ones_are_pruned() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join(CACHE_DIR).join("images");
+        let kept = write(&dir, "a.webp", b"a").unwrap();
+        write(&dir, "b.webp", b"b").unwrap();
+        std::fs::create_dir(dir.join("folder")).unwrap();
+        assert_eq!(std::fs::read(&kept).unwrap(), b"a");
+        let keep: HashSet<String> = ["a.webp".to_string()].into();
+        assert_eq!(prune(&dir, &keep).unwrap(), 1);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, vec!["a.webp", "folder"]);
+        assert_eq!(prune(&root.path().join("none"), &keep).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_cache_folder_that_is_a_link_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let elsewhere = root.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        let cache = root.path().join(CACHE_DIR);
+        std::os::unix::fs::symlink(&elsewhere, &cache).unwrap();
+        let error = write(&cache.join("images"), "a.webp", b"a").unwrap_err();
+        assert!(error.message.contains("is a link"), "{error}");
+        assert!(std::fs::read_dir(&elsewhere).unwrap().next().is_none());
+    }
+}
