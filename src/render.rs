@@ -190,7 +190,9 @@ pub fn load_templates(config: &Config) -> std::result::Result<Templates, Errors>
             .iter()
             .map(|n| (n.as_str(), sources[n.as_str()].as_str())),
     )
-    .map_err(|e| template_errors(&e, &files, None))?;
+    .map_err(|e| {
+        missing_parent(&sources, &files).unwrap_or_else(|| template_errors(&e, &files, None))
+    })?;
     // Tera's parser lists the variables a template and everything it
     // extends or includes loads: one that never names `site` cannot read it.
     let reads_site = names
@@ -1065,6 +1067,61 @@ fn template_errors(
     )
 }
 
+/// The first template whose `{% extends "…" %}` names a template that does
+/// not exist, as an error at the tag: Tera's own message has no place.
+fn missing_parent(
+    sources: &HashMap<String, String>,
+    files: &HashMap<String, PathBuf>,
+) -> Option<Errors> {
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    names.into_iter().find_map(|name| {
+        let text = &sources[name];
+        let (at, parent) = extends_tag(text)?;
+        if sources.contains_key(parent) {
+            return None;
+        }
+        let near = crate::config::nearest(parent, sources.keys().map(String::as_str));
+        let help = match near.first() {
+            Some(n) => format!("did you mean `{n}`? Otherwise create `templates/{parent}`"),
+            None => format!("create `templates/{parent}`, or remove the `extends` tag"),
+        };
+        let path = files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name));
+        Some(Errors::from(
+            Error::at(
+                path,
+                Some(Location::of_offset(text, at)),
+                format!("`{name}` extends `{parent}`, which does not exist"),
+            )
+            .help(help),
+        ))
+    })
+}
+
+/// The offset and the parent's name of a template's `{% extends "…" %}`.
+fn extends_tag(text: &str) -> Option<(usize, &str)> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("{%") {
+        let at = from + i;
+        let rest = text[at + 2..].trim_start_matches('-').trim_start();
+        from = at + 2;
+        let Some(rest) = rest.strip_prefix("extends") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let quote = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+        let name = &rest[1..];
+        return Some((at, &name[..name.find(quote)?]));
+    }
+    None
+}
+
 /// Splits Tera's joined reports (`error: <message>`, then `--> file:line:col`
 /// and a snippet) into file, location and message with snippet.
 fn split_reports(text: &str) -> Vec<(String, Location, String)> {
@@ -1127,6 +1184,13 @@ fn located_template_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_extends_tag_is_found_with_its_place() {
+        let text = "{# a #}\n{%- extends \"base.html\" -%}\n";
+        assert_eq!(extends_tag(text), Some((8, "base.html")));
+        assert_eq!(extends_tag("{% block a %}{% endblock %}"), None);
+    }
 
     #[test]
     fn url_paths_map_to_index_files() {

@@ -171,6 +171,21 @@ fn a_template_error_names_the_template_line_and_the_content_file() {
 }
 
 #[test]
+fn a_template_extending_a_missing_one_is_placed_at_its_extends_tag() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{#- a page -#}\n{% extends \"bsae.html\" %}\n{% block main %}{% endblock %}\n",
+    );
+    site.write("templates/base.html", "{% block main %}{% endblock %}\n");
+    assert_eq!(
+        build_error(&site),
+        "error: templates/page.html:2:1: `page.html` extends `bsae.html`, which does not exist\n  \
+         help: did you mean `base.html`? Otherwise create `templates/bsae.html`\n"
+    );
+}
+
+#[test]
 fn a_template_syntax_error_names_the_template_line() {
     let site = Fixture::new("minimal");
     site.write("templates/page.html", "<h1>{{ page.title </h1>\n");
