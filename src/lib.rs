@@ -17,8 +17,8 @@ pub mod config;
 pub mod content;
 
 // Text to HTML.
-pub mod highlight;
 pub mod html;
+pub mod highlight;
 pub mod markdown;
 
 // Writing files: the output folder and the build cache.
