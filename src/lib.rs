@@ -18,6 +18,7 @@ pub mod content;
 
 // Text to HTML.
 pub mod html;
+// `highlight` uses `html`; this line keeps rustfmt from sorting them.
 pub mod highlight;
 pub mod markdown;
 
