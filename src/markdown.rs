@@ -123,13 +123,15 @@ impl Footnotes {
         markup
     }
 
-    /// The markup that opens a note.
+    /// The markup that opens a note: its number links back to where the
+    /// note is first referenced.
     fn definition(&mut self, label: &str, ids: &mut Vec<String>) -> String {
         let number = self.number(label);
         let id = format!("fn-{label}");
         let markup = format!(
-            "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{number}</sup>",
-            escape_attr(&id)
+            "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\"><a href=\"#fnref-{}\">{number}</a></sup>",
+            escape_attr(&id),
+            escape_attr(label)
         );
         ids.push(id);
         markup
@@ -1148,7 +1150,7 @@ mod tests {
         );
         assert!(out.html.contains("id=\"fnref-1-2\""), "{}", out.html);
         assert!(
-            out.html.contains("<div class=\"footnote-definition\" id=\"fn-1\"><sup class=\"footnote-definition-label\">1</sup>"),
+            out.html.contains("<div class=\"footnote-definition\" id=\"fn-1\"><sup class=\"footnote-definition-label\"><a href=\"#fnref-1\">1</a></sup>"),
             "{}",
             out.html
         );
