@@ -1,5 +1,7 @@
 // Opens pages of a built site in headless Chromium and fails on any console
-// error, page error, failed request, HTTP error or request to another host.
+// error, page error, failed request, HTTP error or request to another host,
+// and on a page wider than the screen (sideways scrolling) at 320, 390 and
+// 1280 px, light and dark.
 //
 // usage: node check.mjs PUBLIC_DIR BASE_PATH PAGE...
 // The site is served from PUBLIC_DIR under BASE_PATH on 127.0.0.1 (a free
@@ -57,6 +59,14 @@ for (const page of pages) {
   if (!response || response.status() !== 200) problems.push(`${where}: page answered ${response?.status()}`);
   const scripts = await tab.$$eval('script:not([type="application/ld+json"])', (s) => s.length);
   if (scripts > 0) problems.push(`${where}: ${scripts} script element(s)`);
+  for (const colorScheme of ['light', 'dark']) {
+    await tab.emulateMedia({ colorScheme });
+    for (const width of [320, 390, 1280]) {
+      await tab.setViewportSize({ width, height: 800 });
+      const wide = await tab.evaluate(() => document.documentElement.scrollWidth);
+      if (wide > width) problems.push(`${where}: ${wide} px wide at ${width} px (${colorScheme}): the page scrolls sideways`);
+    }
+  }
   await tab.close();
 }
 await browser.close();

@@ -353,6 +353,19 @@ fn a_new_site_with_the_guide_s_minimal_configuration_builds() {
         "folio.yaml",
         "title: My site\ndescription: Notes and projects.\nbase_url: https://me.dev/\n",
     );
+    // The sample post's `tags` need the taxonomy the guide says to keep.
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("error: content/posts/writing-with-folio/index.md:5:1: taxonomy `tags` is not declared\n"),
+        "{}",
+        run.stderr
+    );
+    site.write(
+        "folio.yaml",
+        "title: My site\ndescription: Notes and projects.\nbase_url: https://me.dev/\ntaxonomies:\n  - name: tags\n",
+    );
     site.run(["build"]).success();
     assert!(site.read("public/index.html").contains("My site"));
 }

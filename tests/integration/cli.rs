@@ -319,3 +319,52 @@ fn the_default_theme_passes_template_metrics_clean() {
         run.stdout
     );
 }
+
+#[test]
+fn init_s_sample_post_shows_every_feature_with_the_default_theme() {
+    // #15: a blog in the default theme, every Markdown feature, highlighted
+    // code and each of slate's shortcodes in one post.
+    let site = Fixture::empty("init_sample_post");
+    site.run(["init", "."]).success();
+    let run = site.run(["build"]).success();
+    assert_eq!(run.stderr, "");
+    let post = site.read("public/posts/writing-with-folio/index.html");
+    for piece in [
+        "<p class=\"eyebrow\"><a href=\"/posts/\"><span aria-hidden=\"true\">← </span>All posts</a></p>",
+        "<time datetime=\"2024-04-12\">April 2024</time>",
+        "min read</span>",
+        "<ul class=\"chips\" aria-label=\"Tags\"><li><a href=\"/tags/writing/\">Writing</a></li>",
+        "<h2 id=\"text\"><a class=\"heading-link\" href=\"#text\">Text</a></h2>",
+        "<blockquote>",
+        "<kbd>Ctrl</kbd>",
+        "<del>struck through</del>",
+        "type=\"checkbox\"",
+        "<table>",
+        "<hr />",
+        "<figure class=\"code\"><figcaption>src/main.rs</figcaption><pre class=\"giallo",
+        "<a href=\"#fnref-source\">1</a>",
+        "<figure class=\"figure\">\n<img src=\"diagram.svg\"",
+        "<aside class=\"callout callout-note\">",
+        "<aside class=\"callout callout-warning\">",
+        "<details class=\"details\">",
+        "href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\"",
+        "href=\"https://vimeo.com/76979871\"",
+        "<a href=\"/posts/\" aria-current=\"true\">Writing</a>",
+    ] {
+        assert!(post.contains(piece), "no {piece:?} in the post:\n{post}");
+    }
+    assert!(!post.contains("{{") && !post.contains("{%"), "{post}");
+    assert!(
+        site.root
+            .join("public/posts/writing-with-folio/diagram.svg")
+            .is_file()
+    );
+    let list = site.read("public/posts/index.html");
+    for piece in [
+        "<a href=\"/posts/writing-with-folio/\">Writing with folio</a>",
+        "<a href=\"/atom.xml\" type=\"application/atom+xml\">Subscribe with the Atom feed</a>",
+        "<a href=\"/posts/\" aria-current=\"page\">Writing</a>",
+    ] {
+        assert!(list.contains(piece), "no {piece:?} in the list:\n{list}");
+    }
+}
