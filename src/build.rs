@@ -160,6 +160,8 @@ pub struct Session {
     content: Content,
     renderer: Renderer,
     search: Option<search::Index>,
+    /// The index build under way, started by `start_search`.
+    building: Option<search::Building>,
     /// Output path → fingerprint of the bytes this session last wrote there.
     written: HashMap<String, u64>,
 }
@@ -192,6 +194,7 @@ impl Session {
             content: stages.content,
             renderer: stages.renderer,
             search: stages.search,
+            building: None,
         };
         Ok((session, report))
     }
@@ -212,6 +215,8 @@ impl Session {
         self.written = written;
         self.content = stages.content;
         self.renderer = stages.renderer;
+        // A build of the old index under way would write stale files.
+        self.building = None;
         self.search = stages.search;
         Ok(Rebuild {
             rendered: report.files,
@@ -222,7 +227,7 @@ impl Session {
 
     /// Rebuilds after the given content files changed: incrementally when
     /// only page bodies changed, fully otherwise. An incremental rebuild
-    /// leaves the search index to `update_search`.
+    /// leaves the search index to `start_search`.
     pub fn rebuild_content(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Errors> {
         let started = Instant::now();
         let mut edited = Vec::new();
@@ -256,7 +261,7 @@ impl Session {
         )?;
         let changed = fresh.into_changed();
         // Pages that changed are indexed again, in their places; the index
-        // itself is built by `update_search`, once the pages are out.
+        // itself is built by `start_search`, once the pages are out.
         if let Some(index) = &self.search {
             for (file, _) in &changed {
                 index.offer(file);
@@ -282,16 +287,46 @@ impl Session {
 
     /// Builds the search index again when pages were indexed since it was
     /// last built, and writes its files that changed; returns how many.
+    /// `start_search` and `finish_search` do the same without waiting.
+    pub fn update_search(&mut self) -> Result<usize, Errors> {
+        if !self.start_search() {
+            return Ok(0);
+        }
+        let files = self.building.take().map_or(Ok(Vec::new()), |b| b.wait())?;
+        self.write_index(files)
+    }
+
+    /// Starts building the search index again, on its own thread, when
+    /// pages were indexed since it was last built and no build is under
+    /// way; returns whether a build is under way.
     ///
     /// `rebuild_content` leaves this to be done after it: an edit's pages
     /// are out at once, and the index, which Pagefind builds from every
-    /// page each time (seconds, at thousands of pages), follows.
-    pub fn update_search(&mut self) -> Result<usize, Errors> {
-        let Some(index) = self.search.as_ref().filter(|index| index.is_stale()) else {
-            return Ok(0);
-        };
+    /// page each time (seconds, at thousands of pages), follows while the
+    /// next edits are rendered.
+    pub fn start_search(&mut self) -> bool {
+        if self.building.is_none()
+            && let Some(index) = self.search.as_ref().filter(|index| index.is_stale())
+        {
+            self.building = Some(index.start_build());
+        }
+        self.building.is_some()
+    }
+
+    /// Writes the files of the index build under way when it is done and
+    /// returns how many changed; `None` while it runs, or when none runs.
+    pub fn finish_search(&mut self) -> Option<Result<usize, Errors>> {
+        let files = self.building.as_ref()?.try_wait()?;
+        self.building = None;
+        Some(files.and_then(|files| self.write_index(files)))
+    }
+
+    /// Writes the index's files that changed; returns how many.
+    fn write_index(&mut self, files: Vec<OutputFile>) -> Result<usize, Errors> {
         let fresh = Changed::new(&self.written);
-        send_index(index, &|file| fresh.offer(file))?;
+        for file in files {
+            fresh.offer(file)?;
+        }
         self.write(fresh.into_changed())
     }
 

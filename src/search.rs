@@ -106,30 +106,62 @@ impl Index {
     /// Builds the index from every page offered so far: the index, Pagefind's
     /// scripts and its UI's stylesheet, as files under `pagefind/`.
     pub fn files(&self) -> std::result::Result<Vec<OutputFile>, Errors> {
+        self.start_build().wait()
+    }
+
+    /// Starts building the index from every page offered so far, on the
+    /// index's own thread, and returns at once; pages offered meanwhile
+    /// wait for the next build.
+    pub fn start_build(&self) -> Building {
         self.stale.store(false, Ordering::Relaxed);
         let (reply, answer) = mpsc::channel();
-        let sent = self
-            .jobs
-            .as_ref()
-            .is_some_and(|jobs| jobs.send(Job::Build(reply)).is_ok());
-        match answer.recv() {
-            Ok(files) if sent => files,
-            _ => Err(Errors::from(
-                Error::msg("the search index stopped while it was being built")
-                    .help("report this as a folio bug, with the site if you can share it"),
-            )),
+        // A worker that is gone drops `reply`, and `Building` says so.
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Job::Build(reply));
         }
+        Building(answer)
     }
 }
 
 impl Drop for Index {
     fn drop(&mut self) {
-        // Closing the queue ends the worker's loop.
+        // Closing the queue ends the worker's loop. Under serve, a full
+        // rebuild drops the old index while it may still be building;
+        // waiting for it would hold up the new site, so only a build waits.
         drop(self.jobs.take());
-        if let Some(worker) = self.worker.take() {
+        if let Some(worker) = self.worker.take()
+            && worker.is_finished()
+        {
             let _ = worker.join();
         }
     }
+}
+
+/// An index build under way on the index's thread.
+pub struct Building(mpsc::Receiver<std::result::Result<Vec<OutputFile>, Errors>>);
+
+impl Building {
+    /// Waits for the index's files.
+    pub fn wait(self) -> std::result::Result<Vec<OutputFile>, Errors> {
+        self.0.recv().unwrap_or_else(|_| Err(stopped()))
+    }
+
+    /// The index's files when the build is done, `None` while it runs.
+    pub fn try_wait(&self) -> Option<std::result::Result<Vec<OutputFile>, Errors>> {
+        match self.0.try_recv() {
+            Ok(files) => Some(files),
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => Some(Err(stopped())),
+        }
+    }
+}
+
+/// The error of an index whose thread ended before it answered.
+fn stopped() -> Errors {
+    Errors::from(
+        Error::msg("the search index stopped while it was being built")
+            .help("report this as a folio bug, with the site if you can share it"),
+    )
 }
 
 /// The pages and sections to index, by output path, in a stable order.

@@ -9,7 +9,7 @@ use std::convert::Infallible;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -80,6 +80,10 @@ enum Signal {
 
 /// The path, under the base path, of the live-reload event stream.
 const EVENTS: &str = "__folio/events";
+
+/// How often the rebuild loop looks whether a search index build is done,
+/// between file events: its files are written at most this late.
+const SEARCH_POLL: Duration = Duration::from_millis(50);
 
 /// Serves the site until Ctrl-C.
 pub fn serve(
@@ -225,7 +229,7 @@ struct Rebuilder {
 
 impl Rebuilder {
     fn run(mut self, paths: mpsc::Receiver<Vec<watch::Seen>>) {
-        while let Ok(mut batch) = paths.recv() {
+        while let Some(mut batch) = self.next_batch(&paths) {
             // Events that arrived while the last rebuild ran join this batch.
             while let Ok(more) = paths.try_recv() {
                 batch.extend(more);
@@ -248,7 +252,7 @@ impl Rebuilder {
                         changed: plan.names.clone(),
                         rebuild,
                     });
-                    self.update_search();
+                    self.start_search();
                 }
                 Err(errors) => {
                     let errors = errors.relative_to(&self.config.root);
@@ -266,17 +270,41 @@ impl Rebuilder {
         }
     }
 
-    /// Brings the search index up to date after the browser has the edit:
-    /// edits made meanwhile wait, and then come as one batch.
-    fn update_search(&mut self) {
+    /// Waits for the next batch of changed paths; while the search index
+    /// is being built, writes its files as soon as it is done.
+    fn next_batch(&mut self, paths: &mpsc::Receiver<Vec<watch::Seen>>) -> Option<Vec<watch::Seen>> {
+        loop {
+            if !self.finish_search() {
+                return paths.recv().ok();
+            }
+            match paths.recv_timeout(SEARCH_POLL) {
+                Ok(batch) => return Some(batch),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// Starts bringing the search index up to date once the browser has
+    /// the edit: the next edits are rendered while it is built.
+    fn start_search(&mut self) {
+        if let Some(session) = &mut self.session {
+            session.start_search();
+        }
+    }
+
+    /// Writes the index's files when its build is done, and starts another
+    /// when pages were indexed meanwhile; returns whether one is under way.
+    fn finish_search(&mut self) -> bool {
         let Some(session) = &mut self.session else {
-            return;
+            return false;
         };
-        if let Err(errors) = session.update_search() {
+        if let Some(Err(errors)) = session.finish_search() {
             let errors = errors.relative_to(&self.config.root);
             let _ = self.failure.send(Some(errors_text(&errors)));
             (self.notify)(Notice::Failed(errors));
         }
+        session.start_search()
     }
 
     fn apply(&mut self, plan: &watch::Plan) -> Result<Rebuild, Errors> {
