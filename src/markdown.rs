@@ -578,12 +578,35 @@ fn render_markdown(
         let out = &mut out;
         let flat = &mut flat;
         let unique = &mut UniqueIds::default();
+        // A task's checkbox and its text are one `<label>`, so the box has
+        // a name for screen readers; it ends before a nested list.
+        let mut in_task = false;
         let events = std::iter::from_fn(|| {
             loop {
                 if let Some(event) = queue.pop_front() {
                     return Some(event);
                 }
                 let (mut event, range) = parser.next()?;
+                if let Event::TaskListMarker(checked) = event {
+                    in_task = true;
+                    let checked = if checked { " checked" } else { "" };
+                    return Some(Event::InlineHtml(
+                        format!(
+                            "<label class=\"task\"><input type=\"checkbox\" disabled{checked}> "
+                        )
+                        .into(),
+                    ));
+                }
+                if in_task
+                    && matches!(
+                        event,
+                        Event::End(TagEnd::Paragraph | TagEnd::Item) | Event::Start(Tag::List(_))
+                    )
+                {
+                    in_task = false;
+                    queue.push_back(event);
+                    return Some(Event::InlineHtml("</label>".into()));
+                }
                 if let Event::Start(Tag::CodeBlock(kind)) = &event {
                     let info = match kind {
                         CodeBlockKind::Fenced(info) => info.to_string(),
@@ -1122,6 +1145,17 @@ mod tests {
             out.html.contains("<img src=\"/c.png\" alt=\"c\" />"),
             "{}",
             out.html
+        );
+    }
+
+    #[test]
+    fn a_task_s_checkbox_and_its_text_are_one_label() {
+        let out = render("- [x] done *now*\n  - [ ] inner\n- [ ] later\n");
+        assert_eq!(
+            out.html,
+            "<ul>\n<li><label class=\"task\"><input type=\"checkbox\" disabled checked> done <em>now</em></label>\n\
+             <ul>\n<li><label class=\"task\"><input type=\"checkbox\" disabled> inner</label></li>\n</ul>\n</li>\n\
+             <li><label class=\"task\"><input type=\"checkbox\" disabled> later</label></li>\n</ul>\n"
         );
     }
 
