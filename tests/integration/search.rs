@@ -233,3 +233,23 @@ fn a_search_key_that_is_not_true_or_false_is_an_error_at_its_line() {
          help: write `search: false` to leave the page out of the search index\n"
     );
 }
+
+#[test]
+fn slate_keeps_words_read_out_to_screen_readers_out_of_the_index() {
+    // slate reads "Projects using" before each stack chip, hidden from
+    // view; in a result's excerpt it would read as noise.
+    let site = Fixture::empty("search_slate_hidden_hints");
+    site.run(["init", "."]).success();
+    let yaml = site
+        .read("folio.yaml")
+        .replace("\nsearch: false\n", "\nsearch: true\n");
+    site.write("folio.yaml", &yaml);
+    site.run(["build"]).success();
+    let project = fragments(&site, "public")
+        .into_iter()
+        .find(|page| page["url"] == "/projects/first-project/")
+        .unwrap();
+    let text = project["content"].as_str().unwrap();
+    assert!(text.contains("Rust"), "{text}");
+    assert!(!text.contains("Projects using"), "{text}");
+}
