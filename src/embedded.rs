@@ -45,10 +45,15 @@ mod tests {
         let texts = theme_templates().count()
             + theme_static_files().count()
             + theme_files("highlight/").count();
+        let fonts = THEME
+            .iter()
+            .filter(|(p, _)| p.starts_with("fonts/"))
+            .count();
+        assert!(fonts >= 2, "the social card's fonts are embedded");
         assert_eq!(
-            texts + 1,
+            texts + fonts + 1,
             THEME.len(),
-            "every theme file but theme.yaml is text"
+            "every theme file but theme.yaml and the fonts is text"
         );
     }
 }

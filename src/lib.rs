@@ -25,7 +25,8 @@ pub mod markdown;
 // Writing files: the output folder and the build cache.
 pub mod output;
 
-// Images, processed once and kept in the build cache.
+// Images and social cards, made once and kept in the build cache.
+pub mod cards;
 pub mod images;
 
 // Pages through templates.

@@ -26,6 +26,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
 
+use crate::cards::Cards;
 use crate::config::Config;
 use crate::content::{Content, site_relative};
 use crate::error::{Error, Errors, Location, Result};
@@ -99,6 +100,8 @@ pub struct RenderReport {
     pub warnings: Vec<Error>,
     /// Images processed rather than found in the cache.
     pub images: usize,
+    /// Social cards drawn rather than found in the cache.
+    pub cards: usize,
 }
 
 /// The site's templates, parsed once.
@@ -132,8 +135,10 @@ pub fn load_templates(config: &Config) -> std::result::Result<Templates, Errors>
     let mut sources: HashMap<String, String> = HashMap::new();
     // Every site can call the default theme's shortcodes; its own theme's
     // and its own shortcodes of the same name replace them.
+    // The social card template is drawn by `cards`, with filters of its own.
     let builtin = crate::embedded::theme_templates()
-        .filter(|(name, _)| config.builtin_theme || name.starts_with("shortcodes/"));
+        .filter(|(name, _)| config.builtin_theme || name.starts_with("shortcodes/"))
+        .filter(|(name, _)| *name != crate::cards::TEMPLATE);
     for (name, text) in builtin {
         files.insert(name.to_string(), builtin_theme_path("templates", name));
         sources.insert(name.to_string(), text.to_string());
@@ -160,7 +165,11 @@ pub fn load_templates(config: &Config) -> std::result::Result<Templates, Errors>
                 .file_name()
                 .to_str()
                 .is_some_and(|n| !crate::content::is_ignored_name(n));
-            if !entry.file_type().is_file() || !name_ok {
+            let is_card = entry
+                .path()
+                .strip_prefix(dir)
+                .is_ok_and(|n| n == Path::new(crate::cards::TEMPLATE));
+            if !entry.file_type().is_file() || !name_ok || is_card {
                 continue;
             }
             let rel_file = site_relative(config, entry.path());
@@ -252,14 +261,15 @@ struct Built {
     /// Whether folio writes `highlight.css` and, if so, whether it holds
     /// the palette yet (it is a stub until some code is highlighted).
     palette: Option<bool>,
-    /// The images pages asked for.
+    /// The images and cards pages asked for.
     media: Media,
 }
 
-/// The images of one build.
+/// The images and social cards of one build.
 #[derive(Clone)]
 struct Media {
     images: Arc<Images>,
+    cards: Option<Arc<Cards>>,
 }
 
 impl Media {
@@ -270,6 +280,12 @@ impl Media {
         match self.images.finish() {
             Ok(files) => made.extend(files),
             Err(more) => errors.0.extend(more.0),
+        }
+        if let Some(cards) = &self.cards {
+            match cards.finish() {
+                Ok(files) => made.extend(files),
+                Err(more) => errors.0.extend(more.0),
+            }
         }
         for file in made {
             let output = OutputFile {
@@ -286,6 +302,9 @@ impl Media {
     /// After a whole build: drops from the cache what it did not use.
     fn prune(&self) -> Result<()> {
         self.images.prune()?;
+        if let Some(cards) = &self.cards {
+            cards.prune()?;
+        }
         Ok(())
     }
 }
@@ -334,9 +353,9 @@ impl Renderer {
         self.templates.set_global("config", model.config.clone());
         self.templates.set_global("data", model.data.clone());
         self.templates.set_global("site", Value::none());
-        let media = load_media(config);
+        let media = load_media(config, &model)?;
         let mut lookup = Lookup::new(config, content, &model, statics.clone());
-        lookup.set_media(Arc::clone(&media.images));
+        lookup.set_media(Arc::clone(&media.images), media.cards.clone());
         let resolver = Resolver::new(config, content).with_images(
             config,
             Arc::clone(&media.images),
@@ -462,6 +481,7 @@ impl Renderer {
         }
         built.media.prune().map_err(Errors::from)?;
         report.images = built.media.images.made();
+        report.cards = built.media.cards.as_ref().map_or(0, |c| c.made());
         self.built = Some(built);
         report.warnings = warnings;
         report.pages = content.pages.len();
@@ -882,11 +902,17 @@ impl Membership for Places<'_> {
     }
 }
 
-/// The images of a build.
-fn load_media(config: &Config) -> Media {
-    Media {
-        images: Arc::new(Images::new(&config.root)),
+/// The images of a build, and its social cards when the site or its theme
+/// has a card template (the card template sees `config` too).
+fn load_media(config: &Config, model: &Model) -> std::result::Result<Media, Errors> {
+    let mut cards = Cards::load(config).map_err(Errors::from)?;
+    if let Some(cards) = &mut cards {
+        cards.set_global("config", model.config.clone());
     }
+    Ok(Media {
+        images: Arc::new(Images::new(&config.root)),
+        cards: cards.map(Arc::new),
+    })
 }
 
 /// The files besides the jobs: feeds, sitemap, redirects, copies.

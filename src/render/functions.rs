@@ -1,5 +1,5 @@
 //! The functions and filters folio adds to Tera: `url`, `asset`,
-//! `get_page`, `get_section`, `image`, `picture`, and
+//! `get_page`, `get_section`, `image`, `picture`, `social_card`, and
 //! `markdown`, `date`, `slugify`, `reading_time`.
 //!
 //! They are registered before any template is added (Tera 2 checks calls
@@ -7,11 +7,12 @@
 //! that each build replaces.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
+use crate::cards::{self, Cards};
 use crate::config::Config;
 use crate::content::{Content, site_relative};
 use crate::error::{Error, Result};
@@ -82,6 +83,8 @@ pub struct Lookup {
     /// The images of this build, and where their files are.
     images: Option<Arc<Images>>,
     sources: Arc<Sources>,
+    /// The social cards of this build, when the site or theme draws them.
+    cards: Option<Arc<Cards>>,
 }
 
 impl Lookup {
@@ -111,12 +114,14 @@ impl Lookup {
             statics,
             markdown: Some(markdown_options(config)),
             images: None,
+            cards: None,
         }
     }
 
-    /// Gives the functions this build's images.
-    pub fn set_media(&mut self, images: Arc<Images>) {
+    /// Gives the functions this build's images and cards.
+    pub fn set_media(&mut self, images: Arc<Images>, cards: Option<Arc<Cards>>) {
         self.images = Some(images);
+        self.cards = cards;
     }
 
     /// Where this build's image files are.
@@ -368,7 +373,7 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
     });
 }
 
-/// Registers `image` and `picture`.
+/// Registers `image`, `picture` and `social_card`.
 fn register_media(tera: &mut Tera, shared: &Shared) {
     let s = Arc::clone(shared);
     tera.register_function(
@@ -438,6 +443,51 @@ fn register_media(tera: &mut Tera, shared: &Shared) {
             let alt = kwargs.get::<&str>("alt")?.unwrap_or_default();
             let eager = kwargs.get::<bool>("eager")?.unwrap_or(false);
             Ok(Value::safe_string(&picture.to_html(alt, None, eager)))
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "social_card",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            let lookup = current(&s)?;
+            let cards = lookup.cards.clone().ok_or_else(|| {
+                failure(
+                    format!(
+                        "there is no `templates/{}` to draw the social card from",
+                        cards::TEMPLATE
+                    ),
+                    "add a card template to the site's `templates/`, or use a theme that has one",
+                )
+            })?;
+            let path = state.get::<String>("current_path")?.unwrap_or_default();
+            let page_path = path
+                .strip_prefix(lookup.base_path.as_str())
+                .unwrap_or(&path)
+                .to_string();
+            let mut values = tera::Context::new();
+            for (key, value) in kwargs.iter() {
+                values.insert_value(key.to_string(), value.clone());
+            }
+            let card = cards
+                .request(&page_path, &values, Path::new(&path))
+                .map_err(|e| {
+                    let mut message = format!("{}: {}", e.place(), e.message);
+                    for cause in &e.causes {
+                        message.push_str(&format!(": {cause}"));
+                    }
+                    failure(
+                        message,
+                        e.help.as_deref().unwrap_or("fix the card template"),
+                    )
+                })?;
+            let url = format!("{}{}", lookup.base_path, card.path);
+            Ok(super::values::object(vec![
+                ("permalink", Value::from(absolute_url(&lookup, &url))),
+                ("url", Value::from(url)),
+                ("width", Value::from(cards::WIDTH)),
+                ("height", Value::from(cards::HEIGHT)),
+                ("mime", Value::from("image/png")),
+            ]))
         },
     );
 }

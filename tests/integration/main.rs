@@ -9,6 +9,7 @@
 
 mod bench;
 mod build;
+mod cards;
 mod check;
 mod cli;
 mod docs;
