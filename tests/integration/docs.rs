@@ -225,3 +225,58 @@ fn without_code(text: &str) -> String {
     }
     prose
 }
+
+#[test]
+fn every_template_example_of_the_images_chapter_builds() {
+    let examples: Vec<String> = blocks("jinja")
+        .into_iter()
+        .filter(|(chapter, _)| chapter == "images.md")
+        .map(|(_, example)| example)
+        .collect();
+    assert!(examples.len() >= 3, "{examples:?}");
+    let photo = image::RgbImage::from_fn(1200, 800, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    for (n, example) in examples.iter().enumerate() {
+        let site = scratch(
+            "docs_images",
+            "title: Docs\nbase_url: https://example.com/\n",
+        );
+        site.write("content/trip/index.md", "---\ntitle: A trip\n---\n");
+        photo
+            .save(site.root.join("content/trip/harbour.jpg"))
+            .unwrap();
+        if example.contains("| wrap(") {
+            // A card template: drawn with the default theme's fonts.
+            site.write(
+                "templates/card.svg",
+                &format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" height=\"630\">{example}</svg>"),
+            );
+            site.write(
+                "templates/page.html",
+                "{% set card = social_card(title=page.title) %}{{ card.url }}",
+            );
+            for font in ["Inter-Regular.otf", "Inter-Bold.otf"] {
+                let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("themes/slate/fonts")
+                    .join(font);
+                std::fs::create_dir_all(site.root.join("fonts")).unwrap();
+                std::fs::copy(from, site.root.join("fonts").join(font)).unwrap();
+            }
+        } else {
+            site.write("templates/page.html", example);
+        }
+        let run = site.run(["build"]);
+        // A build over a second says "building…" first: the clock, not the example.
+        assert_eq!(
+            (run.code, run.stderr.replace("building…\n", "").as_str()),
+            (0, ""),
+            "example {n} of images.md:\n{example}"
+        );
+        let html = site.read("public/trip/index.html");
+        assert!(
+            html.contains("/processed_images/") || html.contains("/cards/"),
+            "{html}"
+        );
+    }
+}
