@@ -254,6 +254,30 @@ fn an_image_of_zero_pixels_is_refused() {
     );
 }
 
+#[test]
+fn the_init_sample_post_shows_its_image_as_a_responsive_picture() {
+    let site = Fixture::empty("init_sample_image");
+    site.run(["init", "."]).success();
+    site.run(["build"]).success();
+    let post = site.read("public/posts/writing-with-folio/index.html");
+    let start = post
+        .find("<picture>")
+        .expect("a <picture> in the sample post");
+    let picture = &post[start..start + post[start..].find("</picture>").unwrap()];
+    assert!(
+        picture.contains("<source type=\"image/webp\" srcset=\"/processed_images/sunrise-480x270."),
+        "{picture}"
+    );
+    assert!(
+        picture.contains(" 960w, /processed_images/sunrise-1200x675."),
+        "{picture}"
+    );
+    assert!(
+        picture.contains("alt=\"A pale sun over green water and a dark shore\" width=\"1200\" height=\"675\" loading=\"lazy\""),
+        "{picture}"
+    );
+}
+
 /// A PNG whose header claims `width` × `height` pixels and holds almost
 /// nothing: 10 billion pixels would take 30 GB to decode.
 fn bomb_png(width: u32, height: u32) -> Vec<u8> {
