@@ -136,3 +136,19 @@ fn a_second_build_draws_no_card() {
         assert_eq!(bytes, "from the cache", "{path}");
     }
 }
+
+#[test]
+fn an_error_in_the_card_template_names_its_line_and_the_call() {
+    let run = Fixture::new("card_template_error").run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: templates/page.html:1:15: failed to render content/hello.md\n  \
+         caused by: templates/card.svg:2:12: the social card template failed: Variable \
+         `subtitle` is not defined. Available variables: config, title\n     \
+         --> page.html:1:15\n      |\n    \
+         1 | {% set card = social_card(title=page.title) %}{{ card.url }}\n      \
+         |               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  \
+         help: fix the card template at this place\n"
+    );
+}
