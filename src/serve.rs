@@ -238,6 +238,14 @@ impl Rebuilder {
             if plan.is_empty() {
                 continue;
             }
+            // A source folder made since (a new `templates/`) is watched
+            // before the rebuild, so that an edit made while it runs, or
+            // as soon as it shows, is not missed.
+            if let Err(e) = self.watcher.watch_sources(&self.config) {
+                (self.notify)(Notice::Failed(
+                    Errors::from(e).relative_to(&self.config.root),
+                ));
+            }
             let started = Instant::now();
             match self.apply(&plan) {
                 Ok(mut rebuild) => {
@@ -260,8 +268,8 @@ impl Rebuilder {
                     (self.notify)(Notice::Failed(errors));
                 }
             }
-            // A source folder made since (a new `templates/`, another theme)
-            // is watched from now on.
+            // A folder the rebuild brought in (another theme named in
+            // `folio.yaml`) is watched from now on.
             if let Err(e) = self.watcher.watch_sources(&self.config) {
                 (self.notify)(Notice::Failed(
                     Errors::from(e).relative_to(&self.config.root),
