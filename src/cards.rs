@@ -9,10 +9,9 @@
 //! the cards the cache (`.folio-cache/cards/`) lacks, in parallel. Drawing
 //! (`draw`) is pure: SVG text and fonts in, PNG bytes out.
 
-use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use resvg::{tiny_skia, usvg};
@@ -59,8 +58,7 @@ pub struct Cards {
     /// Every font file's bytes, fingerprinted together.
     fonts_print: u64,
     dir: PathBuf,
-    wanted: Mutex<BTreeMap<String, Wanted>>,
-    handed: Mutex<HashSet<String>>,
+    requests: cache::Requests<Wanted>,
     made: AtomicUsize,
 }
 
@@ -103,8 +101,7 @@ impl Cards {
             fonts,
             fonts_print,
             dir: config.root.join(CACHE_DIR).join(CACHE_CARDS),
-            wanted: Mutex::default(),
-            handed: Mutex::default(),
+            requests: cache::Requests::default(),
             made: AtomicUsize::new(0),
         }))
     }
@@ -140,7 +137,7 @@ impl Cards {
             card_name(page_path),
             key >> 16
         );
-        lock(&self.wanted).insert(
+        self.requests.want(
             path.clone(),
             Wanted {
                 svg: svg.into(),
@@ -154,15 +151,7 @@ impl Cards {
     /// Draws every card asked for since the last call that the cache
     /// lacks, and returns all of them, ready to copy into the output.
     pub fn finish(&self) -> std::result::Result<Vec<Made>, Errors> {
-        let fresh: Vec<(String, Wanted)> = {
-            let wanted = lock(&self.wanted);
-            let mut handed = lock(&self.handed);
-            wanted
-                .iter()
-                .filter(|(path, _)| handed.insert((*path).clone()))
-                .map(|(path, w)| (path.clone(), w.clone()))
-                .collect()
-        };
+        let fresh = self.requests.fresh();
         let errors: Vec<Error> = fresh
             .par_iter()
             .filter(|(_, w)| !self.dir.join(cache_name(w.key)).is_file())
@@ -200,10 +189,7 @@ impl Cards {
 
     /// After a whole build: keeps in the cache only the cards it used.
     pub fn prune(&self) -> Result<()> {
-        let keep: HashSet<String> = lock(&self.wanted)
-            .values()
-            .map(|w| cache_name(w.key))
-            .collect();
+        let keep = self.requests.names(|w| cache_name(w.key));
         cache::prune(&self.dir, &keep).map(|_| ())
     }
 }
@@ -516,10 +502,6 @@ fn measure(fonts: &usvg::fontdb::Database, style: &TextStyle, text: &str) -> f32
         })
         .flatten()
         .unwrap_or(0.0)
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 
 mod process;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -73,10 +73,8 @@ pub struct Images {
     known: HashMap<String, Known>,
     /// Sources read in this build, by absolute path.
     seen: Mutex<HashMap<PathBuf, Seen>>,
-    /// Variants asked for, by output path.
-    wanted: Mutex<BTreeMap<String, Wanted>>,
-    /// Output paths `finish` has handed on.
-    handed: Mutex<HashSet<String>>,
+    /// Variants asked for, by output path, and those handed on.
+    requests: cache::Requests<Wanted>,
     /// Variants made (not found in the cache) so far.
     made: AtomicUsize,
 }
@@ -118,8 +116,7 @@ impl Images {
             dir: root.join(CACHE_DIR).join(CACHE_IMAGES),
             known,
             seen: Mutex::default(),
-            wanted: Mutex::default(),
-            handed: Mutex::default(),
+            requests: cache::Requests::default(),
             made: AtomicUsize::new(0),
         }
     }
@@ -214,7 +211,7 @@ impl Images {
             plan.height,
             plan.format.extension()
         );
-        lock(&self.wanted).insert(
+        self.requests.want(
             path.clone(),
             Wanted {
                 source: source.to_path_buf(),
@@ -234,15 +231,7 @@ impl Images {
     /// Makes every variant asked for since the last call that the cache
     /// lacks, and returns all of them, ready to copy into the output.
     pub fn finish(&self) -> std::result::Result<Vec<Made>, Errors> {
-        let fresh: Vec<(String, Wanted)> = {
-            let wanted = lock(&self.wanted);
-            let mut handed = lock(&self.handed);
-            wanted
-                .iter()
-                .filter(|(path, _)| handed.insert((*path).clone()))
-                .map(|(path, w)| (path.clone(), w.clone()))
-                .collect()
-        };
+        let fresh = self.requests.fresh();
         let mut by_source: BTreeMap<&Path, Vec<&Wanted>> = BTreeMap::new();
         for (_, wanted) in &fresh {
             if !self.dir.join(cache_name(wanted)).is_file() {
@@ -301,7 +290,7 @@ impl Images {
     /// After a whole build: keeps in the cache only what this build used,
     /// and remembers the sources it read.
     pub fn prune(&self) -> Result<()> {
-        let keep: HashSet<String> = lock(&self.wanted).values().map(cache_name).collect();
+        let keep = self.requests.names(cache_name);
         cache::prune(&self.dir, &keep)?;
         let index: BTreeMap<String, Known> = lock(&self.seen)
             .iter()

@@ -7,8 +7,9 @@
 //! removes only the regular files of one cache folder that the last build
 //! did not use, and never follows a link.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 
@@ -17,6 +18,50 @@ pub const CACHE_DIR: &str = ".folio-cache";
 
 /// Suffix of a cache file being written.
 const PARTIAL: &str = ".partial";
+
+/// What a build asked a cache for, by output path, and which of those
+/// requests `fresh` has handed on already. Images and cards keep one each.
+pub struct Requests<W> {
+    wanted: Mutex<BTreeMap<String, W>>,
+    handed: Mutex<HashSet<String>>,
+}
+
+impl<W> Default for Requests<W> {
+    fn default() -> Self {
+        Requests {
+            wanted: Mutex::default(),
+            handed: Mutex::default(),
+        }
+    }
+}
+
+impl<W: Clone> Requests<W> {
+    /// Records that the output at `path` is made as `wanted` says.
+    pub fn want(&self, path: String, wanted: W) {
+        lock(&self.wanted).insert(path, wanted);
+    }
+
+    /// The requests not handed on before, in path order; they count as
+    /// handed on from now.
+    pub fn fresh(&self) -> Vec<(String, W)> {
+        let wanted = lock(&self.wanted);
+        let mut handed = lock(&self.handed);
+        wanted
+            .iter()
+            .filter(|(path, _)| handed.insert((*path).clone()))
+            .map(|(path, w)| (path.clone(), w.clone()))
+            .collect()
+    }
+
+    /// The cache file name of every request, for `prune`.
+    pub fn names(&self, name: impl Fn(&W) -> String) -> HashSet<String> {
+        lock(&self.wanted).values().map(name).collect()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 /// Writes `bytes` as `dir/name`, whole, and returns the file's path.
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
