@@ -264,7 +264,7 @@ impl Session {
         // itself is built by `start_search`, once the pages are out.
         if let Some(index) = &self.search {
             for (file, _) in &changed {
-                index.offer(file);
+                index.offer(file).map_err(Errors::from)?;
             }
         }
         let written = self.write(changed)?;
@@ -482,10 +482,10 @@ impl Stages {
             .then(|| search::Index::new(config, &content))
             .transpose()
             .map_err(|e| with_warnings(e, &content))?;
-        // Each page is indexed as it passes on, from the HTML in hand.
+        // Each page is handed to the index as it passes on, from the HTML in hand.
         let indexing = |file: OutputFile| {
             if let Some(index) = &search {
-                index.offer(&file);
+                index.offer(&file)?;
             }
             sink(file)
         };

@@ -145,8 +145,10 @@ impl Reporter {
             println!("{}", template_metrics(report));
         }
         if self.verbosity == Verbosity::Verbose {
+            let width = report.timings.iter().map(|(s, _)| s.len()).max();
             for (stage, time) in &report.timings {
-                println!("  {stage:<18} {}", format_duration(*time));
+                let width = width.unwrap_or_default();
+                println!("  {stage:<width$}  {}", format_duration(*time));
             }
             println!(
                 "  {} written, {} unchanged, {} stale removed",

@@ -1,40 +1,62 @@
-//! The search index: Pagefind reads the HTML of every page folio renders, as
-//! the page passes on to the output, and gives back the index and its UI
-//! files, which go out as more output files under `pagefind/`.
+//! The search index: Pagefind reads the HTML of every page folio renders
+//! and gives back the index and its UI files, which go out as more output
+//! files under `pagefind/`.
 //!
 //! Decides which pages are indexed (pages and sections; never drafts,
-//! redirects or what says `search: false`) and nothing else: it reads no
-//! file, writes none, and never holds the site's HTML, only Pagefind's
-//! digest of each page's text.
+//! redirects or what says `search: false`) and how they reach Pagefind.
+//! A build hands each page's HTML, as it is rendered, to a working folder
+//! in the build cache, and Pagefind reads that folder on all cores once
+//! the pages are out: its API takes pages one at a time, under one lock,
+//! which made indexing twice as slow. After that, under `serve`, an edited
+//! page goes to Pagefind from memory, in its place. The index never holds
+//! the site's HTML, only Pagefind's digest of each page's text.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::thread;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{Content, FrontMatter};
 use crate::error::{Error, Errors};
+use crate::output::cache::Scratch;
 use crate::render::{Contents, OutputFile, output_path};
 
 /// The folder of the output that holds the index and its UI files.
 pub const FOLDER: &str = "pagefind";
 
-/// How many pages may wait for the indexer before rendering waits for it:
-/// enough to keep both busy, few enough that pages are not piled up.
+/// How many edited pages may wait for the indexer before `offer` waits.
 const WAITING_PAGES: usize = 32;
+
+/// The characters Pagefind percent-encodes in a URL it makes from a file's
+/// path (besides every byte that is not ASCII).
+const PAGEFIND_URL: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
 
 /// A site's search index, filled as its pages are rendered and kept
 /// between rebuilds, so that an edit indexes only the pages it changed.
 pub struct Index {
-    /// Output path → the page's URL path without the base path, for every
-    /// page to index. Pagefind's script puts back the path of the folder
-    /// that holds `pagefind/`, so one index serves any base path.
-    pages: BTreeMap<String, String>,
+    /// The output path of every page to index, in path order.
+    paths: Vec<String>,
+    /// Output path → its place in `paths`.
+    places: HashMap<String, usize>,
+    /// Until the index is first built, the working folder the pages are
+    /// written to; `None` after, when pages go to Pagefind one by one.
+    folder: Mutex<Option<Scratch>>,
     /// Whether a page was indexed since the index was last built.
     stale: AtomicBool,
     jobs: Option<mpsc::SyncSender<Job>>,
@@ -43,6 +65,12 @@ pub struct Index {
 
 /// Work for the thread that owns Pagefind.
 enum Job {
+    /// Index every page written to the folder: `<place>.html` for the
+    /// page at that place of `paths`.
+    Folder {
+        scratch: Scratch,
+        paths: Vec<String>,
+    },
     /// Index (or index again) the page at `url`.
     Page {
         url: String,
@@ -56,7 +84,11 @@ enum Job {
 impl Index {
     /// Starts an empty index for the pages of `content` that are searched.
     pub fn new(config: &Config, content: &Content) -> std::result::Result<Index, Errors> {
-        let pages = searched_pages(content);
+        let paths = searched_pages(content);
+        let places = (paths.iter().enumerate())
+            .map(|(place, path)| (path.clone(), place))
+            .collect();
+        let scratch = Scratch::new(&config.root, "search").map_err(Errors::from)?;
         let options = PagefindServiceConfig::builder()
             .force_language(config.site.language.clone())
             .build();
@@ -66,14 +98,14 @@ impl Index {
             .build()
             .map_err(|e| Errors::from(Error::msg("cannot start the search index").cause(e)))?;
         let (jobs, waiting) = mpsc::sync_channel(WAITING_PAGES);
-        let urls: Vec<String> = pages.values().cloned().collect();
-        let language = config.site.language.clone();
         let worker = thread::Builder::new()
             .name("search index".to_string())
-            .spawn(move || work(&runtime, pagefind, &urls, &language, &waiting))
+            .spawn(move || work(&runtime, pagefind, &waiting))
             .map_err(|e| Errors::from(Error::msg("cannot start the search index").cause(e)))?;
         Ok(Index {
-            pages,
+            paths,
+            places,
+            folder: Mutex::new(Some(scratch)),
             stale: AtomicBool::new(false),
             jobs: Some(jobs),
             worker: Some(worker),
@@ -82,20 +114,38 @@ impl Index {
 
     /// Indexes `file` when it is the HTML of a page that is searched. Called
     /// from the threads that render, as each file passes on to the output.
-    pub fn offer(&self, file: &OutputFile) {
+    pub fn offer(&self, file: &OutputFile) -> crate::error::Result<()> {
         let Contents::Text(html) = &file.contents else {
-            return;
+            return Ok(());
         };
-        let (Some(url), Some(jobs)) = (self.pages.get(&file.path), &self.jobs) else {
-            return;
+        let Some(place) = self.places.get(&file.path) else {
+            return Ok(());
         };
         self.stale.store(true, Ordering::Relaxed);
+        if let Some(scratch) = lock(&self.folder).as_ref() {
+            return match scratch.write(&format!("{place}.html"), html.as_bytes()) {
+                Ok(_) => Ok(()),
+                Err(e) => Err(Error::at(
+                    &file.origin,
+                    None,
+                    "cannot write the page for the search index",
+                )
+                .cause(e)
+                .help(format!(
+                    "free some disk space (the index reads the pages from `{}`), then build again",
+                    scratch.path().display()
+                ))),
+            };
+        }
         // A worker that is gone has failed; `files` says so.
-        let _ = jobs.send(Job::Page {
-            url: url.clone(),
-            html: html.clone(),
-            origin: file.origin.clone(),
-        });
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Job::Page {
+                url: pagefind_url(&file.path),
+                html: html.clone(),
+                origin: file.origin.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// Whether a page was indexed since `files` last built the index.
@@ -117,6 +167,10 @@ impl Index {
         let (reply, answer) = mpsc::channel();
         // A worker that is gone drops `reply`, and `Building` says so.
         if let Some(jobs) = &self.jobs {
+            if let Some(scratch) = lock(&self.folder).take() {
+                let paths = self.paths.clone();
+                let _ = jobs.send(Job::Folder { scratch, paths });
+            }
             let _ = jobs.send(Job::Build(reply));
         }
         Building(answer)
@@ -164,8 +218,8 @@ fn stopped() -> Errors {
     )
 }
 
-/// The pages and sections to index, by output path, in a stable order.
-fn searched_pages(content: &Content) -> BTreeMap<String, String> {
+/// The output paths of the pages and sections to index, in path order.
+fn searched_pages(content: &Content) -> Vec<String> {
     let pages = content.pages.iter().map(|p| (&p.url, &p.meta));
     // A folder without `_index.md` renders no page, but the home page does.
     let sections = content
@@ -174,11 +228,34 @@ fn searched_pages(content: &Content) -> BTreeMap<String, String> {
         .enumerate()
         .filter(|(i, s)| s.exists || *i == 0)
         .map(|(_, s)| (&s.url, &s.meta));
-    pages
+    let mut paths: Vec<String> = pages
         .chain(sections)
         .filter(|(_, meta)| is_searched(meta))
-        .map(|(url, _)| (output_path(url), url.clone()))
-        .collect()
+        .map(|(url, _)| output_path(url))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// The URL Pagefind gives the page at output path `path` when it reads it
+/// from a folder: without the base path (Pagefind's script puts back the
+/// path of the folder that holds `pagefind/`, so one index serves any base
+/// path), without `index.html`, percent-encoded. A page indexed again from
+/// memory takes the same URL, so it replaces the one read from the folder.
+fn pagefind_url(path: &str) -> String {
+    let path = if path == "index.html" {
+        ""
+    } else {
+        path.strip_suffix("index.html")
+            .filter(|folder| folder.ends_with('/'))
+            .unwrap_or(path)
+    };
+    format!("/{}", utf8_percent_encode(path, PAGEFIND_URL))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Whether a page with this front matter goes into the index.
@@ -186,36 +263,21 @@ fn is_searched(meta: &FrontMatter) -> bool {
     !meta.draft && meta.search != Some(false) && meta.redirect_to.is_none()
 }
 
-/// The worker's loop: Pagefind's API is async and indexes one page at a
+/// The worker's loop: Pagefind's API is async and takes one call at a
 /// time, so one thread owns it, and rendering goes on while it reads.
 fn work(
     runtime: &tokio::runtime::Runtime,
     mut pagefind: PagefindIndex,
-    urls: &[String],
-    language: &str,
     jobs: &mpsc::Receiver<Job>,
 ) {
     let mut errors = Errors::default();
-    // Pagefind numbers pages in the order it first sees them, and pages
-    // render in any order. An empty record per page, in a stable order,
-    // fixes the numbers: a page indexed later takes its record's place
-    // (Pagefind replaces a page of the same URL), and a record left empty
-    // is not in the index. So the same site always gives the same index.
-    for url in urls {
-        let record = pagefind.add_custom_record(
-            url.clone(),
-            String::new(),
-            language.to_string(),
-            None,
-            None,
-            None,
-        );
-        if let Err(e) = runtime.block_on(record) {
-            errors.push(Error::msg(format!("cannot index `{url}` for search")).cause(e));
-        }
-    }
     for job in jobs {
         match job {
+            Job::Folder { scratch, paths } => {
+                if let Err(error) = index_folder(runtime, &mut pagefind, &scratch, &paths) {
+                    errors.push(error);
+                }
+            }
             Job::Page { url, html, origin } => {
                 let added = pagefind.add_html_file(None, Some(url), html);
                 if let Err(e) = runtime.block_on(added) {
@@ -241,6 +303,51 @@ fn work(
     }
 }
 
+/// Has Pagefind read the pages written to `scratch`, in parallel, each at
+/// its output path. Pagefind numbers pages in the order it finds them, so
+/// the pages are first put in their folders one by one in path order: the
+/// same site then gives the same index, whatever order pages rendered in.
+fn index_folder(
+    runtime: &tokio::runtime::Runtime,
+    pagefind: &mut PagefindIndex,
+    scratch: &Scratch,
+    paths: &[String],
+) -> crate::error::Result<()> {
+    let mut placed = 0;
+    for (place, path) in paths.iter().enumerate() {
+        let name = format!("{place}.html");
+        if !scratch.path().join(&name).is_file() {
+            continue;
+        }
+        scratch.place(&name, &format!("site/{path}")).map_err(|e| {
+            Error::at(
+                scratch.path().join("site").join(path),
+                None,
+                "cannot put a page in place for the search index",
+            )
+            .cause(e)
+            .help("free some disk space, then build again")
+        })?;
+        placed += 1;
+    }
+    let site = scratch.path().join("site");
+    if placed == 0 {
+        return Ok(());
+    }
+    let read = runtime.block_on(pagefind.add_directory(
+        site.to_string_lossy().into_owned(),
+        Some("**/*.html".to_string()),
+    ));
+    match read {
+        Ok(count) if count == placed => Ok(()),
+        Ok(count) => Err(Error::msg(format!(
+            "the search index read {count} of the site's {placed} pages"
+        ))
+        .help("report this as a folio bug, with the site if you can share it")),
+        Err(e) => Err(Error::at(&site, None, "cannot index the pages for search").cause(e)),
+    }
+}
+
 /// One of Pagefind's files as a file of the output.
 fn output_file(file: pagefind::api::SyntheticFile) -> OutputFile {
     let name = file.filename.to_string_lossy().replace('\\', "/");
@@ -254,6 +361,18 @@ fn output_file(file: pagefind::api::SyntheticFile) -> OutputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_indexed_from_memory_takes_the_url_pagefind_gives_its_file() {
+        assert_eq!(pagefind_url("index.html"), "/");
+        assert_eq!(pagefind_url("notes/kafka/index.html"), "/notes/kafka/");
+        assert_eq!(pagefind_url("about.html"), "/about.html");
+        assert_eq!(pagefind_url("notes/myindex.html"), "/notes/myindex.html");
+        assert_eq!(
+            pagefind_url("notes/café 1/index.html"),
+            "/notes/caf%C3%A9%201/"
+        );
+    }
 
     #[test]
     fn drafts_redirects_and_pages_that_say_so_are_not_searched() {

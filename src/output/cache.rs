@@ -115,6 +115,90 @@ pub fn prune(dir: &Path, keep: &HashSet<String>) -> Result<usize> {
     Ok(removed)
 }
 
+/// A folder of the cache that one build alone uses for files it needs
+/// only while it runs; removed when dropped. One a killed build left is
+/// removed by the next `Scratch::new` of the same name.
+#[derive(Debug)]
+pub struct Scratch {
+    dir: PathBuf,
+}
+
+impl Scratch {
+    /// Makes `.folio-cache/<name>-<process id>/` under `root`, empty,
+    /// after removing the ones of `name` whose process has ended.
+    pub fn new(root: &Path, name: &str) -> Result<Scratch> {
+        let cache = root.join(CACHE_DIR);
+        refuse_link(&cache)?;
+        let prefix = format!("{name}-");
+        if let Ok(entries) = std::fs::read_dir(&cache) {
+            for entry in entries.flatten() {
+                let file_name = entry.file_name();
+                let owner = file_name
+                    .to_str()
+                    .and_then(|n| n.strip_prefix(&prefix))
+                    .and_then(|pid| pid.parse::<i32>().ok());
+                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+                if let Some(pid) = owner.filter(|pid| is_dir && !is_running(*pid)) {
+                    let _ = std::fs::remove_dir_all(cache.join(format!("{prefix}{pid}")));
+                }
+            }
+        }
+        let dir = cache.join(format!("{prefix}{}", std::process::id()));
+        let made = match std::fs::remove_dir_all(&dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => std::fs::create_dir_all(&dir),
+        };
+        made.map_err(|e| {
+            Error::at(
+                &dir,
+                None,
+                "cannot make a working folder in the build cache",
+            )
+            .cause(e)
+            .help(format!(
+                "free some disk space, or delete `{CACHE_DIR}/` and build again"
+            ))
+        })?;
+        Ok(Scratch { dir })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `bytes` as the file `name` of the folder.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+        let target = self.dir.join(name);
+        std::fs::write(&target, bytes)?;
+        Ok(target)
+    }
+
+    /// Moves the file `name` of the folder to `relative` under it, making
+    /// the folders on the way.
+    pub fn place(&self, name: &str, relative: &str) -> std::io::Result<PathBuf> {
+        let target = self.dir.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::rename(self.dir.join(name), &target)?;
+        Ok(target)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Whether a process with this id is running.
+fn is_running(pid: i32) -> bool {
+    // SAFETY: signal 0 sends nothing; it only asks whether `pid` exists.
+    let status = unsafe { libc::kill(pid, 0) };
+    status == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
 /// Refuses a cache folder that is a link: the cache is written where the
 /// site is, never through a link to somewhere else.
 fn refuse_link(dir: &Path) -> Result<()> {
@@ -157,6 +241,26 @@ mod tests {
         left.sort();
         assert_eq!(left, vec!["a.webp", "folder"]);
         assert_eq!(prune(&root.path().join("none"), &keep).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_scratch_folder_is_removed_when_dropped_and_a_dead_one_by_the_next() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = root.path().join(CACHE_DIR);
+        // No process has the largest id, so this one is a killed build's.
+        let left = cache.join(format!("search-{}", i32::MAX));
+        std::fs::create_dir_all(left.join("a")).unwrap();
+        let unrelated = cache.join("images");
+        std::fs::create_dir_all(&unrelated).unwrap();
+        let scratch = Scratch::new(root.path(), "search").unwrap();
+        assert!(!left.exists(), "a dead build's folder was kept");
+        assert!(unrelated.is_dir(), "another cache folder was removed");
+        scratch.write("0.html", b"x").unwrap();
+        let placed = scratch.place("0.html", "site/a/index.html").unwrap();
+        assert_eq!(std::fs::read(placed).unwrap(), b"x");
+        let path = scratch.path().to_path_buf();
+        drop(scratch);
+        assert!(!path.exists());
     }
 
     #[test]

@@ -87,6 +87,16 @@ fn search_on_writes_the_index_and_its_ui_under_pagefind() {
             ("/notes/postgres/", "Postgres"),
         ])
     );
+    // The pages Pagefind read from the build cache are gone with the build.
+    let cache = std::fs::read_dir(site.root.join(".folio-cache"))
+        .map(|entries| entries.map(|e| e.unwrap().file_name()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert!(
+        cache
+            .iter()
+            .all(|name| !name.to_string_lossy().starts_with("search")),
+        "{cache:?}"
+    );
 }
 
 #[test]
