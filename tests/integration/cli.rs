@@ -18,6 +18,11 @@ fn init_then_build_gives_a_site_with_no_broken_links() {
     let dir = site.root.join("my-site");
     assert!(dir.join("folio.yaml").is_file());
     assert!(dir.join("themes/slate/templates/base.html").is_file());
+    // What folio makes stays out of version control.
+    let ignored = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+    for line in ["/public/", "/.public.folio-*", "/.folio-cache/"] {
+        assert!(ignored.lines().any(|l| l == line), "{line} in {ignored}");
+    }
     let inside = Fixture::at(&dir);
     inside.run(["build"]).success();
     inside.run(["check"]).success();
