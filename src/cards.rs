@@ -31,7 +31,7 @@ pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
 
 /// The template a card is drawn from, looked up like every template.
-pub const TEMPLATE: &str = "card.svg";
+pub const TEMPLATE: &str = crate::config::CARD_TEMPLATE;
 
 /// Where cards are published, under the output folder.
 pub const OUTPUT_DIR: &str = "cards";

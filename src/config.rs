@@ -18,6 +18,9 @@ mod simple_yaml;
 /// The name of the configuration file that marks a site root.
 pub const CONFIG_FILE: &str = "folio.yaml";
 
+/// The template social cards are drawn from (see `cards`).
+pub const CARD_TEMPLATE: &str = "card.svg";
+
 /// A resolved site configuration: every path absolute, every default applied.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -34,7 +37,8 @@ pub struct Config {
     /// The theme's folder, when the site names a theme.
     pub theme_dir: Option<PathBuf>,
     /// Whether the default theme carried in the binary renders the site:
-    /// it names no theme and has no templates of its own.
+    /// it names no theme and has no page templates of its own (shortcodes
+    /// and a social card of its own are added to the built-in theme).
     pub builtin_theme: bool,
     /// The public URL: scheme, host and base path, always ending in `/`.
     pub base_url: String,
@@ -869,7 +873,7 @@ fn resolve(
         theme_dir = Some(dir);
     }
     static_dirs.push(root.join("static"));
-    let builtin_theme = theme_dir.is_none() && !holds_a_file(&root.join("templates"));
+    let builtin_theme = theme_dir.is_none() && !holds_page_templates(&root.join("templates"));
     let filename = &site.feed.filename;
     if filename.is_empty() || filename.contains(['/', '\\']) || filename == ".." || filename == "."
     {
@@ -913,12 +917,17 @@ fn resolve(
 }
 
 /// Returns true when `dir` holds a file, at any depth.
-fn holds_a_file(dir: &Path) -> bool {
+/// Whether `dir` holds templates that render pages: any file but
+/// shortcodes and the social card, which a site adds to the built-in theme
+/// as it would to a theme it names.
+fn holds_page_templates(dir: &Path) -> bool {
     walkdir::WalkDir::new(dir)
         .follow_links(true)
         .into_iter()
         .filter_map(std::result::Result::ok)
-        .any(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
+        .any(|name| !name.starts_with("shortcodes") && name != Path::new(CARD_TEMPLATE))
 }
 
 /// Refuses an `images` block folio cannot follow.

@@ -346,6 +346,43 @@ fn a_site_naming_no_theme_and_no_templates_gets_the_built_in_theme() {
 }
 
 #[test]
+fn a_site_s_own_shortcodes_and_card_are_added_to_the_built_in_theme() {
+    let site = Fixture::empty("builtin_theme_additions");
+    site.write(
+        "folio.yaml",
+        "title: My site\ndescription: Notes and projects.\nbase_url: https://me.dev/\n",
+    );
+    site.write(
+        "content/hello.md",
+        "---\ntitle: Hello, world\n---\n{{ badge(text=\"new\") }}\n",
+    );
+    site.write(
+        "templates/shortcodes/badge.html",
+        "<span class=\"badge\">{{ text }}</span>",
+    );
+    site.write(
+        "templates/card.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" height=\"630\"><rect width=\"1200\" height=\"630\" fill=\"#123\"/></svg>",
+    );
+    let run = site.run(["build"]).success();
+    assert_eq!(run.stderr, "");
+    let tree = site.tree("public");
+    let hello = &tree["hello/index.html"];
+    assert!(
+        hello.contains("<span class=\"badge\">new</span>"),
+        "{hello}"
+    );
+    assert!(hello.contains("og:image"), "{hello}");
+    assert!(tree.contains_key("css/site.css"), "{:?}", tree.keys());
+
+    // A page template of its own means the site brings its whole theme.
+    site.write("templates/page.html", "<p>{{ page.title }}</p>");
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("index.html"), "{}", run.stderr);
+}
+
+#[test]
 fn a_new_site_with_the_guide_s_minimal_configuration_builds() {
     let site = Fixture::empty("init_minimal_config");
     site.run(["init", "."]).success();
