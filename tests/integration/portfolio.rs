@@ -246,6 +246,26 @@ fn each_project_and_role_has_its_page_and_stack_terms_list_them() {
 }
 
 #[test]
+fn the_header_marks_the_entry_a_page_is_under() {
+    let tree = build_portfolio("https://example.com/");
+    let current = |page: &str| {
+        let document = Html::parse_document(&tree[page]);
+        let marked = Selector::parse(".site-nav a[aria-current]").unwrap();
+        document
+            .select(&marked)
+            .map(|a| a.text().collect::<String>())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(current("index.html"), Vec::<String>::new());
+    assert_eq!(
+        current("projects/flight-booking-system/index.html"),
+        ["Work"]
+    );
+    assert_eq!(current("experience/osvi-ai/index.html"), ["Experience"]);
+    assert_eq!(current("stack/kafka/index.html"), ["Stack"]);
+}
+
+#[test]
 fn no_built_file_holds_javascript() {
     for base in ["https://example.com/", "https://me.github.io/portfolio/"] {
         let tree = build_portfolio(base);
