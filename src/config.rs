@@ -592,6 +592,19 @@ fn yaml_error(
             ),
         };
     }
+    if let Some(field) = message
+        .split("duplicate field `")
+        .nth(1)
+        .and_then(|r| r.split('`').next())
+    {
+        if let Some(found) = locate_duplicate(text, steps, field) {
+            location = Some(Location {
+                line: found.line + first_line - 1,
+                column: found.column,
+            });
+        }
+        help = format!("keep one `{field}:` here: remove this one, or the first");
+    }
     if message.contains("invalid type") {
         help =
             "give this key a value of the type it expects (see the guide's configuration chapter)"
@@ -607,6 +620,7 @@ fn yaml_error(
     let message = message
         .replace("unknown field", "unknown key")
         .replace("missing field", "missing key")
+        .replace("duplicate field", "duplicate key")
         .replace(
             "expected struct SiteConfig",
             "expected a mapping of keys to values",
@@ -670,6 +684,28 @@ pub enum Step<'a> {
 /// step written in flow style (`{a: 1}`, `[x]`) is not followed: the last
 /// step found is returned instead.
 pub fn locate_key(text: &str, path: &[Step<'_>]) -> Option<Location> {
+    follow(text, path).0
+}
+
+/// Returns where `key` is written a second time in the mapping at `path`.
+fn locate_duplicate(text: &str, path: &[Step<'_>], key: &str) -> Option<Location> {
+    let (_, scope, followed) = follow(text, path);
+    let indent = scope.first().filter(|_| followed)?.indent;
+    let second = scope
+        .iter()
+        .filter(|l| l.indent == indent && key_of(l.content) == Some(key))
+        .nth(1)?;
+    let quote = second.content.len() - second.content.trim_start_matches(['"', '\'']).len();
+    Some(Location {
+        line: second.line,
+        column: second.indent + quote + 1,
+    })
+}
+
+/// Follows `path` as `locate_key` says: where its last key found is
+/// written, the lines inside what it leads to, and whether every step
+/// was found.
+fn follow<'t>(text: &'t str, path: &[Step<'_>]) -> (Option<Location>, Vec<YamlLine<'t>>, bool) {
     let mut scope: Vec<YamlLine<'_>> = text
         .lines()
         .enumerate()
@@ -684,6 +720,7 @@ pub fn locate_key(text: &str, path: &[Step<'_>]) -> Option<Location> {
         })
         .collect();
     let mut found = None;
+    let mut followed = 0;
     for step in path {
         let Some(indent) = scope.first().map(|l| l.indent) else {
             break;
@@ -730,8 +767,9 @@ pub fn locate_key(text: &str, path: &[Step<'_>]) -> Option<Location> {
                 lines
             }
         };
+        followed += 1;
     }
-    found
+    (found, scope, followed == path.len())
 }
 
 /// A line of YAML that holds something: its number, indentation and text.
@@ -1061,6 +1099,25 @@ mod tests {
         assert!(parse_yaml::<serde_yaml::Value>(&text, Path::new("x.yaml"), 1).is_ok());
         let nested = format!("x: {}1{}\n", "[".repeat(100), "]".repeat(100));
         assert!(parse_yaml::<serde_yaml::Value>(&nested, Path::new("x.yaml"), 1).is_ok());
+    }
+
+    #[test]
+    fn a_key_written_twice_is_named_at_its_second_place() {
+        let top = "title: x\nbase_url: https://me.dev/\nsearch: false\nsearch: true\n";
+        assert_eq!(
+            parse_yaml::<SiteConfig>(top, Path::new(CONFIG_FILE), 1)
+                .unwrap_err()
+                .to_string(),
+            "error: folio.yaml:4:1: duplicate key `search`\n  help: keep one `search:` here: remove this one, or the first\n"
+        );
+        let nested = "title: x\nbase_url: https://me.dev/\nimages:\n  quality: 80\n  quality: 70\n";
+        let error = parse_yaml::<SiteConfig>(nested, Path::new(CONFIG_FILE), 1)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("error: folio.yaml:5:3: images: duplicate key `quality`"),
+            "{error}"
+        );
     }
 
     #[test]
