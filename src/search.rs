@@ -19,7 +19,6 @@ use std::thread;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{Content, FrontMatter};
@@ -32,20 +31,6 @@ pub const FOLDER: &str = "pagefind";
 
 /// How many edited pages may wait for the indexer before `offer` waits.
 const WAITING_PAGES: usize = 32;
-
-/// The characters Pagefind percent-encodes in a URL it makes from a file's
-/// path (besides every byte that is not ASCII).
-const PAGEFIND_URL: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}');
 
 /// A site's search index, filled as its pages are rendered and kept
 /// between rebuilds, so that an edit indexes only the pages it changed.
@@ -251,7 +236,7 @@ fn pagefind_url(path: &str) -> String {
             .filter(|folder| folder.ends_with('/'))
             .unwrap_or(path)
     };
-    format!("/{}", utf8_percent_encode(path, PAGEFIND_URL))
+    format!("/{}", crate::url::encode_path(path))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -1,5 +1,6 @@
 //! URLs as folio reads and writes them: whether one leaves the site, the
-//! origin of the base URL, the base path, and percent-decoding.
+//! origin of the base URL, the base path, and percent-decoding and
+//! encoding.
 //!
 //! Pure text in, text out: no configuration, no files. Every module that
 //! asks "is this URL external" or decodes `%XX` asks here, so that the
@@ -62,6 +63,26 @@ pub fn percent_decode(text: &str) -> String {
         .into_owned()
 }
 
+/// The characters of a file's path that `encode_path` escapes, besides
+/// every byte that is not ASCII: those a URL path cannot hold as they are.
+const PATH_ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Percent-encodes a file's path (`/`-separated) as a URL path, as
+/// Pagefind does for the pages it reads from a folder: `/` stays.
+pub fn encode_path(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, PATH_ESCAPED).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +130,13 @@ mod tests {
         assert_eq!(with_base_path("//cdn/x", "/p/"), None);
         assert_eq!(with_base_path("x/", "/p/"), None);
         assert_eq!(with_base_path("/x/", "/"), None);
+    }
+
+    #[test]
+    fn a_path_is_encoded_as_a_url_path_keeping_its_slashes() {
+        assert_eq!(encode_path("notes/café 1/"), "notes/caf%C3%A9%201/");
+        assert_eq!(encode_path("a#b?c%d"), "a%23b%3Fc%25d");
+        assert_eq!(percent_decode(&encode_path("x/ü \"{}`<>")), "x/ü \"{}`<>");
     }
 
     #[test]
