@@ -324,19 +324,25 @@ fn markdown_files_with_the_markdown_extension_are_pages() {
     );
 }
 
-#[test]
-fn a_site_naming_no_theme_and_no_templates_gets_the_built_in_theme() {
-    // Issue #12: the guide's three-line folio.yaml failed with "template
-    // `index.html` does not exist".
-    let site = Fixture::empty("builtin_theme");
+/// A site with the guide's three-line `folio.yaml` and one page of `body`.
+fn three_line_site(name: &str, body: &str) -> Fixture {
+    let site = Fixture::empty(name);
     site.write(
         "folio.yaml",
         "title: My site\ndescription: Notes and projects.\nbase_url: https://me.dev/\n",
     );
     site.write(
         "content/hello.md",
-        "---\ntitle: Hello, world\ndate: 2024-05-01\n---\nThis is my first page.\n",
+        &format!("---\ntitle: Hello, world\ndate: 2024-05-01\n---\n{body}\n"),
     );
+    site
+}
+
+#[test]
+fn a_site_naming_no_theme_and_no_templates_gets_the_built_in_theme() {
+    // Issue #12: the guide's three-line folio.yaml failed with "template
+    // `index.html` does not exist".
+    let site = three_line_site("builtin_theme", "This is my first page.");
     let run = site.run(["build"]).success();
     assert_eq!(run.stderr, "");
     let tree = site.tree("public");
@@ -347,15 +353,7 @@ fn a_site_naming_no_theme_and_no_templates_gets_the_built_in_theme() {
 
 #[test]
 fn a_site_s_own_shortcodes_and_card_are_added_to_the_built_in_theme() {
-    let site = Fixture::empty("builtin_theme_additions");
-    site.write(
-        "folio.yaml",
-        "title: My site\ndescription: Notes and projects.\nbase_url: https://me.dev/\n",
-    );
-    site.write(
-        "content/hello.md",
-        "---\ntitle: Hello, world\n---\n{{ badge(text=\"new\") }}\n",
-    );
+    let site = three_line_site("builtin_theme_additions", "{{ badge(text=\"new\") }}");
     site.write(
         "templates/shortcodes/badge.html",
         "<span class=\"badge\">{{ text }}</span>",
