@@ -830,6 +830,15 @@ impl<'a> PendingHeading<'a> {
                 _ => {}
             }
         }
+        // A shortcode's output is not known yet: its placeholder gives the
+        // heading no words, and may hold a link, which a link cannot wrap.
+        if title.contains([INLINE_OPEN, ESCAPE_OPEN]) {
+            has_link |= title.contains(INLINE_OPEN);
+            title = without_placeholders(&title)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
         let wanted = match &self.id {
             Some(id) => id.to_string(),
             None => {
@@ -871,6 +880,21 @@ impl<'a> PendingHeading<'a> {
         events.push(Event::Html(close.into()));
         (level, id, title)
     }
+}
+
+/// `text` without the placeholders of shortcode calls and escaped calls.
+fn without_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for c in text.chars() {
+        match c {
+            INLINE_OPEN | ESCAPE_OPEN => inside = true,
+            INLINE_CLOSE | ESCAPE_CLOSE => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The id a heading's text gives: GitHub's when the text holds an emoji,
@@ -1274,6 +1298,19 @@ mod tests {
 
     fn with_shortcodes(source: &str) -> Rendered {
         to_html_with(source, &options("/"), &|_| None, &Echo)
+    }
+
+    #[test]
+    fn a_shortcode_in_a_heading_leaves_its_id_and_is_not_wrapped_in_a_link() {
+        let out =
+            with_shortcodes("## Talk {{ youtube(id=\"x\") }} here\n\n## With {{/* raw() */}}\n");
+        assert!(
+            out.html.starts_with("<h2 id=\"talk-here\">Talk "),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("<h2 id=\"with\">"), "{}", out.html);
+        assert_eq!(out.toc[0].title, "Talk here");
     }
 
     #[test]
