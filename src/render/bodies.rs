@@ -403,7 +403,15 @@ fn literal_warning(
 ) -> Error {
     use markdown::TemplateKind;
     let help = match (literal.kind, literal.name.as_str()) {
-        (TemplateKind::LiquidTag, "highlight") => "write a fenced code block (```lang) instead",
+        (TemplateKind::LiquidTag | TemplateKind::HugoShortcode, "highlight") => {
+            "write a fenced code block (```lang) instead"
+        }
+        (TemplateKind::HugoShortcode, "figure") => {
+            "write an image (`![alt](src)`), or call folio's `{{ figure(src=\"…\", alt=\"…\") }}`"
+        }
+        (TemplateKind::HugoShortcode, "youtube" | "vimeo") => {
+            "call folio's own with its arguments named, like `{{ youtube(id=\"…\", title=\"…\") }}`"
+        }
         (TemplateKind::LiquidTag, "include") => {
             "write the included text here, or move it into a template"
         }

@@ -87,3 +87,32 @@ fn a_jekyll_site_builds_once_its_bundle_is_a_section_and_names_what_it_skips() {
     );
     site.assert_matches_expected();
 }
+
+#[test]
+fn hugo_shortcodes_name_what_folio_writes_instead() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/hugo.md",
+        "---\ntitle: Hugo\n---\n{{< highlight go >}}\nx := 1\n{{< /highlight >}}\n\n{{< figure src=\"a.png\" >}}\n\n{{< youtube abc >}}\n",
+    );
+    let run = site.run(["build"]).success();
+    for (line, help) in [
+        (4, "help: write a fenced code block (```lang) instead"),
+        (
+            8,
+            "help: write an image (`![alt](src)`), or call folio's `{{ figure(src=\"…\", alt=\"…\") }}`",
+        ),
+        (
+            10,
+            "help: call folio's own with its arguments named, like `{{ youtube(id=\"…\", title=\"…\") }}`",
+        ),
+    ] {
+        let warning = format!("warning: content/hugo.md:{line}:1: ");
+        let at = run
+            .stderr
+            .find(&warning)
+            .unwrap_or_else(|| panic!("{}", run.stderr));
+        let next = run.stderr[at..].lines().nth(1).unwrap_or_default();
+        assert_eq!(next.trim(), help, "{}", run.stderr);
+    }
+}
