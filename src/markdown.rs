@@ -277,8 +277,15 @@ impl Picture {
 /// the source, returns its picture, or `None` to leave it as written.
 pub type ImageFacts<'a> = &'a dyn Fn(&str, usize) -> Option<Picture>;
 
-/// The marker that ends a page's summary.
-pub const MORE_MARKER: &str = "<!-- more -->";
+/// Whether raw HTML is the marker that ends a page's summary: the comment
+/// `<!-- more -->`, with or without its spaces (`<!--more-->` is Hugo's
+/// and Jekyll's way of writing it).
+fn is_more_marker(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("<!--")
+        .and_then(|rest| rest.strip_suffix("-->"))
+        .is_some_and(|inside| inside.trim() == "more")
+}
 
 /// Renders `source`; `resolve` maps `projects/x.md` to that page's URL path.
 pub fn to_html(
@@ -775,7 +782,7 @@ fn inspect(
         Event::End(TagEnd::FootnoteDefinition) => *event = Event::Html("</div>\n".into()),
         Event::Text(text) => out.word_count += count_words(text),
         Event::Html(html) | Event::InlineHtml(html)
-            if out.more_at.is_none() && html.trim() == MORE_MARKER =>
+            if out.more_at.is_none() && is_more_marker(html) =>
         {
             out.more_at = Some(offset);
         }
@@ -1379,6 +1386,10 @@ mod tests {
         let out = render(source);
         assert_eq!(summary_source(source, &out), Some("Intro *here*.\n\n"));
         assert_eq!(summary_source("x", &render("x")), None);
+        let hugo = "Intro.\n\n<!--more-->\n\nRest.\n";
+        assert_eq!(summary_source(hugo, &render(hugo)), Some("Intro.\n\n"));
+        let other = "Intro.\n\n<!-- more than this -->\n\nRest.\n";
+        assert_eq!(summary_source(other, &render(other)), None);
     }
 
     #[test]
