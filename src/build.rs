@@ -80,7 +80,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Err
     // output intact until everything succeeded.
     let stager = output::Stager::new(&config.output_dir).map_err(Errors::from)?;
     let sink = |file: OutputFile| stager.stage(&planned(&file), &file.origin);
-    let stages = match Stages::run(config, options, &sink) {
+    let stages = match Stages::run(config, options, Indexing::Pages, &sink) {
         Ok(stages) => stages,
         Err(errors) => {
             stager.abandon();
@@ -140,7 +140,8 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered, Error
         kept.lock().unwrap_or_else(|p| p.into_inner()).push(file);
         Ok(())
     };
-    let stages = Stages::run(config, options, &sink)?;
+    // Pages link only Pagefind's script and stylesheet, never its index.
+    let stages = Stages::run(config, options, Indexing::UiOnly, &sink)?;
     let files = kept.into_inner().unwrap_or_else(|p| p.into_inner());
     let duplicates = duplicate_outputs(&files);
     if duplicates.has_errors() {
@@ -358,7 +359,7 @@ fn staged(
             .insert(file.path, print);
         Ok(())
     };
-    let stages = match Stages::run(config, options, &sink) {
+    let stages = match Stages::run(config, options, Indexing::Pages, &sink) {
         Ok(stages) => stages,
         Err(errors) => {
             stager.abandon();
@@ -464,9 +465,24 @@ fn render_options(options: &BuildOptions) -> RenderOptions {
     }
 }
 
+/// What a site with search on hands to its search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Indexing {
+    /// Every page: the index is built.
+    Pages,
+    /// None: the index is empty, but its script and stylesheet are there
+    /// for the pages that link them.
+    UiOnly,
+}
+
 impl Stages {
     /// Loads the content and the templates, and renders every file into `sink`.
-    fn run(config: &Config, options: &BuildOptions, sink: Sink<'_>) -> Result<Stages, Errors> {
+    fn run(
+        config: &Config,
+        options: &BuildOptions,
+        indexing: Indexing,
+        sink: Sink<'_>,
+    ) -> Result<Stages, Errors> {
         let now = jiff::Timestamp::now().as_second();
         let load = LoadOptions {
             include_drafts: options.include_drafts,
@@ -483,14 +499,14 @@ impl Stages {
             .transpose()
             .map_err(|e| with_warnings(e, &content))?;
         // Each page is handed to the index as it passes on, from the HTML in hand.
-        let indexing = |file: OutputFile| {
-            if let Some(index) = &search {
+        let offering = |file: OutputFile| {
+            if let Some(index) = search.as_ref().filter(|_| indexing == Indexing::Pages) {
                 index.offer(&file)?;
             }
             sink(file)
         };
         let rendered = renderer
-            .render_all(config, &content, &render_options(options), &indexing)
+            .render_all(config, &content, &render_options(options), &offering)
             .map_err(|e| with_warnings(e, &content))?;
         clock.lap("render and write");
         let mut files = rendered.files;

@@ -263,3 +263,13 @@ fn slate_keeps_words_read_out_to_screen_readers_out_of_the_index() {
     assert!(text.contains("Rust"), "{text}");
     assert!(!text.contains("Projects using"), "{text}");
 }
+
+#[test]
+fn check_finds_the_search_page_s_script_and_stylesheet() {
+    // `folio check` does not index the pages (links never point into the
+    // index), but the files the search page links are there.
+    let site = Fixture::new("search_index");
+    let run = site.run(["check"]).success();
+    assert!(run.stdout.starts_with("checked "), "{}", run.stdout);
+    assert_eq!(run.stderr, "");
+}
