@@ -7,8 +7,12 @@
 //! file is kept. A build makes the next tree in a hidden folder beside the
 //! output (`.public.folio-next` for `public`): new and changed files are
 //! written there, unchanged files and the files folio did not write are
-//! hard-linked into it, and the two folders are exchanged in one step. A
-//! reader of the output sees the old site or the new one, never a mix, even
+//! hard-linked into it, and the two folders are exchanged in one step. The
+//! tree replaced is kept beside the output (`.public.folio-spare`), and the
+//! next build makes its tree from it, changing only the files that differ,
+//! so a build that changes one page does not make thousands of folders and
+//! links; a spare tree holding anything but files and folders is not used.
+//! A reader of the output sees the old site or the new one, never a mix, even
 //! when folio is killed or the disk fills up; a build that changes nothing
 //! touches nothing. Nothing is ever written through a link in the output.
 //! Only `serve`'s rebuilds of a few files write in place, each file whole (a
@@ -274,13 +278,27 @@ fn relative_path(path: &str) -> Result<PathBuf> {
 pub struct Stager {
     dir: PathBuf,
     next: PathBuf,
+    /// Where the tree an earlier build replaced is kept, to be made into
+    /// the next tree by changing only what differs.
+    spare: PathBuf,
     previous: Option<Previous>,
     next_made: Mutex<bool>,
+    /// When the next tree was made from the spare one: what it held, by
+    /// path; entries are dropped as they are replaced or removed.
+    recycled: Mutex<Option<HashMap<PathBuf, Kept>>>,
     staged: Mutex<HashMap<PathBuf, PathBuf>>,
     lookalikes: Mutex<Lookalikes>,
     unchanged: Mutex<Vec<PathBuf>>,
     linked: AtomicUsize,
     written: AtomicUsize,
+}
+
+/// An entry of the spare tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kept {
+    /// A regular file, by device and inode.
+    File(u64, u64),
+    Folder,
 }
 
 /// What the output folder held before this build.
@@ -303,6 +321,7 @@ impl Stager {
         let next = beside(&dir, "next")?;
         remove_leftover(&next)?;
         remove_leftover(&beside(&dir, "old")?)?;
+        let spare = beside(&dir, "spare")?;
         let previous = match std::fs::symlink_metadata(&dir) {
             Ok(meta) if meta.is_dir() => Some(scan(&dir)?),
             Ok(_) => {
@@ -314,8 +333,10 @@ impl Stager {
         Ok(Stager {
             dir,
             next,
+            spare,
             previous,
             next_made: Mutex::new(false),
+            recycled: Mutex::new(None),
             staged: Mutex::default(),
             lookalikes: Mutex::default(),
             unchanged: Mutex::default(),
@@ -371,12 +392,42 @@ impl Stager {
                 .cause(e)
                 .help(DISK_HELP)
         };
+        self.clear_recycled(&relative)
+            .map_err(|e| fail("replace the previous build's file", e))?;
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| fail("create the folder", e))?;
         }
         std::fs::write(&target, bytes).map_err(|e| fail("write the file", e))?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// In a next tree made from the spare one, clears the way for a new
+    /// file at `relative`: the old entry there, and a file where one of its
+    /// folders goes. A file is unlinked, never written over, since the
+    /// output may share it.
+    fn clear_recycled(&self, relative: &Path) -> std::io::Result<()> {
+        let mut recycled = self.recycled.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(kept) = recycled.as_mut() else {
+            return Ok(());
+        };
+        let mut folder = PathBuf::new();
+        for part in relative.parent().into_iter().flat_map(Path::components) {
+            folder.push(part);
+            if let Some(Kept::File(..)) = kept.get(&folder) {
+                kept.remove(&folder);
+                std::fs::remove_file(self.next.join(&folder))?;
+            }
+        }
+        match kept.remove(relative) {
+            Some(Kept::File(..)) => std::fs::remove_file(self.next.join(relative)),
+            Some(Kept::Folder) => {
+                let inside = self.next.join(relative);
+                kept.retain(|p, _| !p.starts_with(relative));
+                std::fs::remove_dir_all(inside)
+            }
+            None => Ok(()),
+        }
     }
 
     /// Puts the new site in place in one step and drops the old one, or, on
@@ -396,6 +447,10 @@ impl Stager {
 
     fn make_next(&self) -> Result<()> {
         let mut made = self.next_made.lock().unwrap_or_else(|p| p.into_inner());
+        if !*made && let Some(kept) = self.take_spare() {
+            *self.recycled.lock().unwrap_or_else(|p| p.into_inner()) = Some(kept);
+            *made = true;
+        }
         if !*made {
             std::fs::create_dir_all(&self.next).map_err(|e| {
                 Error::at(
@@ -409,6 +464,124 @@ impl Stager {
             *made = true;
         }
         Ok(())
+    }
+
+    /// Makes the spare tree the next one, and returns what it holds; `None`
+    /// (and the spare removed) when there is none, or when it holds
+    /// anything but files and folders, or when it cannot be read.
+    fn take_spare(&self) -> Option<HashMap<PathBuf, Kept>> {
+        use std::os::unix::fs::MetadataExt;
+        if !std::fs::symlink_metadata(&self.spare).is_ok_and(|m| m.is_dir()) {
+            return None;
+        }
+        let mut kept = HashMap::new();
+        for entry in walkdir::WalkDir::new(&self.spare)
+            .min_depth(1)
+            .follow_links(false)
+        {
+            let Ok(entry) = entry else {
+                let _ = remove_tree(&self.spare);
+                return None;
+            };
+            let relative = entry.path().strip_prefix(&self.spare).ok()?.to_path_buf();
+            let kind = entry.file_type();
+            let what = match entry.metadata() {
+                Ok(meta) if kind.is_file() => Kept::File(meta.dev(), meta.ino()),
+                Ok(_) if kind.is_dir() => Kept::Folder,
+                // A link or a special file: never written through.
+                _ => {
+                    let _ = remove_tree(&self.spare);
+                    return None;
+                }
+            };
+            kept.insert(relative, what);
+        }
+        if std::fs::rename(&self.spare, &self.next).is_err() {
+            let _ = remove_tree(&self.spare);
+            return None;
+        }
+        Some(kept)
+    }
+
+    /// Removes from a next tree made from the spare one what the new site
+    /// does not hold: everything not handed back by `clear_recycled` or
+    /// `is_recycled` but what `wanted` lists, or a folder on their way.
+    fn prune_recycled(&self, wanted: &HashSet<PathBuf>, folders: &[PathBuf]) -> Result<()> {
+        let Some(kept) = self
+            .recycled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        else {
+            return Ok(());
+        };
+        let mut needed: HashSet<&Path> = folders.iter().map(PathBuf::as_path).collect();
+        for path in wanted {
+            needed.extend(path.ancestors().skip(1));
+        }
+        let mut unwanted: Vec<(&PathBuf, &Kept)> = kept
+            .iter()
+            .filter(|(path, what)| match what {
+                Kept::File(..) => !wanted.contains(*path),
+                Kept::Folder => !needed.contains(path.as_path()),
+            })
+            .collect();
+        // Files first, then folders from the deepest, each once.
+        unwanted.sort_by_key(|(path, what)| {
+            (
+                matches!(what, Kept::Folder),
+                std::cmp::Reverse(path.components().count()),
+            )
+        });
+        for (path, what) in unwanted {
+            let target = self.next.join(path);
+            let removed = match what {
+                Kept::File(..) => std::fs::remove_file(&target),
+                Kept::Folder => std::fs::remove_dir_all(&target),
+            };
+            match removed {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::at(
+                        &target,
+                        None,
+                        "cannot remove a file of the previous build",
+                    )
+                    .cause(e)
+                    .help(DISK_HELP));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the next tree, made from the spare one, already holds the
+    /// output's file at `path` (the same file, linked); if it holds
+    /// something else there, that is removed.
+    fn is_recycled(&self, path: &Path) -> std::io::Result<bool> {
+        use std::os::unix::fs::MetadataExt;
+        let mut recycled = self.recycled.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(kept) = recycled.as_mut() else {
+            return Ok(false);
+        };
+        match kept.get(path).copied() {
+            None => Ok(false),
+            Some(Kept::File(dev, ino)) => {
+                let live = std::fs::symlink_metadata(self.dir.join(path))?;
+                if live.dev() == dev && live.ino() == ino {
+                    // Kept, and marked as wanted by staying in the map.
+                    return Ok(true);
+                }
+                kept.remove(path);
+                std::fs::remove_file(self.next.join(path))?;
+                Ok(false)
+            }
+            Some(Kept::Folder) => {
+                kept.retain(|p, _| !p.starts_with(path));
+                std::fs::remove_dir_all(self.next.join(path))?;
+                Ok(false)
+            }
+        }
     }
 
     fn put_in_place(&self) -> Result<WriteReport> {
@@ -426,6 +599,7 @@ impl Stager {
         };
         let Some(previous) = &self.previous else {
             self.make_next()?;
+            self.prune_recycled(&staged, &[])?;
             write_manifest(&self.next, &staged)?;
             std::fs::rename(&self.next, &self.dir).map_err(|e| {
                 Error::at(&self.dir, None, "cannot put the new site in place").cause(e)
@@ -451,8 +625,11 @@ impl Stager {
         }
         self.make_next()?;
         self.link_into_next(&unchanged)?;
-        report.replaced = self.carry_over(&foreign, &previous.empty_folders)?;
+        report.replaced = self.carry_over(&foreign, &staged, &previous.empty_folders)?;
         report.kept.retain(|p| !report.replaced.contains(p));
+        let mut wanted = staged.clone();
+        wanted.extend(foreign.iter().map(|p| p.to_path_buf()));
+        self.prune_recycled(&wanted, &previous.empty_folders)?;
         write_manifest(&self.next, &staged)?;
         exchange(&self.next, &self.dir, &beside(&self.dir, "old")?).map_err(|e| {
             Error::at(&self.dir, None, "cannot put the new site in place")
@@ -460,7 +637,11 @@ impl Stager {
                 .help("make sure the output folder is not a mount point, then build again")
         })?;
         report.removed = stale;
-        // The old site is now at the next tree's name.
+        // The old site is now at the next tree's name: it is kept as the
+        // spare tree, which the next build changes into its own.
+        if std::fs::rename(&self.next, &self.spare).is_ok() {
+            return Ok(report);
+        }
         if let Err(e) = remove_tree(&self.next) {
             report.warnings.push(
                 Error::at(&self.next, None, "cannot remove the previous build")
@@ -485,6 +666,10 @@ impl Stager {
                 .cause(e)
                 .help(DISK_HELP)
         };
+        if self.is_recycled(path).map_err(fail)? {
+            return Ok(());
+        }
+        self.clear_recycled(path).map_err(fail)?;
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(fail)?;
         }
@@ -493,10 +678,39 @@ impl Stager {
 
     /// Hard-links the files folio did not write into the next tree, and makes
     /// their empty folders; returns those that the new site stands on.
-    fn carry_over(&self, foreign: &[&PathBuf], folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    fn carry_over(
+        &self,
+        foreign: &[&PathBuf],
+        staged: &HashSet<PathBuf>,
+        folders: &[PathBuf],
+    ) -> Result<Vec<PathBuf>> {
         let mut replaced = Vec::new();
         for path in foreign {
             let target = self.next.join(path);
+            let cleared = self.is_recycled(path).and_then(|kept| {
+                // The new site's own file there stays: it replaces this one.
+                if !kept
+                    && !staged
+                        .iter()
+                        .any(|s| s.starts_with(path) || path.starts_with(s))
+                {
+                    self.clear_recycled(path)?;
+                }
+                Ok(kept)
+            });
+            match cleared {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => {
+                    return Err(Error::at(
+                        self.dir.join(path),
+                        None,
+                        "cannot keep this file, which folio did not write",
+                    )
+                    .cause(e)
+                    .help(DISK_HELP));
+                }
+            }
             let parent_ok = match target.parent() {
                 Some(parent) => std::fs::create_dir_all(parent),
                 None => Ok(()),

@@ -401,3 +401,99 @@ fn assets_that_differ_only_in_case_or_normalisation_are_an_error() {
         );
     }
 }
+
+/// The output of a fresh build of `site` as it is now, into `fresh/`.
+fn fresh_build(site: &Fixture) -> BTreeMap<PathBuf, Vec<u8>> {
+    let fresh = site.root.join("fresh");
+    let _ = std::fs::remove_dir_all(&fresh);
+    site.run(["build", "-o", "fresh"]).success();
+    let tree = snapshot(&fresh);
+    std::fs::remove_dir_all(&fresh).unwrap();
+    let _ = std::fs::remove_dir_all(site.root.join(".fresh.folio-spare"));
+    tree
+}
+
+// A build keeps the tree it replaced and makes the next one from it,
+// changing only what differs: the output must still be what a fresh build
+// writes, whatever changed in between.
+#[test]
+fn a_build_made_from_the_tree_it_replaced_equals_a_fresh_one() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    site.write("public/mine.txt", "a file of the owner's");
+    let steps: [&dyn Fn(&Fixture); 5] = [
+        &|s| {
+            let first = s.read("content/posts/first.md");
+            s.write(
+                "content/posts/first.md",
+                &first.replace("Intro text.", "Edited."),
+            );
+        },
+        &|s| {
+            s.write(
+                "content/posts/new.md",
+                "---\ntitle: New\n---\nA new page.\n",
+            )
+        },
+        // A file becomes a folder, and back.
+        &|s| s.write("static/thing", "a file"),
+        &|s| {
+            std::fs::remove_file(s.root.join("static/thing")).unwrap();
+            s.write("static/thing/inside.txt", "now a folder");
+        },
+        &|s| std::fs::remove_file(s.root.join("content/posts/new.md")).unwrap(),
+    ];
+    for (n, step) in steps.iter().enumerate() {
+        step(&site);
+        site.run(["build"]).success();
+        let mut expected = fresh_build(&site);
+        expected.insert("mine.txt".into(), b"a file of the owner's".to_vec());
+        let mut built = snapshot(&site.root.join("public"));
+        // The manifest lists the same paths; only its header may differ.
+        assert_eq!(
+            built.remove(Path::new(".folio-manifest")).is_some(),
+            expected.remove(Path::new(".folio-manifest")).is_some()
+        );
+        assert_eq!(
+            built.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "step {n}"
+        );
+        assert!(built == expected, "step {n}: a file's bytes differ");
+    }
+    // An unchanged file is the same file in the output and the spare tree.
+    let spare = site.root.join(".public.folio-spare");
+    assert!(spare.is_dir(), "no spare tree was kept");
+    let css = |dir: &Path| std::fs::metadata(dir.join("site.css")).unwrap().ino();
+    assert_eq!(css(&spare), css(&site.root.join("public")));
+}
+
+#[test]
+fn a_spare_tree_holding_a_link_is_not_written_through() {
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    let first = site.read("content/posts/first.md");
+    site.write(
+        "content/posts/first.md",
+        &first.replace("Intro text.", "One."),
+    );
+    site.run(["build"]).success();
+    let spare = site.root.join(".public.folio-spare");
+    assert!(spare.join("posts").is_dir());
+    let victim = outside(&site);
+    std::fs::remove_dir_all(spare.join("posts")).unwrap();
+    std::os::unix::fs::symlink(&victim, spare.join("posts")).unwrap();
+    site.write(
+        "content/posts/first.md",
+        &first.replace("Intro text.", "Two."),
+    );
+    site.run(["build"]).success();
+    assert_eq!(names(&victim), ["secret.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(victim.join("secret.txt")).unwrap(),
+        "secret"
+    );
+    assert!(site.read("public/posts/first/index.html").contains("Two."));
+    assert!(!spare.join("posts").is_symlink());
+}
