@@ -640,6 +640,7 @@ impl Stager {
         // The old site is now at the next tree's name: it is kept as the
         // spare tree, which the next build changes into its own.
         if std::fs::rename(&self.next, &self.spare).is_ok() {
+            keep_out_of_git(&self.spare);
             return Ok(report);
         }
         if let Err(e) = remove_tree(&self.next) {
@@ -746,6 +747,19 @@ impl Stager {
         }
         Ok(replaced)
     }
+}
+
+/// Writes a `.gitignore` into the spare tree that ignores all of it, so a
+/// site published from a folder of its repository (GitHub Pages' `docs/`)
+/// does not commit the spare copy beside it. The tree's own `.gitignore`,
+/// if it had one, is unlinked first: the output may share that file.
+fn keep_out_of_git(spare: &Path) {
+    let ignore = spare.join(".gitignore");
+    let _ = std::fs::remove_file(&ignore);
+    let _ = std::fs::write(
+        &ignore,
+        "# folio's copy of the site a build replaced, made into the next build's: not for git\n*\n",
+    );
 }
 
 /// The hidden name beside `dir` for its next (or old) tree.

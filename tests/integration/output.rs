@@ -422,7 +422,9 @@ fn a_build_made_from_the_tree_it_replaced_equals_a_fresh_one() {
     let site = Fixture::new("minimal");
     site.run(["build"]).success();
     site.write("public/mine.txt", "a file of the owner's");
-    let steps: [&dyn Fn(&Fixture); 5] = [
+    let steps: [&dyn Fn(&Fixture); 6] = [
+        // The site publishes a `.gitignore` of its own.
+        &|s| s.write("static/.gitignore", "node_modules/\n"),
         &|s| {
             let first = s.read("content/posts/first.md");
             s.write(
@@ -467,6 +469,9 @@ fn a_build_made_from_the_tree_it_replaced_equals_a_fresh_one() {
     assert!(spare.is_dir(), "no spare tree was kept");
     let css = |dir: &Path| std::fs::metadata(dir.join("site.css")).unwrap().ino();
     assert_eq!(css(&spare), css(&site.root.join("public")));
+    // The spare tree stays out of a repository the site is published from.
+    let ignore = std::fs::read_to_string(spare.join(".gitignore")).unwrap();
+    assert_eq!(ignore.lines().last(), Some("*"));
 }
 
 #[test]
