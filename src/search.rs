@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::{RwLock, mpsc};
 use std::thread;
 
 use pagefind::api::PagefindIndex;
@@ -41,7 +41,7 @@ pub struct Index {
     places: HashMap<String, usize>,
     /// Until the index is first built, the working folder the pages are
     /// written to; `None` after, when pages go to Pagefind one by one.
-    folder: Mutex<Option<Scratch>>,
+    folder: RwLock<Option<Scratch>>,
     /// Whether a page was indexed since the index was last built.
     stale: AtomicBool,
     jobs: Option<mpsc::SyncSender<Job>>,
@@ -90,7 +90,7 @@ impl Index {
         Ok(Index {
             paths,
             places,
-            folder: Mutex::new(Some(scratch)),
+            folder: RwLock::new(Some(scratch)),
             stale: AtomicBool::new(false),
             jobs: Some(jobs),
             worker: Some(worker),
@@ -107,7 +107,13 @@ impl Index {
             return Ok(());
         };
         self.stale.store(true, Ordering::Relaxed);
-        if let Some(scratch) = lock(&self.folder).as_ref() {
+        // Pages are written side by side; only `start_build` waits for them.
+        if let Some(scratch) = self
+            .folder
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
             return match scratch.write(&format!("{place}.html"), html.as_bytes()) {
                 Ok(_) => Ok(()),
                 Err(e) => Err(Error::at(
@@ -152,7 +158,12 @@ impl Index {
         let (reply, answer) = mpsc::channel();
         // A worker that is gone drops `reply`, and `Building` says so.
         if let Some(jobs) = &self.jobs {
-            if let Some(scratch) = lock(&self.folder).take() {
+            let taken = self
+                .folder
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
+            if let Some(scratch) = taken {
                 let paths = self.paths.clone();
                 let _ = jobs.send(Job::Folder { scratch, paths });
             }
@@ -237,10 +248,6 @@ fn pagefind_url(path: &str) -> String {
             .unwrap_or(path)
     };
     format!("/{}", crate::url::encode_path(path))
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Whether a page with this front matter goes into the index.
