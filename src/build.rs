@@ -179,7 +179,8 @@ pub struct Rebuild {
 }
 
 impl Session {
-    /// Builds the whole site and keeps it in memory.
+    /// Builds the whole site and keeps it in memory. With search on, the
+    /// index is built by `start_search` (or `update_search`) after it.
     pub fn start(config: Config, options: BuildOptions) -> Result<(Session, BuildReport), Errors> {
         let started = Instant::now();
         output::check_output_dir(&config.output_dir, &guard(&config, &options))
@@ -206,7 +207,8 @@ impl Session {
     }
 
     /// Loads and renders everything again. Through the stager, like a
-    /// build: the new site appears whole, and unchanged files stay as they are.
+    /// build: the new site appears whole, and unchanged files stay as they
+    /// are; the search index follows with `start_search`.
     pub fn rebuild_all(&mut self) -> Result<Rebuild, Errors> {
         let started = Instant::now();
         let (stages, written, committed) = staged(&self.config, &self.options)?;
@@ -343,7 +345,7 @@ impl Session {
 }
 
 /// Renders the whole site through a stager, and returns what it wrote, by
-/// fingerprint.
+/// fingerprint. The search index, if any, is left to `start_search`.
 fn staged(
     config: &Config,
     options: &BuildOptions,
@@ -359,7 +361,7 @@ fn staged(
             .insert(file.path, print);
         Ok(())
     };
-    let stages = match Stages::run(config, options, Indexing::Pages, &sink) {
+    let stages = match Stages::run(config, options, Indexing::Later, &sink) {
         Ok(stages) => stages,
         Err(errors) => {
             stager.abandon();
@@ -470,6 +472,9 @@ fn render_options(options: &BuildOptions) -> RenderOptions {
 enum Indexing {
     /// Every page: the index is built.
     Pages,
+    /// Every page, but the index is left to `Session::start_search`, so
+    /// that `serve` shows the site while the index is built.
+    Later,
     /// None: the index is empty, but its script and stylesheet are there
     /// for the pages that link them.
     UiOnly,
@@ -500,7 +505,7 @@ impl Stages {
             .map_err(|e| with_warnings(e, &content))?;
         // Each page is handed to the index as it passes on, from the HTML in hand.
         let offering = |file: OutputFile| {
-            if let Some(index) = search.as_ref().filter(|_| indexing == Indexing::Pages) {
+            if let Some(index) = search.as_ref().filter(|_| indexing != Indexing::UiOnly) {
                 index.offer(&file)?;
             }
             sink(file)
@@ -510,7 +515,7 @@ impl Stages {
             .map_err(|e| with_warnings(e, &content))?;
         clock.lap("render and write");
         let mut files = rendered.files;
-        if let Some(index) = &search {
+        if let Some(index) = search.as_ref().filter(|_| indexing != Indexing::Later) {
             files += send_index(index, sink).map_err(|e| with_warnings(e, &content))?;
             clock.lap("build the search index");
         }

@@ -647,6 +647,8 @@ fn an_edit_reaches_the_search_index_after_the_page() {
         assert_eq!(status, 200, "{text}");
         text.split_once("\r\n\r\n").unwrap().1.to_string()
     };
+    // The index follows the site: the pages are served first.
+    server.wait_for("/pagefind/pagefind-entry.json", "languages");
     let before = entry(&server);
     site.write(
         "content/notes/kafka.md",
