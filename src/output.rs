@@ -699,18 +699,17 @@ impl Stager {
                 }
                 Ok(kept)
             });
-            match cleared {
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(e) => {
-                    return Err(Error::at(
-                        self.dir.join(path),
-                        None,
-                        "cannot keep this file, which folio did not write",
-                    )
-                    .cause(e)
-                    .help(DISK_HELP));
-                }
+            let cannot_keep = |e: std::io::Error| {
+                Error::at(
+                    self.dir.join(path),
+                    None,
+                    "cannot keep this file, which folio did not write",
+                )
+                .cause(e)
+                .help(DISK_HELP)
+            };
+            if cleared.map_err(cannot_keep)? {
+                continue;
             }
             let parent_ok = match target.parent() {
                 Some(parent) => std::fs::create_dir_all(parent),
@@ -731,15 +730,7 @@ impl Stager {
                 {
                     replaced.push(path.to_path_buf());
                 }
-                Err(e) => {
-                    return Err(Error::at(
-                        self.dir.join(path),
-                        None,
-                        "cannot keep this file, which folio did not write",
-                    )
-                    .cause(e)
-                    .help(DISK_HELP));
-                }
+                Err(e) => return Err(cannot_keep(e)),
             }
         }
         for folder in folders {
