@@ -556,32 +556,18 @@ impl Stager {
     }
 
     /// Whether the next tree, made from the spare one, already holds the
-    /// output's file at `path` (the same file, linked); if it holds
-    /// something else there, that is removed.
+    /// output's file at `path`: the same file, linked. Whatever else it
+    /// holds there is for `clear_recycled` to remove.
     fn is_recycled(&self, path: &Path) -> std::io::Result<bool> {
         use std::os::unix::fs::MetadataExt;
-        let mut recycled = self.recycled.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(kept) = recycled.as_mut() else {
+        let recycled = self.recycled.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(Kept::File(dev, ino)) = recycled.as_ref().and_then(|k| k.get(path)).copied()
+        else {
             return Ok(false);
         };
-        match kept.get(path).copied() {
-            None => Ok(false),
-            Some(Kept::File(dev, ino)) => {
-                let live = std::fs::symlink_metadata(self.dir.join(path))?;
-                if live.dev() == dev && live.ino() == ino {
-                    // Kept, and marked as wanted by staying in the map.
-                    return Ok(true);
-                }
-                kept.remove(path);
-                std::fs::remove_file(self.next.join(path))?;
-                Ok(false)
-            }
-            Some(Kept::Folder) => {
-                kept.retain(|p, _| !p.starts_with(path));
-                std::fs::remove_dir_all(self.next.join(path))?;
-                Ok(false)
-            }
-        }
+        let live = std::fs::symlink_metadata(self.dir.join(path))?;
+        // Kept, and marked as wanted by staying in the map.
+        Ok(live.dev() == dev && live.ino() == ino)
     }
 
     fn put_in_place(&self) -> Result<WriteReport> {
