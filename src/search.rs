@@ -11,7 +11,6 @@
 //! page goes to Pagefind from memory, in its place. The index never holds
 //! the site's HTML, only Pagefind's digest of each page's text.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{RwLock, mpsc};
@@ -35,10 +34,9 @@ const WAITING_PAGES: usize = 32;
 /// A site's search index, filled as its pages are rendered and kept
 /// between rebuilds, so that an edit indexes only the pages it changed.
 pub struct Index {
-    /// The output path of every page to index, in path order.
+    /// The output path of every page to index, in path order: a page's
+    /// place in it names its file in the working folder.
     paths: Vec<String>,
-    /// Output path → its place in `paths`.
-    places: HashMap<String, usize>,
     /// Until the index is first built, the working folder the pages are
     /// written to; `None` after, when pages go to Pagefind one by one.
     folder: RwLock<Option<Scratch>>,
@@ -70,9 +68,6 @@ impl Index {
     /// Starts an empty index for the pages of `content` that are searched.
     pub fn new(config: &Config, content: &Content) -> std::result::Result<Index, Errors> {
         let paths = searched_pages(content);
-        let places = (paths.iter().enumerate())
-            .map(|(place, path)| (path.clone(), place))
-            .collect();
         let scratch = Scratch::new(&config.root, "search").map_err(Errors::from)?;
         let options = PagefindServiceConfig::builder()
             .force_language(config.site.language.clone())
@@ -89,7 +84,6 @@ impl Index {
             .map_err(|e| Errors::from(Error::msg("cannot start the search index").cause(e)))?;
         Ok(Index {
             paths,
-            places,
             folder: RwLock::new(Some(scratch)),
             stale: AtomicBool::new(false),
             jobs: Some(jobs),
@@ -103,7 +97,7 @@ impl Index {
         let Contents::Text(html) = &file.contents else {
             return Ok(());
         };
-        let Some(place) = self.places.get(&file.path) else {
+        let Ok(place) = self.paths.binary_search(&file.path) else {
             return Ok(());
         };
         self.stale.store(true, Ordering::Relaxed);
@@ -114,19 +108,16 @@ impl Index {
             .unwrap_or_else(|p| p.into_inner())
             .as_ref()
         {
-            return match scratch.write(&format!("{place}.html"), html.as_bytes()) {
-                Ok(_) => Ok(()),
-                Err(e) => Err(Error::at(
-                    &file.origin,
-                    None,
-                    "cannot write the page for the search index",
-                )
-                .cause(e)
-                .help(format!(
-                    "free some disk space (the index reads the pages from `{}`), then build again",
-                    scratch.path().display()
-                ))),
-            };
+            return scratch
+                .write(&format!("{place}.html"), html.as_bytes())
+                .map_err(|e| {
+                    Error::at(&file.origin, None, "cannot write the page for the search index")
+                        .cause(e)
+                        .help(format!(
+                            "free some disk space (the index reads the pages from `{}`), then build again",
+                            scratch.path().display()
+                        ))
+                });
         }
         // A worker that is gone has failed; `files` says so.
         if let Some(jobs) = &self.jobs {

@@ -168,10 +168,8 @@ impl Scratch {
     }
 
     /// Writes `bytes` as the file `name` of the folder.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-        let target = self.dir.join(name);
-        std::fs::write(&target, bytes)?;
-        Ok(target)
+    pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        std::fs::write(self.dir.join(name), bytes)
     }
 
     /// Moves the file `name` of the folder to `relative` under it, making
