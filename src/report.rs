@@ -145,9 +145,11 @@ impl Reporter {
             println!("{}", template_metrics(report));
         }
         if self.verbosity == Verbosity::Verbose {
-            let width = report.timings.iter().map(|(s, _)| s.len()).max();
+            let width = (report.timings.iter())
+                .map(|(stage, _)| stage.len())
+                .max()
+                .unwrap_or_default();
             for (stage, time) in &report.timings {
-                let width = width.unwrap_or_default();
                 println!("  {stage:<width$}  {}", format_duration(*time));
             }
             println!(
