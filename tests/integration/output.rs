@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::{Fixture, SmallDisk};
+use crate::support::{Fixture, PATIENCE, SmallDisk};
 
 /// Every file and link under `dir`, bytes included (the manifest too).
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -166,15 +166,11 @@ fn a_failure_while_putting_the_site_in_place_changes_nothing() {
     assert!(!site.root.join(".public.folio-next").exists());
 }
 
-/// A pseudo-random number below `bound`, different on every call.
+/// A pseudo-random number below `bound`, different on every call: each
+/// `RandomState` is seeded afresh by the standard library.
 fn random_below(bound: u64) -> u64 {
     use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .elapsed()
-            .map_or(0, |d| d.as_nanos()),
-    );
+    let hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.finish() % bound.max(1)
 }
 
@@ -348,7 +344,7 @@ fn a_named_pipe_in_content_is_an_error_not_a_hang() {
         .arg("build")
         .current_dir(&site.root)
         .env("NO_COLOR", "1")
-        .timeout(Duration::from_secs(60))
+        .timeout(PATIENCE)
         .output()
         .unwrap();
     assert_eq!(

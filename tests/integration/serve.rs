@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::support::{Fixture, SmallDisk};
+use crate::support::{Fixture, PATIENCE, SmallDisk};
 
 /// A running `folio serve`, stopped when dropped.
 struct Server {
@@ -54,7 +54,7 @@ impl Server {
                 }
             }
         });
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + PATIENCE;
         let mut before = Vec::new();
         let url = loop {
             let line = lines
@@ -87,9 +87,7 @@ impl Server {
     /// Sends a raw request line and returns the status code and the whole response.
     fn raw(&self, path: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
         write!(
             stream,
             "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
@@ -110,9 +108,7 @@ impl Server {
     /// returns it once the server has answered, so it is subscribed.
     fn events(&self) -> BufReader<TcpStream> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
         write!(
             stream,
             "GET /__folio/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
@@ -132,7 +128,7 @@ impl Server {
 
     /// Polls `path` until its response contains `needle`.
     fn wait_for(&self, path: &str, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let (_, text) = self.raw(path);
             if text.contains(needle) {
@@ -148,7 +144,7 @@ impl Server {
 
     /// Waits for a line of output that contains `needle`.
     fn wait_line(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let line = self
                 .lines
@@ -271,9 +267,7 @@ fn requests_outside_the_output_are_refused() {
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     stream.write_all(b"NONSENSE\r\n\r\n").unwrap();
     let mut reply = String::new();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     let _ = stream.read_to_string(&mut reply);
     assert!(
         reply.is_empty() || reply.starts_with("HTTP/1.1 400"),
@@ -301,7 +295,7 @@ fn an_edit_shows_up_and_a_broken_edit_keeps_the_old_page_and_reaches_the_browser
         "---\ntitle: First\ndate: not a date\n---\n",
     );
     let mut seen = String::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + PATIENCE;
     while !seen.contains("event: failure") {
         assert!(Instant::now() < deadline, "no failure event: {seen}");
         let mut line = String::new();
@@ -381,7 +375,7 @@ fn ctrl_c_stops_the_server_cleanly_even_with_a_browser_connected() {
             .unwrap()
             .success()
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + PATIENCE;
     let status = loop {
         if let Some(status) = server.child.try_wait().unwrap() {
             break status;
@@ -486,7 +480,7 @@ fn run_to_end(site: &Fixture, args: &[&str]) -> (i32, String) {
         .args(args)
         .current_dir(&site.root)
         .env("NO_COLOR", "1")
-        .timeout(Duration::from_secs(60))
+        .timeout(PATIENCE)
         .output()
         .unwrap();
     (
@@ -557,9 +551,7 @@ fn a_page_rewritten_while_it_is_requested_is_always_served_whole() {
             while !stop.load(std::sync::atomic::Ordering::Relaxed) && seen < 5_000 {
                 seen += 1;
                 let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(10)))
-                    .unwrap();
+                stream.set_read_timeout(Some(PATIENCE)).unwrap();
                 write!(
                     stream,
                     "GET /posts/big/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
@@ -656,7 +648,7 @@ fn an_edit_reaches_the_search_index_after_the_page() {
     );
     server.wait_for("/notes/kafka/", "A partition has one leader.");
     // The entry names the index by a hash of what it holds.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + PATIENCE;
     while entry(&server) == before {
         assert!(Instant::now() < deadline, "the index never changed");
         std::thread::sleep(Duration::from_millis(50));

@@ -9,6 +9,11 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 
+/// How long a test waits for something that must happen: an upper bound
+/// no healthy run comes near, even on a machine busy with another build,
+/// so that a test fails only when the event never comes.
+pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// A fixture site copied to a folder of its own.
 pub struct Fixture {
     pub root: PathBuf,
