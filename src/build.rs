@@ -556,7 +556,7 @@ fn send_index(index: &search::Index, sink: Sink<'_>) -> Result<usize, Errors> {
 }
 
 impl BuildReport {
-    /// Takes in what writing did, and warns about the files it kept or replaced.
+    /// Takes in what writing did, and warns about the files it kept.
     fn record(&mut self, config: &Config, written: output::WriteReport) {
         self.written = written.written;
         self.removed = written.removed;
@@ -569,17 +569,6 @@ impl BuildReport {
                     names(&output, &written.kept)
                 ))
                 .help("to have folio publish a file, put it in `static/`; to drop it, delete it from the output folder")
-                .warning(),
-            );
-        }
-        if !written.replaced.is_empty() {
-            self.warnings.push(
-                Error::msg(format!(
-                    "replaced {} folio did not write, where the site now has its own: {}",
-                    files(written.replaced.len()),
-                    names(&output, &written.replaced)
-                ))
-                .help("nothing to do if the site's version is the one to keep; otherwise rename the page or the file")
                 .warning(),
             );
         }

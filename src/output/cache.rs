@@ -9,9 +9,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
+use crate::output::lock;
 
 /// The cache folder, relative to the site root.
 pub const CACHE_DIR: &str = ".folio-cache";
@@ -57,10 +58,6 @@ impl<W: Clone> Requests<W> {
     pub fn names(&self, name: impl Fn(&W) -> String) -> HashSet<String> {
         lock(&self.wanted).values().map(name).collect()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Writes `bytes` as `dir/name`, whole, and returns the file's path.
