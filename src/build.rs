@@ -75,6 +75,8 @@ pub struct Rendered {
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Errors> {
     let started = Instant::now();
     output::check_output_dir(&config.output_dir, &guard(config, options)).map_err(Errors::from)?;
+    let _lock = output::OutputLock::acquire(&config.output_dir, output::Writer::Build)
+        .map_err(Errors::from)?;
     // Files are written as they are rendered (rendering and writing overlap,
     // and the site is never held in memory whole); the stager keeps the old
     // output intact until everything succeeded.

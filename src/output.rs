@@ -1255,52 +1255,69 @@ fn add_to_manifest(dir: &Path, files: &[Planned<'_>]) -> Result<()> {
     })
 }
 
-/// Keeps a second `folio serve` from writing into the same output folder:
-/// a locked file beside the output that holds the first server's address.
-/// The lock goes with the process, so a killed server leaves none behind.
-pub struct ServeLock {
+/// Keeps two folio processes from writing into one output folder at once
+/// (a `folio build` while `folio serve` runs would leave a mix of the two
+/// sites): a file beside the output, locked for as long as the writer
+/// runs, that says who holds it. The lock goes with the process, so one a
+/// killed process left is simply taken over.
+pub struct OutputLock {
     file: std::fs::File,
     path: PathBuf,
 }
 
-impl ServeLock {
-    /// Takes the lock of `dir`, or says which server holds it.
-    pub fn acquire(dir: &Path) -> Result<ServeLock> {
+/// Who holds an output folder's lock.
+#[derive(Debug, Clone, Copy)]
+pub enum Writer<'a> {
+    /// `folio build`.
+    Build,
+    /// `folio serve`, at this address once it is known.
+    Serve(Option<&'a str>),
+}
+
+impl OutputLock {
+    /// Takes the lock of `dir` for `writer`, or says who holds it.
+    pub fn acquire(dir: &Path, writer: Writer<'_>) -> Result<OutputLock> {
         let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        let path = beside(&dir, "serve")?;
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| {
-                Error::at(&path, None, "cannot create the lock of the output folder")
-                    .cause(e)
-                    .help(DISK_HELP)
-            })?;
-        if file.try_lock().is_err() {
-            let address = std::fs::read_to_string(&path).unwrap_or_default();
-            let address = address.trim();
-            let by = if address.is_empty() {
-                "another `folio serve`".to_string()
-            } else {
-                format!("another `folio serve` at {address}")
-            };
-            return Err(
-                Error::at(&dir, None, format!("this output folder is served by {by}"))
-                    .help("stop that server, or pass `--output-dir` to serve from another folder"),
-            );
+        let path = beside(&dir, "lock")?;
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| {
+                    Error::at(&path, None, "cannot create the lock of the output folder")
+                        .cause(e)
+                        .help(DISK_HELP)
+                })?;
+            if file.try_lock().is_err() {
+                return Err(held_by(&dir, &path, writer));
+            }
+            // The holder before may have removed the file between our open
+            // and our lock: then the lock is on a file nobody else sees.
+            if same_file(&file, &path) {
+                let mut lock = OutputLock { file, path };
+                lock.record(writer)?;
+                return Ok(lock);
+            }
         }
-        Ok(ServeLock { file, path })
     }
 
-    /// Writes the server's address into the lock, for a second server to name.
-    pub fn record(&mut self, address: &str) -> Result<()> {
-        use std::io::Write;
+    /// Says in the lock who holds it, for a second writer to name.
+    pub fn record(&mut self, writer: Writer<'_>) -> Result<()> {
+        use std::os::unix::fs::FileExt;
+        let text = match writer {
+            Writer::Build => format!("build {}\n", std::process::id()),
+            Writer::Serve(address) => format!(
+                "serve {} {}\n",
+                std::process::id(),
+                address.unwrap_or_default()
+            ),
+        };
         self.file
             .set_len(0)
-            .and_then(|()| self.file.write_all(address.as_bytes()))
+            .and_then(|()| self.file.write_all_at(text.as_bytes(), 0))
             .map_err(|e| {
                 Error::at(
                     &self.path,
@@ -1313,8 +1330,44 @@ impl ServeLock {
     }
 }
 
-impl Drop for ServeLock {
+/// Whether the open `file` is the one at `path` now.
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// The error for a lock another process holds, naming it from the lock's text.
+fn held_by(dir: &Path, path: &Path, writer: Writer<'_>) -> Error {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut words = text.split_whitespace();
+    let (kind, pid, address) = (words.next(), words.next(), words.next());
+    let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+    let by = match (kind, address) {
+        (Some("build"), _) => format!("another `folio build`{process}"),
+        (Some("serve"), Some(address)) => format!("`folio serve` at {address}{process}"),
+        _ => format!("another `folio serve`{process}"),
+    };
+    let help = match writer {
+        Writer::Build => {
+            "wait for it to end or stop it, or pass `--output-dir` to build into another folder"
+        }
+        Writer::Serve(_) => "stop it, or pass `--output-dir` to serve from another folder",
+    };
+    Error::at(
+        dir,
+        None,
+        format!("this output folder is being written by {by}"),
+    )
+    .help(help)
+}
+
+impl Drop for OutputLock {
     fn drop(&mut self) {
+        // Removed while still locked: a writer waiting on this file sees
+        // it is gone and makes its own.
         let _ = std::fs::remove_file(&self.path);
     }
 }

@@ -104,7 +104,7 @@ pub fn serve(
     // A refused output folder ends serve: there is nothing it could serve.
     crate::build::check_output_dir(&first, &build_options)
         .map_err(|e| e.relative_to(&first.root))?;
-    let mut lock = output::ServeLock::acquire(&first.output_dir)
+    let mut lock = output::OutputLock::acquire(&first.output_dir, output::Writer::Serve(None))
         .map_err(|e| Errors::from(e).relative_to(&first.root))?;
     let (listener, instead_of) = bind(&options.bind, options.port)?;
     let port = listener
@@ -124,7 +124,8 @@ pub fn serve(
         ..overrides
     };
     let config = config::load(cwd, &local)?;
-    lock.record(&config.base_url).map_err(Errors::from)?;
+    lock.record(output::Writer::Serve(Some(&config.base_url)))
+        .map_err(Errors::from)?;
     let (signals, _) = broadcast::channel::<Signal>(16);
     let (failure_tx, failure_rx) = tokio_watch::channel::<Option<String>>(None);
     let session = match Session::start(config.clone(), build_options.clone()) {

@@ -513,10 +513,42 @@ fn a_second_server_on_one_output_folder_is_refused_naming_the_first() {
     assert_eq!(
         stderr,
         format!(
-            "error: public: this output folder is served by another `folio serve` at {}\n  help: stop that server, or pass `--output-dir` to serve from another folder\n",
-            first.url
+            "error: public: this output folder is being written by `folio serve` at {} (process {})\n  help: stop it, or pass `--output-dir` to serve from another folder\n",
+            first.url,
+            first.child.id()
         )
     );
+}
+
+// Issue #27, point 3: `folio build` while `folio serve` ran left a mix of
+// the two sites in `public/`.
+#[test]
+fn a_build_while_the_server_writes_the_folder_is_refused_and_changes_nothing() {
+    let site = Fixture::new("minimal");
+    let mut server = Server::start(&site, &[]);
+    let served = site.tree("public");
+    let (code, stderr) = run_to_end(&site, &["build"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: public: this output folder is being written by `folio serve` at {} (process {})\n  help: wait for it to end or stop it, or pass `--output-dir` to build into another folder\n",
+            server.url,
+            server.child.id()
+        )
+    );
+    assert_eq!(site.tree("public"), served);
+    // Another folder is free.
+    let (code, stderr) = run_to_end(&site, &["build", "-o", "elsewhere"]);
+    assert_eq!(code, 0, "{stderr}");
+    // A killed server's lock is taken over by the next writer.
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    assert!(site.root.join(".public.folio-lock").exists());
+    let (code, stderr) = run_to_end(&site, &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!site.read("public/index.html").contains("__folio"));
+    assert!(!site.root.join(".public.folio-lock").exists());
 }
 
 // Issue #11: `--bind ::1` wrote `http://::1:PORT/` into links.
