@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 use crate::output::lock;
@@ -72,9 +73,15 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     };
     refuse_link(dir)?;
     std::fs::create_dir_all(dir).map_err(|e| fail("create the folder", e))?;
-    // The process id keeps two folio processes on one site from writing
-    // the same temporary file.
-    let temporary = dir.join(format!("{name}.{}{PARTIAL}", std::process::id()));
+    // The process id and a count keep two folio processes, or two threads
+    // writing the same entry, from writing one temporary file: the second
+    // would truncate the first's, and its rename find it gone.
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let temporary = dir.join(format!(
+        "{name}.{}-{}{PARTIAL}",
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ));
     let written =
         std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, &target));
     written.map_err(|e| {
@@ -236,6 +243,27 @@ mod tests {
         left.sort();
         assert_eq!(left, vec!["a.webp", "folder"]);
         assert_eq!(prune(&root.path().join("none"), &keep).unwrap(), 0);
+    }
+
+    // Issue #27, point 9: several pages sharing a social card wrote its
+    // cache entry at once, through one temporary file, and one build in
+    // 30 failed.
+    #[test]
+    fn one_entry_written_by_many_threads_at_once_is_written_whole() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join(CACHE_DIR).join("cards");
+        let bytes = vec![7u8; 64 * 1024];
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..50 {
+                        write(&dir, "shared.png", &bytes).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(std::fs::read(dir.join("shared.png")).unwrap(), bytes);
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
     }
 
     #[test]
