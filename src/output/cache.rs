@@ -196,6 +196,11 @@ impl Drop for Scratch {
 
 /// Whether a process with this id is running.
 fn is_running(pid: i32) -> bool {
+    // 0 and a negative number name process groups to `kill`, never one
+    // process: no folio process made such a folder.
+    if pid <= 0 {
+        return false;
+    }
     // SAFETY: signal 0 sends nothing; it only asks whether `pid` exists.
     let status = unsafe { libc::kill(pid, 0) };
     status == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
@@ -270,13 +275,25 @@ mod tests {
     fn a_scratch_folder_is_removed_when_dropped_and_a_dead_one_by_the_next() {
         let root = tempfile::tempdir().unwrap();
         let cache = root.path().join(CACHE_DIR);
-        // No process has the largest id, so this one is a killed build's.
+        // No process has the largest id, so this one is a killed build's;
+        // 0 and -1 name process groups, never a build.
         let left = cache.join(format!("search-{}", i32::MAX));
         std::fs::create_dir_all(left.join("a")).unwrap();
+        for group in ["search-0", "search--1"] {
+            std::fs::create_dir_all(cache.join(group)).unwrap();
+        }
         let unrelated = cache.join("images");
         std::fs::create_dir_all(&unrelated).unwrap();
         let scratch = Scratch::new(root.path(), "search").unwrap();
         assert!(!left.exists(), "a dead build's folder was kept");
+        assert!(
+            !cache.join("search-0").exists(),
+            "a folder named by pid 0 was kept"
+        );
+        assert!(
+            !cache.join("search--1").exists(),
+            "a folder named by pid -1 was kept"
+        );
         assert!(unrelated.is_dir(), "another cache folder was removed");
         scratch.write("0.html", b"x").unwrap();
         let placed = scratch.place("0.html", "site/a/index.html").unwrap();
