@@ -497,6 +497,9 @@ fn external_links_are_asked_once_retried_after_429_and_cached() {
     assert!(busy[1] - busy[0] >= Duration::from_secs(1));
     // The timeout is given one retry on a host that never answers.
     assert_eq!(slow.requests("/slow").len(), 2);
+    // The answers are kept in the build cache, a file of its own there.
+    assert!(site.root.join(".folio-cache/links.json").is_file());
+    assert!(!site.root.join(".folio-cache/.folio-manifest").exists());
     // A second run asks nothing already answered.
     let run = site.run(["check", "--external"]);
     assert_eq!(run.code, 1);
