@@ -350,8 +350,23 @@ impl Stager {
         // Through a link to the real folder, so the next tree sits beside it.
         let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         let next = beside(&dir, "next")?;
+        let old = beside(&dir, "old")?;
+        // A build killed between the two renames of `exchange_with` left
+        // the site at `old` and none at `dir`: it goes back first.
+        if std::fs::symlink_metadata(&dir).is_err()
+            && std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_dir())
+        {
+            std::fs::rename(&old, &dir).map_err(|e| {
+                Error::at(&old, None, "cannot put back the site a killed build moved")
+                    .cause(e)
+                    .help(format!(
+                        "rename it to `{}`, then build again",
+                        dir.display()
+                    ))
+            })?;
+        }
         remove_leftover(&next)?;
-        remove_leftover(&beside(&dir, "old")?)?;
+        remove_leftover(&old)?;
         let spare = beside(&dir, "spare")?;
         let previous = match std::fs::symlink_metadata(&dir) {
             Ok(meta) if meta.is_dir() => Some(scan(&dir)?),
@@ -1078,14 +1093,31 @@ fn unescape(line: &str) -> String {
 /// can (Linux), or with two renames through `old` where it cannot.
 fn exchange(next: &Path, dir: &Path, old: &Path) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
-    {
-        match exchange_at_once(next, dir) {
-            Ok(()) => return Ok(()),
-            // The file system cannot exchange (EINVAL), or the kernel is
-            // older than renameat2 (ENOSYS): fall back to two renames.
-            Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) => {}
-            Err(e) => return Err(e),
-        }
+    return exchange_with(next, dir, old, exchange_at_once);
+    #[cfg(not(target_os = "linux"))]
+    return exchange_with(next, dir, old, |_, _| {
+        Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+    });
+}
+
+/// `exchange`, with the one-step exchange given. When the file system
+/// cannot exchange (EINVAL), the kernel is older than renameat2 (ENOSYS)
+/// or the system has no such call, the output is renamed to `old` and the
+/// next tree into its place: for that instant there is no output, and a
+/// build killed in it leaves the old site at `old`, which the next
+/// `Stager::new` puts back.
+fn exchange_with(
+    next: &Path,
+    dir: &Path,
+    old: &Path,
+    at_once: impl Fn(&Path, &Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match at_once(next, dir) {
+        Ok(()) => return Ok(()),
+        Err(e)
+            if e.kind() == std::io::ErrorKind::Unsupported
+                || matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) => {}
+        Err(e) => return Err(e),
     }
     std::fs::rename(dir, old)?;
     if let Err(e) = std::fs::rename(next, dir) {
@@ -1493,6 +1525,61 @@ mod tests {
             std::fs::read_to_string(out.join(MANIFEST)).unwrap(),
             format!("{MANIFEST_HEADER}\nindex.html\n")
         );
+    }
+
+    #[test]
+    fn a_file_system_that_cannot_exchange_gets_two_renames() {
+        let dir = tempfile::tempdir().unwrap();
+        let (next, out, old) = (
+            dir.path().join(".public.folio-next"),
+            dir.path().join("public"),
+            dir.path().join(".public.folio-old"),
+        );
+        std::fs::create_dir_all(&next).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(next.join("index.html"), "new").unwrap();
+        std::fs::write(out.join("index.html"), "old").unwrap();
+        let cannot = |_: &Path, _: &Path| Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+        exchange_with(&next, &out, &old, cannot).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_to_string(next.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!old.exists());
+        // Another error stops, and changes nothing.
+        let broken = |_: &Path, _: &Path| Err(std::io::Error::from_raw_os_error(libc::EIO));
+        assert!(exchange_with(&next, &out, &old, broken).is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
+    }
+
+    #[test]
+    fn a_site_a_killed_build_left_between_two_renames_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_all(&out, &[bytes("index.html", "1")]).unwrap();
+        std::fs::write(out.join("mine.txt"), "mine").unwrap();
+        // Killed after the output went to `old`, before the next tree came.
+        let old = dir.path().join(".public.folio-old");
+        std::fs::rename(&out, &old).unwrap();
+        std::fs::create_dir_all(dir.path().join(".public.folio-next/a")).unwrap();
+        let report = write_all(&out, &[bytes("index.html", "2")]).unwrap();
+        assert_eq!(report.kept, vec![PathBuf::from("mine.txt")]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("mine.txt")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "2"
+        );
+        assert!(!old.exists());
     }
 
     #[test]
