@@ -26,8 +26,9 @@ pub mod markdown;
 pub mod output;
 
 // Images and social cards, made once and kept in the build cache.
-pub mod cards;
 pub mod images;
+// `cards` uses `images`; this line keeps rustfmt from sorting them.
+pub mod cards;
 
 // Pages through templates.
 pub mod render;

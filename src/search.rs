@@ -23,7 +23,8 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::content::{Content, FrontMatter};
 use crate::error::{Error, Errors};
 use crate::output::cache::Scratch;
-use crate::render::{Contents, OutputFile, output_path};
+use crate::render::{Contents, OutputFile};
+use crate::url::output_path;
 
 /// The folder of the output that holds the index and its UI files.
 pub const FOLDER: &str = "pagefind";

@@ -83,9 +83,26 @@ pub fn encode_path(path: &str) -> String {
     percent_encoding::utf8_percent_encode(path, PATH_ESCAPED).to_string()
 }
 
+/// Returns where a URL path is written: `/a/b/` → `a/b/index.html`.
+pub fn output_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_paths_map_to_index_files() {
+        assert_eq!(output_path("/"), "index.html");
+        assert_eq!(output_path("/a/b/"), "a/b/index.html");
+        assert_eq!(output_path("/404.html"), "404.html");
+    }
 
     #[test]
     fn a_scheme_is_a_letter_then_letters_digits_or_signs_then_a_colon() {

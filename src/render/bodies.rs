@@ -19,7 +19,6 @@ use crate::images::{Images, Kind, Problem};
 use crate::markdown::{self, Picture, Rendered, Shortcodes};
 use crate::url;
 
-use super::functions;
 use super::pictures::{self, Responsive, Sources};
 use super::values::PageHtml;
 
@@ -51,6 +50,40 @@ pub fn markdown_options(config: &Config) -> markdown::Options {
             .markdown
             .highlight_code
             .then(|| Arc::new(Highlighter::new(palette(config)))),
+    }
+}
+
+/// Markdown outside a page body: no heading self-links.
+pub fn outside_options(config: &Config) -> markdown::Options {
+    markdown::Options {
+        heading_links: false,
+        ..markdown_options(config)
+    }
+}
+
+/// Renders a Markdown string outside a page (summaries, the `markdown` filter).
+pub fn markdown_string(config: &Config, text: &str, inline: bool) -> String {
+    let html = markdown::to_html(text, &outside_options(config), &|_| None).html;
+    if inline { strip_paragraph(&html) } else { html }
+}
+
+/// Renders a summary cut from a body, with the body's shortcodes.
+pub fn markdown_string_with(
+    config: &Config,
+    text: &str,
+    shortcodes: &dyn markdown::Shortcodes,
+) -> String {
+    markdown::to_html_with(text, &outside_options(config), &|_| None, shortcodes).html
+}
+
+pub fn strip_paragraph(html: &str) -> String {
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html.to_string(),
     }
 }
 
@@ -341,9 +374,9 @@ pub fn page(
         return Err(Errors(std::mem::take(&mut facts.errors)));
     }
     let summary = match &page.meta.summary {
-        Some(summary) => Some(functions::markdown_string(config, summary, false)),
+        Some(summary) => Some(markdown_string(config, summary, false)),
         None => markdown::summary_source(&body.text, &rendered)
-            .map(|before| functions::markdown_string_with(config, before, shortcodes)),
+            .map(|before| markdown_string_with(config, before, shortcodes)),
     };
     let html = PageHtml {
         content: rendered.html,

@@ -11,8 +11,9 @@ use crate::content::{Content, Date, Page};
 use crate::error::{Error, Errors};
 use crate::html::escape;
 
+use super::files::{Contents, OutputFile};
 use super::values::Taxonomy;
-use super::{Contents, OutputFile, output_path};
+use crate::url::output_path;
 
 /// The Atom feeds: the site's, and those of sections and terms that ask.
 /// `html` holds the rendered body of every page a feed shows.

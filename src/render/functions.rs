@@ -14,48 +14,20 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::cards::{self, Cards};
 use crate::config::Config;
-use crate::content::{Content, site_relative};
-use crate::error::{Error, Result};
-use crate::fingerprint::fingerprint;
+use crate::content::Content;
 use crate::images::{self, Format, Images, Op, Operation, Problem};
 use crate::markdown;
 use crate::url;
 
+use super::bodies;
 use super::deps::{self, Dep, Want};
 use super::pictures::{self, Responsive, Sources};
+use super::statics::StaticFile;
 use super::values::Model;
 
 /// Separates a function's message from its `help:` in a Tera error, so
 /// the error folio prints keeps both.
 pub const HELP_MARK: &str = "\n  help: ";
-
-/// A static file: where it comes from and its content hash.
-#[derive(Debug, Clone)]
-pub struct StaticFile {
-    /// The file to copy; empty for a file folio has in itself or makes.
-    pub source: PathBuf,
-    /// Eight hex digits of its content hash.
-    pub hash: String,
-    /// The text of a file of the built-in theme, which has no file to copy.
-    pub builtin: Option<&'static str>,
-}
-
-impl StaticFile {
-    /// A file folio writes itself at the end of the build (the highlight
-    /// palette), fingerprinted by what it is made from.
-    pub fn generated(made_from: &[u8]) -> StaticFile {
-        StaticFile {
-            source: PathBuf::new(),
-            hash: format!("{:016x}", fingerprint(made_from))[..8].to_string(),
-            builtin: None,
-        }
-    }
-
-    /// Whether folio makes it at the end of the build rather than copying it.
-    pub fn is_generated(&self) -> bool {
-        self.source.as_os_str().is_empty() && self.builtin.is_none()
-    }
-}
 
 /// What functions need to know about the current build.
 ///
@@ -109,10 +81,10 @@ impl Lookup {
             pages: HashMap::new(),
             sections: Vec::new(),
             section_meta: model.section_meta.clone(),
-            urls: super::url_map(config, content),
+            urls: bodies::url_map(config, content),
             sources: Arc::new(Sources::new(config, content, &statics)),
             statics,
-            markdown: Some(markdown_options(config)),
+            markdown: Some(bodies::outside_options(config)),
             images: None,
             cards: None,
         }
@@ -150,98 +122,6 @@ impl Lookup {
     pub fn has_page(&self, i: usize) -> bool {
         self.pages.contains_key(&i)
     }
-}
-
-/// Markdown outside a page body: no heading self-links.
-fn markdown_options(config: &Config) -> markdown::Options {
-    markdown::Options {
-        heading_links: false,
-        ..super::markdown_options(config)
-    }
-}
-
-/// Renders a Markdown string outside a page (summaries, the `markdown` filter).
-pub fn markdown_string(config: &Config, text: &str, inline: bool) -> String {
-    let html = markdown::to_html(text, &markdown_options(config), &|_| None).html;
-    if inline { strip_paragraph(&html) } else { html }
-}
-
-/// Renders a summary cut from a body, with the body's shortcodes.
-pub fn markdown_string_with(
-    config: &Config,
-    text: &str,
-    shortcodes: &dyn markdown::Shortcodes,
-) -> String {
-    markdown::to_html_with(text, &markdown_options(config), &|_| None, shortcodes).html
-}
-
-fn strip_paragraph(html: &str) -> String {
-    let trimmed = html.trim_end();
-    match trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
-    {
-        Some(inner) if !inner.contains("<p>") => inner.to_string(),
-        _ => html.to_string(),
-    }
-}
-
-/// Lists the theme's and the site's static files, the site's winning, with content hashes.
-pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>> {
-    let mut files = BTreeMap::new();
-    if config.builtin_theme {
-        for (name, text) in crate::embedded::theme_static_files() {
-            let hash = format!("{:016x}", fingerprint(text.as_bytes()))[..8].to_string();
-            let file = StaticFile {
-                source: PathBuf::new(),
-                hash,
-                builtin: Some(text),
-            };
-            files.insert(name.to_string(), file);
-        }
-    }
-    for dir in &config.static_dirs {
-        if !dir.is_dir() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(dir).follow_links(true) {
-            let entry = entry.map_err(|e| {
-                let path = e
-                    .path()
-                    .map(|p| site_relative(config, p))
-                    .unwrap_or_else(|| site_relative(config, dir));
-                Error::at(path, None, "cannot read this static path").cause(e)
-            })?;
-            crate::content::check_walked(config, &entry)?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel_site = site_relative(config, entry.path());
-            let Some(name) = entry.path().strip_prefix(dir).ok().and_then(|p| p.to_str()) else {
-                return Err(Error::at(rel_site, None, "file name is not valid UTF-8")
-                    .help("rename the file"));
-            };
-            if name
-                .rsplit('/')
-                .next()
-                .is_some_and(crate::content::is_ignored_name)
-            {
-                continue;
-            }
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| Error::at(&rel_site, None, "cannot read the static file").cause(e))?;
-            let hash = format!("{:016x}", fingerprint(&bytes))[..8].to_string();
-            files.insert(
-                name.replace('\\', "/"),
-                StaticFile {
-                    source: entry.path().to_path_buf(),
-                    hash,
-                    builtin: None,
-                },
-            );
-        }
-    }
-    Ok(files)
 }
 
 type Shared = Arc<RwLock<Arc<Lookup>>>;
@@ -339,7 +219,7 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
             });
             let html = markdown::to_html(text, &options, &|_| None).html;
             Ok(Value::safe_string(&if inline {
-                strip_paragraph(&html)
+                bodies::strip_paragraph(&html)
             } else {
                 html
             }))

@@ -15,8 +15,8 @@ use crate::images::{Format, Images, Op, Operation, Problem};
 use crate::markdown::Picture;
 use crate::url;
 
-use super::functions::StaticFile;
-use super::output_path;
+use super::statics::StaticFile;
+use crate::url::output_path;
 
 /// Where the image files of one build are.
 #[derive(Debug, Default)]

@@ -11,7 +11,7 @@ use tera::Value;
 use crate::config::Config;
 use crate::markdown::{Arg, Call, Failure, Shortcodes};
 
-use super::{Templates, path_context, template_error};
+use super::templates::{Templates, path_context, template_error};
 
 /// The folder of shortcode templates, inside a `templates/` folder.
 const FOLDER: &str = "shortcodes/";
