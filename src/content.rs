@@ -3,7 +3,7 @@
 //! Reads files and front matter only: Markdown stays unrendered here, and
 //! nothing in this module knows about templates or the output directory.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -17,8 +17,9 @@ use crate::fingerprint::fingerprint;
 mod date;
 mod front_matter;
 
+pub use crate::url::{is_inside_site, slugify};
 pub use date::{Date, DateError, parse_date, split_date_prefix};
-pub use front_matter::{Split, Unclosed, split_front_matter};
+pub use front_matter::{FrontMatter, SortBy, Split, Unclosed, split_front_matter};
 
 use front_matter::parse_front_matter;
 
@@ -97,63 +98,6 @@ pub struct ContentFile {
     pub source: PathBuf,
     /// Where it goes, relative to the output folder, with `/` separators.
     pub dest: String,
-}
-
-/// How pages of a section are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortBy {
-    /// Newest first.
-    #[default]
-    Date,
-    /// Lightest first.
-    Weight,
-    /// A to Z.
-    Title,
-    /// By path.
-    None,
-}
-
-/// Typed front matter; unknown keys are kept in `extra`.
-#[derive(Debug, Clone, Default)]
-pub struct FrontMatter {
-    /// `title`.
-    pub title: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `date`.
-    pub date: Option<Date>,
-    /// `updated`.
-    pub updated: Option<Date>,
-    /// `draft`.
-    pub draft: bool,
-    /// `weight`.
-    pub weight: Option<i64>,
-    /// `slug`.
-    pub slug: Option<String>,
-    /// `path`.
-    pub path: Option<String>,
-    /// `template`.
-    pub template: Option<String>,
-    /// `aliases`.
-    pub aliases: Vec<String>,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// Sections: `sort_by`.
-    pub sort_by: SortBy,
-    /// Sections: `paginate_by`.
-    pub paginate_by: Option<usize>,
-    /// Sections: `page_template`.
-    pub page_template: Option<String>,
-    /// Sections: `feed`, an Atom feed of the section's pages.
-    pub feed: bool,
-    /// `redirect_to`: the page is a redirect to this URL or site path.
-    pub redirect_to: Option<String>,
-    /// `search`: `false` leaves the page out of the search index.
-    pub search: Option<bool>,
-    /// Terms by taxonomy name.
-    pub taxonomies: BTreeMap<String, Vec<String>>,
-    /// Every other key, as written.
-    pub extra: serde_json::Map<String, Json>,
 }
 
 /// What to leave out while loading.
@@ -795,13 +739,6 @@ fn dir_url(dir: &str) -> String {
     format!("/{}/", parts.join("/"))
 }
 
-/// Returns true when a URL path stays inside the site.
-pub fn is_inside_site(path: &str) -> bool {
-    !path.contains(['\\', '\0', '?', '#'])
-        && !path.contains("://")
-        && path.split('/').all(|s| s != ".." && s != ".")
-}
-
 /// Returns `/a/b/` for `a/b`, `/a/b`, `a/b/`.
 pub fn normalize_path(path: &str) -> String {
     let trimmed = path.trim_matches('/');
@@ -810,11 +747,6 @@ pub fn normalize_path(path: &str) -> String {
     } else {
         format!("/{trimmed}/")
     }
-}
-
-/// Turns text into a URL segment: `C++ Tips` → `c-tips`.
-pub fn slugify(text: &str) -> String {
-    slug::slugify(text)
 }
 
 fn make_page(

@@ -93,6 +93,18 @@ pub fn output_path(url: &str) -> String {
     }
 }
 
+/// Returns true when a URL path stays inside the site.
+pub fn is_inside_site(path: &str) -> bool {
+    !path.contains(['\\', '\0', '?', '#'])
+        && !path.contains("://")
+        && path.split('/').all(|s| s != ".." && s != ".")
+}
+
+/// Turns text into a URL segment: `C++ Tips` → `c-tips`.
+pub fn slugify(text: &str) -> String {
+    slug::slugify(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

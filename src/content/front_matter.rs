@@ -3,12 +3,73 @@
 //! Knows nothing of the walk or the page tree: it gets one file's text and
 //! returns its `FrontMatter`, with every error at the file's own line.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+
+use serde_json::Value as Json;
 
 use crate::config::{Config, Step, closest, locate_key, parse_yaml, value_after_key};
 use crate::error::{Error, Location, Result};
+use crate::url::{is_inside_site, slugify};
 
-use super::{Date, DateError, FrontMatter, SortBy, is_inside_site, parse_date, slugify};
+use super::date::{Date, DateError, parse_date};
+
+/// How pages of a section are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// Newest first.
+    #[default]
+    Date,
+    /// Lightest first.
+    Weight,
+    /// A to Z.
+    Title,
+    /// By path.
+    None,
+}
+
+/// Typed front matter; unknown keys are kept in `extra`.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `date`.
+    pub date: Option<Date>,
+    /// `updated`.
+    pub updated: Option<Date>,
+    /// `draft`.
+    pub draft: bool,
+    /// `weight`.
+    pub weight: Option<i64>,
+    /// `slug`.
+    pub slug: Option<String>,
+    /// `path`.
+    pub path: Option<String>,
+    /// `template`.
+    pub template: Option<String>,
+    /// `aliases`.
+    pub aliases: Vec<String>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// Sections: `sort_by`.
+    pub sort_by: SortBy,
+    /// Sections: `paginate_by`.
+    pub paginate_by: Option<usize>,
+    /// Sections: `page_template`.
+    pub page_template: Option<String>,
+    /// Sections: `feed`, an Atom feed of the section's pages.
+    pub feed: bool,
+    /// `redirect_to`: the page is a redirect to this URL or site path.
+    pub redirect_to: Option<String>,
+    /// `search`: `false` leaves the page out of the search index.
+    pub search: Option<bool>,
+    /// Terms by taxonomy name.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Every other key, as written.
+    pub extra: serde_json::Map<String, Json>,
+}
 
 const PAGE_KEYS: &[&str] = &[
     "title",

@@ -19,6 +19,7 @@ mod highlight;
 mod images;
 mod incremental;
 mod migration;
+mod modules;
 mod output;
 mod portfolio;
 mod search;
