@@ -16,7 +16,9 @@ use crate::error::{Error, Errors};
 use crate::fingerprint::fingerprint;
 use crate::links;
 use crate::output::{self, Guard, Planned, Source};
-use crate::render::{Contents, Hint, OutputFile, RenderOptions, Renderer, Sink, TemplateMetric};
+use crate::render::{
+    Contents, Edit, Hint, OutputFile, RenderOptions, Renderer, Sink, TemplateMetric,
+};
 use crate::search;
 
 /// What to build.
@@ -34,6 +36,9 @@ pub struct BuildOptions {
     pub deny_warnings: bool,
     /// Time every render, by template.
     pub template_metrics: bool,
+    /// Print `asset()` URLs without their fingerprint (serve, which never
+    /// lets a browser keep a file).
+    pub stable_assets: bool,
 }
 
 /// What a build or check did.
@@ -82,7 +87,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Err
     // output intact until everything succeeded.
     let stager = output::Stager::new(&config.output_dir).map_err(Errors::from)?;
     let sink = |file: OutputFile| stager.stage(&planned(&file), &file.origin);
-    let stages = match Stages::run(config, options, Indexing::Pages, &sink) {
+    let stages = match Stages::run(config, options, Indexing::Pages, false, &sink) {
         Ok(stages) => stages,
         Err(errors) => {
             stager.abandon();
@@ -143,7 +148,7 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered, Error
         Ok(())
     };
     // Pages link only Pagefind's script and stylesheet, never its index.
-    let stages = Stages::run(config, options, Indexing::UiOnly, &sink)?;
+    let stages = Stages::run(config, options, Indexing::UiOnly, false, &sink)?;
     let files = kept.into_inner().unwrap_or_else(|p| p.into_inner());
     let duplicates = duplicate_outputs(&files);
     if duplicates.has_errors() {
@@ -155,8 +160,8 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered, Error
     })
 }
 
-/// A site kept in memory between rebuilds, so that an edit to one page's
-/// body renders again that page and what shows it, not the whole site.
+/// A site kept in memory between rebuilds, so that an edit renders again
+/// what shows what changed, not the whole site.
 pub struct Session {
     config: Config,
     options: BuildOptions,
@@ -178,6 +183,20 @@ pub struct Rebuild {
     pub rendered: usize,
     /// Whether everything was rebuilt.
     pub full: bool,
+}
+
+/// What changed in the sources since the last rebuild; `folio.yaml` is
+/// not among them (a new configuration starts a new session).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Files under `content/` that changed, were added or removed.
+    pub content: Vec<PathBuf>,
+    /// Whether a template (or the social card's) changed.
+    pub templates: bool,
+    /// Static files that changed, were added or removed.
+    pub statics: Vec<PathBuf>,
+    /// Render everything again, as if nothing were kept.
+    pub everything: bool,
 }
 
 impl Session {
@@ -208,76 +227,85 @@ impl Session {
         &self.config
     }
 
-    /// Loads and renders everything again. Through the stager, like a
-    /// build: the new site appears whole, and unchanged files stay as they
-    /// are; the search index follows with `start_search`.
-    pub fn rebuild_all(&mut self) -> Result<Rebuild, Errors> {
+    /// Renders again what `changes` changed, the same way as a build, and
+    /// writes the files that differ in place; files the site no longer has
+    /// are removed. On an error nothing is written, and the next call
+    /// compares with the site as it was.
+    pub fn apply(&mut self, changes: &Changes) -> Result<Rebuild, Errors> {
         let started = Instant::now();
-        let (stages, written, committed) = staged(&self.config, &self.options)?;
-        let mut report = stages.report;
-        report.record(&self.config, committed);
-        report.elapsed = started.elapsed();
-        self.written = written;
-        self.content = stages.content;
-        self.renderer = stages.renderer;
-        // A build of the old index under way would write stale files.
-        self.building = None;
-        self.search = stages.search;
-        Ok(Rebuild {
-            rendered: report.files,
-            report,
-            full: true,
-        })
-    }
-
-    /// Rebuilds after the given content files changed: incrementally when
-    /// only page bodies changed, fully otherwise. An incremental rebuild
-    /// leaves the search index to `start_search`.
-    pub fn rebuild_content(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Errors> {
-        let started = Instant::now();
-        let mut edited = Vec::new();
-        for path in changed {
-            let rel = path
-                .strip_prefix(&self.config.content_dir)
-                .ok()
-                .and_then(|p| p.to_str())
-                .map(|p| p.replace('\\', "/"));
-            let index = rel.and_then(|rel| {
-                self.content
-                    .pages
-                    .iter()
-                    .position(|p| p.relative_path == rel)
-            });
-            match index {
-                Some(i) if content::reread_body(&self.config, &self.content.pages[i]).is_some() => {
-                    edited.push(i);
-                }
-                _ => return self.rebuild_all(),
+        let mut edit = Edit::default();
+        if changes.templates || changes.everything {
+            edit.templates = self.renderer.reload_templates(&self.config)?;
+        }
+        if changes.everything {
+            self.renderer.forget();
+        }
+        let content = if changes.content.is_empty() && !changes.everything {
+            None
+        } else {
+            Some(content::load(&self.config, &load_options(&self.options))?)
+        };
+        for path in &changes.content {
+            if let Ok(relative) = path.strip_prefix(&self.config.content_dir)
+                && let Some(relative) = relative.to_str()
+            {
+                edit.content.insert(relative.replace('\\', "/"));
             }
         }
+        edit.statics = changes.statics.iter().cloned().collect();
         let fresh = Changed::new(&self.written);
         let sink = |file: OutputFile| fresh.offer(file);
-        let rendered = self.renderer.render_edited(
-            &self.config,
-            &self.content,
-            &edited,
-            &render_options(&self.options),
-            &sink,
-        )?;
+        let rendered = {
+            let content = content.as_ref().unwrap_or(&self.content);
+            self.renderer
+                .render(
+                    &self.config,
+                    content,
+                    &edit,
+                    &render_options(&self.options, true),
+                    &sink,
+                )
+                .map_err(|e| with_warnings(e, content))?
+        };
         let changed = fresh.into_changed();
+        let searched_before = self
+            .config
+            .site
+            .search
+            .then(|| search::searched_pages(&self.content));
+        let stale: Vec<String> = self
+            .written
+            .keys()
+            .filter(|path| !rendered.outputs.contains(*path) && !search::is_index_file(path))
+            .cloned()
+            .collect();
+        if let Some(content) = content {
+            self.content = content;
+        }
+        let reindex =
+            searched_before.is_some_and(|before| before != search::searched_pages(&self.content));
         // Pages that changed are indexed again, in their places; the index
         // itself is built by `start_search`, once the pages are out.
-        if let Some(index) = &self.search {
+        if let Some(index) = self.search.as_ref().filter(|_| !reindex) {
             for (file, _) in &changed {
                 index.offer(file).map_err(Errors::from)?;
             }
         }
         let written = self.write(changed)?;
+        let removed =
+            output::remove_files(&self.config.output_dir, &stale).map_err(Errors::from)?;
+        for path in &stale {
+            self.written.remove(path);
+        }
+        if reindex {
+            self.reindex()?;
+        }
         let report = BuildReport {
             pages: rendered.pages,
             sections: rendered.sections,
             files: self.written.len(),
             written,
+            removed,
             left_out: self.content.left_out,
             warnings: [self.content.warnings.clone(), rendered.warnings].concat(),
             elapsed: started.elapsed(),
@@ -286,8 +314,39 @@ impl Session {
         Ok(Rebuild {
             report,
             rendered: rendered.rendered,
-            full: false,
+            full: changes.everything,
         })
+    }
+
+    /// Renders the whole site again, writing only the files that differ.
+    pub fn rebuild_all(&mut self) -> Result<Rebuild, Errors> {
+        self.apply(&Changes {
+            everything: true,
+            ..Changes::default()
+        })
+    }
+
+    /// Makes a new search index from the searched pages in the output,
+    /// when pages came or went: the old one holds a list of them.
+    fn reindex(&mut self) -> Result<(), Errors> {
+        let fresh = search::Index::new(&self.config, &self.content)?;
+        for path in search::searched_pages(&self.content) {
+            let source = self.config.output_dir.join(&path);
+            let Ok(html) = std::fs::read_to_string(&source) else {
+                continue;
+            };
+            fresh
+                .offer(&OutputFile {
+                    path,
+                    contents: Contents::Text(html),
+                    origin: source,
+                })
+                .map_err(Errors::from)?;
+        }
+        // A build of the old index under way would write stale files.
+        self.building = None;
+        self.search = Some(fresh);
+        Ok(())
     }
 
     /// Builds the search index again when pages were indexed since it was
@@ -363,7 +422,7 @@ fn staged(
             .insert(file.path, print);
         Ok(())
     };
-    let stages = match Stages::run(config, options, Indexing::Later, &sink) {
+    let stages = match Stages::run(config, options, Indexing::Later, true, &sink) {
         Ok(stages) => stages,
         Err(errors) => {
             stager.abandon();
@@ -391,11 +450,6 @@ impl<'a> Changed<'a> {
     }
 
     fn offer(&self, file: OutputFile) -> crate::error::Result<()> {
-        // A copy the session wrote is as it was; a new one (an image a
-        // page now asks for) is written.
-        if matches!(file.contents, Contents::Copy(_)) && self.written.contains_key(&file.path) {
-            return Ok(());
-        }
         let print = fingerprint_of(&file);
         if self.written.get(&file.path) != Some(&print) {
             self.changed
@@ -462,10 +516,21 @@ impl Clock {
     }
 }
 
-fn render_options(options: &BuildOptions) -> RenderOptions {
+fn render_options(options: &BuildOptions, keep: bool) -> RenderOptions {
     RenderOptions {
         inject: options.inject.clone(),
         template_metrics: options.template_metrics,
+        keep,
+        stable_assets: options.stable_assets,
+    }
+}
+
+/// What content loading leaves out, as of now.
+fn load_options(options: &BuildOptions) -> LoadOptions {
+    LoadOptions {
+        include_drafts: options.include_drafts,
+        include_future: options.include_future,
+        now: jiff::Timestamp::now().as_second(),
     }
 }
 
@@ -483,19 +548,16 @@ enum Indexing {
 }
 
 impl Stages {
-    /// Loads the content and the templates, and renders every file into `sink`.
+    /// Loads the content and the templates, and renders every file into
+    /// `sink`; `keep` keeps the render for the edits of a session.
     fn run(
         config: &Config,
         options: &BuildOptions,
         indexing: Indexing,
+        keep: bool,
         sink: Sink<'_>,
     ) -> Result<Stages, Errors> {
-        let now = jiff::Timestamp::now().as_second();
-        let load = LoadOptions {
-            include_drafts: options.include_drafts,
-            include_future: options.include_future,
-            now,
-        };
+        let load = load_options(options);
         let mut clock = Clock::default();
         let content = content::load(config, &load)?;
         clock.lap("load content");
@@ -513,7 +575,13 @@ impl Stages {
             sink(file)
         };
         let rendered = renderer
-            .render_all(config, &content, &render_options(options), &offering)
+            .render(
+                config,
+                &content,
+                &Edit::default(),
+                &render_options(options, keep),
+                &offering,
+            )
             .map_err(|e| with_warnings(e, &content))?;
         clock.lap("render and write");
         let mut files = rendered.files;

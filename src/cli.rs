@@ -221,6 +221,7 @@ impl BuildArgs {
             inject: None,
             deny_warnings: self.deny_warnings,
             template_metrics: self.template_metrics,
+            stable_assets: false,
         }
     }
 }

@@ -1150,6 +1150,57 @@ fn exchange_at_once(a: &Path, b: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Removes in place the files at `paths` that the manifest lists, for
+/// rebuilds that know what the site no longer has, and the folders they
+/// leave empty; returns how many files it removed. A file the manifest
+/// does not list is not folio's and stays.
+pub fn remove_files(dir: &Path, paths: &[String]) -> Result<usize> {
+    if paths.is_empty() {
+        return Ok(0);
+    }
+    let mut manifest = read_manifest(dir)?.unwrap_or_default();
+    let mut removed = 0;
+    for path in paths {
+        let relative = relative_path(path)?;
+        if !manifest.remove(&relative) {
+            continue;
+        }
+        refuse_links(dir, &relative)?;
+        match std::fs::remove_file(dir.join(&relative)) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::at(
+                    dir.join(&relative),
+                    None,
+                    "cannot remove a file the site no longer has",
+                )
+                .cause(e)
+                .help(DISK_HELP));
+            }
+        }
+        // Folders folio made for the file go with it once empty.
+        for folder in relative.ancestors().skip(1) {
+            if folder.as_os_str().is_empty() || std::fs::remove_dir(dir.join(folder)).is_err() {
+                break;
+            }
+        }
+    }
+    let path = dir.join(MANIFEST);
+    let mut temporary = path.clone().into_os_string();
+    temporary.push(TEMPORARY);
+    let temporary = PathBuf::from(temporary);
+    let written = std::fs::write(&temporary, manifest_text(&manifest))
+        .and_then(|()| std::fs::rename(&temporary, &path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::at(&path, None, "cannot write folio's list of written files")
+            .cause(e)
+            .help(DISK_HELP)
+    })?;
+    Ok(removed)
+}
+
 /// Writes `files` in place, each whole (a temporary file renamed over the
 /// old one), for rebuilds that know what changed. Every temporary file is
 /// written before any is renamed, so a failure (a full disk) changes nothing.

@@ -1,12 +1,13 @@
 //! Renders the loaded site through Tera: one `OutputFile` per page,
 //! section, taxonomy page, redirect, feed and sitemap.
 //!
-//! `Renderer` owns the templates, the values templates see and what each
-//! file read. It has two doors: `render_all` renders the whole site, and
-//! `render_edited` renders again what shows the pages whose bodies changed.
-//! Pages render in parallel as their Markdown is turned into HTML, and each
-//! page's HTML is dropped once its file is handed on. Nothing here writes
-//! to disk: the caller's sink does.
+//! `Renderer::render` is the one way through, for a whole build and for
+//! every edit after it: it makes the values templates see, compares them
+//! with what the last render left (`memory`), and renders what is new or
+//! shows something that changed; with nothing kept, that is everything.
+//! Pages render in parallel as their Markdown is turned into HTML, and
+//! each page's HTML is dropped once its file is handed on. Nothing here
+//! writes to disk: the caller's sink does.
 
 mod bodies;
 mod deps;
@@ -14,6 +15,7 @@ mod feeds;
 mod files;
 mod functions;
 mod jobs;
+mod memory;
 mod metrics;
 mod pictures;
 mod shortcodes;
@@ -21,9 +23,9 @@ mod statics;
 mod templates;
 mod values;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -33,6 +35,7 @@ use crate::cards::Cards;
 use crate::config::Config;
 use crate::content::{Content, site_relative};
 use crate::error::{Error, Errors, Result};
+use crate::fingerprint::fingerprint;
 use crate::html::prefix_root_relative;
 use crate::images::{Images, Made};
 use crate::url::output_path;
@@ -41,14 +44,14 @@ pub use bodies::{markdown_options, url_map};
 pub use files::{Contents, OutputFile, Sink};
 pub use functions::Lookup;
 pub use metrics::{Hint, TemplateMetric};
-pub use statics::hash_static_files;
 pub use values::{Taxonomy, Term, reading_time, taxonomies};
 
 use bodies::{Facts, Resolver};
-use deps::{Changes, Dep, Membership, Want};
 use jobs::{Job, JobKind};
+use memory::{Body, Changes, JobMemory, Key, Memory, PageMemory, Record, SectionMemory, Values};
 use metrics::Metrics;
 use shortcodes::TeraShortcodes;
+use statics::StaticFile;
 use templates::{Templates, builtin_theme_path, path_context, template_error};
 use values::{Model, PageHtml};
 
@@ -59,6 +62,12 @@ pub struct RenderOptions {
     pub inject: Option<String>,
     /// Time every render, by template.
     pub template_metrics: bool,
+    /// Keep what this render read and made, so that the next one renders
+    /// only what an edit changed (a site kept for `serve`).
+    pub keep: bool,
+    /// Print `asset()` URLs without their fingerprint. `serve` never lets a
+    /// browser keep a file, so that a stylesheet edit changes no page.
+    pub stable_assets: bool,
 }
 
 /// What a render made.
@@ -77,38 +86,51 @@ pub struct RenderReport {
     /// Where a template's cost per render grows with the site, when asked for.
     pub hints: Vec<Hint>,
     /// Problems that do not stop the build: shortcodes printed as text,
-    /// code in a language no grammar knows.
+    /// code in a language no grammar knows. After an edit, those of the
+    /// bodies rendered again.
     pub warnings: Vec<Error>,
     /// Images processed rather than found in the cache.
     pub images: usize,
     /// Social cards drawn rather than found in the cache.
     pub cards: usize,
+    /// Every file the site has now, by output path, when the render is
+    /// kept: a file written before and not listed here is stale.
+    pub outputs: HashSet<String>,
 }
 
-/// Renders a site, and renders again what an edit changed.
+/// What changed since the last render of a kept site. A render with
+/// nothing kept renders everything, whatever the edit says.
+#[derive(Debug, Clone, Default)]
+pub struct Edit {
+    /// Files under `content/` read again (pages, sections, data, images),
+    /// relative to `content/`.
+    pub content: HashSet<String>,
+    /// Templates whose text changed, by name (from `reload_templates`).
+    pub templates: HashSet<String>,
+    /// Static files that changed, where they are.
+    pub statics: HashSet<PathBuf>,
+}
+
+/// Renders a site: everything the first time, then what each edit changed.
+///
+/// A render makes every value templates see from the content and compares
+/// it with what the last one left: a file is rendered again when it is
+/// new, when its template changed, or when a value it was handed or read
+/// changed; a body is rendered again when its file, a shortcode it calls,
+/// an image it shows or a page it links to changed. With nothing kept,
+/// everything is new. Pages are rendered first, each as soon as its
+/// Markdown is; then the files that read the lists. A page a template asks
+/// for by name (`get_page`) is made when it is asked for, so no file ever
+/// waits for another.
 pub struct Renderer {
     templates: Templates,
-    built: Option<Built>,
-}
-
-/// What a full render leaves for the edits after it.
-struct Built {
-    taxonomies: Vec<Taxonomy>,
-    model: Model,
-    resolver: Resolver,
-    /// Per page, then per section: what link checks need.
-    page_facts: Vec<Facts>,
-    section_facts: Vec<Facts>,
-    /// What each file read.
-    reads: HashMap<JobKind, Vec<Dep>>,
-    /// Pages some feed shows, and their HTML.
-    feed_html: HashMap<usize, String>,
-    statics: Vec<OutputFile>,
-    /// Whether folio writes `highlight.css` and, if so, whether it holds
-    /// the palette yet (it is a stub until some code is highlighted).
-    palette: Option<bool>,
-    /// The images and cards pages asked for.
-    media: Media,
+    /// What the last render left, when the site is kept for edits.
+    memory: Option<Memory>,
+    /// The images and cards of a kept site, asked for by every render.
+    media: Option<Media>,
+    /// Templates changed since the last render that succeeded: a render
+    /// that fails leaves them to the next.
+    changed_templates: HashSet<String>,
 }
 
 /// The images and social cards of one build.
@@ -119,8 +141,8 @@ struct Media {
 }
 
 impl Media {
-    /// Makes what the pages asked for since the last call and hands each
-    /// file to the sink.
+    /// Makes what was asked for since the last call and hands each file
+    /// to the sink.
     fn finish(&self, run: &Run<'_>, errors: &mut Errors) {
         let mut made: Vec<Made> = Vec::new();
         match self.images.finish() {
@@ -155,17 +177,49 @@ impl Media {
     }
 }
 
-/// One page after its first render: its listing and what stays of it.
-struct FirstPass {
+/// Everything one render works with.
+struct Scene<'a> {
+    config: &'a Config,
+    content: &'a Content,
+    edit: &'a Edit,
+    /// What the last render left, if anything.
+    old: Option<&'a Memory>,
+    taxonomies: Vec<Taxonomy>,
+    model: Model,
+    resolver: Resolver,
+    /// Whether `data` differs from the last render's.
+    data_changed: bool,
+    /// Static files whose fingerprint differs, by output path.
+    assets: HashSet<String>,
+    /// Image files that changed, static or under `content/`.
+    files: HashSet<PathBuf>,
+    /// Source path → URL path of every page and section.
+    urls: HashMap<&'a str, &'a str>,
+    /// Pages some feed shows.
+    feed_pages: HashSet<usize>,
+}
+
+/// One page after its Markdown: its listing, and what stays of it.
+struct PagePass {
     listing: Value,
-    facts: Facts,
-    /// The job, when it could not finish before the lists were ready.
-    deferred: Option<Job>,
-    reads: Option<Vec<Dep>>,
-    feed_html: Option<String>,
+    body: Arc<Body>,
+    /// Whether its body was rendered again.
+    fresh: bool,
+    /// Its whole value, when its body was rendered again.
+    value: Option<Value>,
+    /// Whether its file must be rendered (it changed), and was not yet.
+    due: bool,
+    /// Its file, when it was rendered with its body.
+    job: Option<Arc<JobMemory>>,
     rendered: usize,
     /// Why its body or file failed.
     error: Option<Errors>,
+}
+
+/// One section after its Markdown.
+struct SectionPass {
+    memory: SectionMemory,
+    fresh: bool,
 }
 
 impl Renderer {
@@ -173,136 +227,224 @@ impl Renderer {
     pub fn new(config: &Config) -> std::result::Result<Renderer, Errors> {
         Ok(Renderer {
             templates: templates::load(config)?,
-            built: None,
+            memory: None,
+            media: None,
+            changed_templates: HashSet::new(),
         })
     }
 
-    /// Renders every file of the site into `sink`.
-    pub fn render_all(
+    /// Loads the templates again and returns the names of those whose
+    /// text changed; the social card's template is read again too. On an
+    /// error, the templates stay as they were.
+    pub fn reload_templates(
+        &mut self,
+        config: &Config,
+    ) -> std::result::Result<HashSet<String>, Errors> {
+        let fresh = templates::load(config)?;
+        let changed = fresh.changed_since(&self.templates);
+        self.templates = fresh;
+        self.media = None;
+        self.changed_templates.extend(changed.iter().cloned());
+        Ok(changed)
+    }
+
+    /// Forgets what the last render left: the next renders everything.
+    pub fn forget(&mut self) {
+        self.memory = None;
+    }
+
+    /// Renders into `sink` what `edit` changed since the last render, or
+    /// the whole site when nothing is kept. On an error, what was kept
+    /// stays as it was: the next render compares with the site on disk.
+    pub fn render(
         &mut self,
         config: &Config,
         content: &Content,
+        edit: &Edit,
         options: &RenderOptions,
         sink: Sink<'_>,
     ) -> std::result::Result<RenderReport, Errors> {
-        let taxonomies = values::taxonomies(config, content);
-        let mut statics = hash_static_files(config).map_err(Errors::from)?;
-        // A `highlight.css` of the site's or the theme's own wins over folio's.
-        let writes_palette = !statics.contains_key(bodies::PALETTE_FILE);
-        if let Some(made_from) = bodies::palette_source(config).filter(|_| writes_palette) {
-            statics.insert(
-                bodies::PALETTE_FILE.to_string(),
-                statics::StaticFile::generated(&made_from),
-            );
+        if !options.keep {
+            self.memory = None;
         }
-        let mut model = Model::new(config, content, &taxonomies);
-        self.templates.set_global("config", model.config.clone());
-        self.templates.set_global("data", model.data.clone());
-        self.templates.set_global("site", Value::none());
-        let media = load_media(config, &model)?;
-        let mut lookup = Lookup::new(config, content, &model, statics.clone());
-        lookup.set_media(Arc::clone(&media.images), media.cards.clone());
-        let resolver = Resolver::new(config, content).with_images(
-            config,
-            Arc::clone(&media.images),
-            lookup.sources(),
-        );
-        self.templates.update_lookup(|shared| *shared = lookup);
-        bodies::check_palette(config, resolver.options()).map_err(Errors::from)?;
-        let feed_pages = feeds::feed_pages(config, content, &taxonomies);
+        let statics = self.static_files(config, edit)?;
+        if self.changed_templates.is_empty()
+            && let Some(old) = &mut self.memory
+            && let Some(report) = only_statics(config, edit, old, &statics, sink)?
+        {
+            return Ok(report);
+        }
+        let old = self.memory.take();
+        let mut edit = edit.clone();
+        edit.templates
+            .extend(self.changed_templates.iter().cloned());
+        match self.render_with(config, content, &edit, old.as_ref(), statics, options, sink) {
+            Ok((report, memory)) => {
+                self.memory = memory;
+                self.changed_templates.clear();
+                Ok(report)
+            }
+            Err(errors) => {
+                self.memory = old;
+                Err(errors)
+            }
+        }
+    }
+
+    /// The render of everything but a statics-only edit.
+    #[allow(clippy::too_many_arguments, reason = "the one call is right above")]
+    fn render_with(
+        &mut self,
+        config: &Config,
+        content: &Content,
+        edit: &Edit,
+        old: Option<&Memory>,
+        statics: BTreeMap<String, StaticFile>,
+        options: &RenderOptions,
+        sink: Sink<'_>,
+    ) -> std::result::Result<(RenderReport, Option<Memory>), Errors> {
         let metrics = Metrics::new(options.template_metrics);
         let run = Run::new(config, content, options, sink, &metrics);
-
-        // Pages first: each is rendered as soon as its Markdown is, unless it
-        // reads the lists, which need every page's listing.
-        let first: Vec<FirstPass> = (0..content.pages.len())
-            .into_par_iter()
-            .map(|i| self.first_pass(&run, &model, &resolver, i, feed_pages.contains(&i)))
-            .collect();
+        let mut scene = self.scene(config, content, edit, old, &statics, options)?;
         let mut errors = Errors::default();
         let mut report = RenderReport::default();
-        let mut reads = HashMap::new();
-        let mut deferred = Vec::new();
-        let mut feed_html = HashMap::new();
-        let mut page_facts = Vec::with_capacity(content.pages.len());
-        for (i, pass) in first.into_iter().enumerate() {
-            model.listings[i] = pass.listing;
-            page_facts.push(pass.facts);
-            deferred.extend(pass.deferred);
-            if let Some(read) = pass.reads {
-                reads.insert(JobKind::Page(i), read);
-            }
-            if let Some(html) = pass.feed_html {
-                feed_html.insert(i, html);
-            }
-            if let Some(e) = pass.error {
-                errors.0.extend(e.0);
+
+        // Pages first: each is rendered as soon as its Markdown is, unless
+        // it reads the lists, which need every page's listing.
+        let provider = self.provider(&scene);
+        let passes: Vec<PagePass> = (0..content.pages.len())
+            .into_par_iter()
+            .map(|i| deps::providing(&provider, || self.page_pass(&scene, &run, i)))
+            .collect();
+        let sections: Vec<SectionPass> = (0..content.sections.len())
+            .into_par_iter()
+            .map(|s| deps::providing(&provider, || self.section_pass(&scene, s)))
+            .collect();
+        drop(provider);
+        for (i, pass) in passes.iter().enumerate() {
+            scene.model.listings[i] = pass.listing.clone();
+            if let Some(e) = &pass.error {
+                errors.0.extend(e.0.iter().cloned());
             }
             report.rendered += pass.rendered;
         }
-        let (section_html, section_facts): (Vec<(Value, Value)>, Vec<Facts>) =
-            (0..content.sections.len())
-                .into_par_iter()
-                .map(|s| {
-                    let section = &content.sections[s];
-                    let value = || model.section_meta[s].clone();
-                    let shortcodes = TeraShortcodes::new(
-                        &self.templates,
-                        config,
-                        (&section.source, &section.url),
-                        ("section", &value),
-                    );
-                    let (rendered, facts) = bodies::section(&resolver, content, s, &shortcodes);
-                    let url = &content.sections[s].url;
-                    let html = (
-                        Value::safe_string(&rendered.html),
-                        values::toc_value(config, url, &rendered.toc),
-                    );
-                    (html, facts)
-                })
-                .unzip();
+        let page_facts: Vec<&Facts> = passes.iter().map(|p| &p.body.facts).collect();
+        let section_facts: Vec<&Facts> = sections.iter().map(|s| &s.memory.body.facts).collect();
         errors
             .0
             .extend(bodies::check_links(content, &page_facts, &section_facts).0);
-        for facts in &section_facts {
-            errors.0.extend(facts.errors.iter().cloned());
+        for pass in sections.iter().filter(|s| s.fresh) {
+            errors
+                .0
+                .extend(pass.memory.body.facts.errors.iter().cloned());
         }
-        let warnings = bodies::warnings(content, &page_facts, &section_facts);
+        report.warnings = warnings(content, &passes, &sections, old.is_some());
         let highlighted = page_facts
             .iter()
             .chain(&section_facts)
             .any(|f| f.highlighted);
 
-        // Then the lists, and every job that reads them.
-        model.set_lists(content, &taxonomies, section_html);
-        self.templates.set_global("site", model.site.clone());
-        let sections = model.sections.clone();
-        self.templates.update_lookup(|l| l.set_sections(&sections));
+        // Then the lists, and what changed in them.
+        let section_html = sections.iter().map(|s| s.memory.html.clone()).collect();
+        scene
+            .model
+            .set_lists(content, &scene.taxonomies, section_html);
+        self.templates.set_global("site", scene.model.site.clone());
+        let lists = scene.model.sections.clone();
+        self.templates.update_lookup(|l| l.set_sections(&lists));
+        let values = Values::of(&scene.model, content);
+        let pages_changed = page_changes(content, &passes, old);
+        let empty = Values::default();
+        let changes = Changes {
+            old: old.map_or(&empty, |m| &m.values),
+            new: &values,
+            pages: &pages_changed,
+            assets: &scene.assets,
+            files: &scene.files,
+        };
+
+        // Every file new or showing what changed.
+        let mut kept: HashMap<String, Arc<JobMemory>> = HashMap::new();
+        let mut jobs = Vec::new();
+        for (i, pass) in passes.iter().enumerate() {
+            let page = &content.pages[i];
+            if page.meta.redirect_to.is_some() || pass.error.is_some() {
+                continue;
+            }
+            let path = output_path(&page.url);
+            if let Some(job) = &pass.job {
+                kept.insert(path, Arc::clone(job));
+                continue;
+            }
+            let template = jobs::page_template(content, i);
+            let changed = pages_changed.contains(&page.relative_path);
+            if !pass.due && !self.job_affected(&scene, &changes, &path, template, changed) {
+                if let Some(job) = old.and_then(|m| m.jobs.get(&path)) {
+                    kept.insert(path, Arc::clone(job));
+                }
+                continue;
+            }
+            let value = match &pass.value {
+                Some(value) => Ok(value.clone()),
+                None => self.page_value(&scene, i),
+            };
+            match value {
+                Ok(value) => jobs.push(jobs::page_job(content, i, value)),
+                Err(e) => errors.push(e),
+            }
+        }
         let has_404 = self.templates.tera.contains_template("404.html");
         let has_search = self.templates.tera.contains_template(jobs::SEARCH_TEMPLATE);
-        let mut jobs = jobs::list_jobs(config, content, &model, &taxonomies, &|kind| match kind {
+        let keep = |kind: JobKind| match kind {
             JobKind::NotFound => has_404,
             JobKind::Search => has_search,
             _ => true,
-        });
-        jobs.extend(deferred);
-        let mut built = Built {
-            taxonomies,
-            model,
-            resolver,
-            page_facts,
-            section_facts,
-            reads,
-            feed_html,
-            statics: static_files(config, &statics),
-            palette: (writes_palette && config.site.markdown.highlight_code).then_some(highlighted),
-
-            media,
         };
-        report.rendered += self.render_jobs(&run, &mut built, jobs, &mut errors);
-        built.media.finish(&run, &mut errors);
-        if built.palette.is_some() {
-            match bodies::palette_css(built.resolver.options(), config, highlighted) {
+        for job in jobs::list_jobs(config, content, &scene.model, &scene.taxonomies, &keep) {
+            let path = output_path(&job.url);
+            let old_job = old.and_then(|m| m.jobs.get(&path));
+            let handed_changed =
+                old_job.is_none_or(|j| j.handed.as_deref() != Some(&handed(&job)[..]));
+            if self.job_affected(&scene, &changes, &path, &job.template, handed_changed) {
+                jobs.push(job);
+            } else if let Some(job) = old_job {
+                kept.insert(path, Arc::clone(job));
+            }
+        }
+        let provider = self.provider(&scene);
+        let rendered: Vec<(Job, Result<Outcome>)> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let outcome = deps::providing(&provider, || self.render_job(&scene, &run, &job));
+                (job, outcome)
+            })
+            .collect();
+        drop(provider);
+        for (job, outcome) in rendered {
+            match outcome {
+                Ok(Outcome::Done(record)) => {
+                    report.rendered += 1;
+                    kept.insert(output_path(&job.url), Arc::new(job_memory(&job, record)));
+                }
+                Ok(Outcome::Later) => errors.push(
+                    Error::at(&job.source, None, "the lists were not ready for this file")
+                        .help("report this, with the template, as a folio bug"),
+                ),
+                Err(e) => errors.push(e),
+            }
+        }
+
+        // The files besides the templates'.
+        let media = self.media.clone().ok_or_else(|| {
+            Errors::from(Error::msg("the images of this build were never loaded"))
+        })?;
+        media.finish(&run, &mut errors);
+        let palette = statics
+            .contains_key(bodies::PALETTE_FILE)
+            .then_some(highlighted)
+            .filter(|_| statics[bodies::PALETTE_FILE].is_generated());
+        if palette.is_some() && old.is_none_or(|m| m.palette != palette) {
+            match bodies::palette_css(scene.resolver.options(), config, highlighted) {
                 Ok(Some(css)) => {
                     if let Err(e) = run.send(palette_file(css)) {
                         errors.push(e);
@@ -312,24 +454,30 @@ impl Renderer {
                 Err(e) => errors.push(e),
             }
         }
-        match extras(config, content, &built) {
-            Ok(files) => {
-                for file in files {
-                    if let Err(e) = run.send(file) {
-                        errors.push(e);
-                    }
-                }
-            }
+        let feed_html = self.feed_html(&scene, &passes, &mut errors);
+        let mut others = feeds::feeds(config, content, &feed_html, &scene.taxonomies);
+        others.extend(feeds::site_files(config, content, &scene.taxonomies));
+        match feeds::alias_files(config, content) {
+            Ok(files) => others.extend(files),
             Err(more) => errors.0.extend(more.0),
+        }
+        others.extend(copy_files(config, content));
+        let statics_to_send = static_files(config, &statics, old.map(|m| &m.statics));
+        let mut outputs: HashSet<String> = HashSet::new();
+        for file in others.into_iter().chain(statics_to_send) {
+            outputs.insert(file.path.clone());
+            if let Err(e) = run.send(file) {
+                errors.push(e);
+            }
         }
         if errors.has_errors() {
             return Err(errors);
         }
-        built.media.prune().map_err(Errors::from)?;
-        report.images = built.media.images.made();
-        report.cards = built.media.cards.as_ref().map_or(0, |c| c.made());
-        self.built = Some(built);
-        report.warnings = warnings;
+        if old.is_none() {
+            media.prune().map_err(Errors::from)?;
+        }
+        report.images = media.images.made();
+        report.cards = media.cards.as_ref().map_or(0, |c| c.made());
         report.pages = content.pages.len();
         report.sections = content.sections.iter().filter(|s| s.exists).count();
         report.files = run.sent();
@@ -341,300 +489,436 @@ impl Renderer {
                 &report.metrics,
             );
         }
-        Ok(report)
+        if !options.keep {
+            return Ok((report, None));
+        }
+        // What the next render compares with.
+        outputs.extend(statics.keys().cloned());
+        outputs.extend(kept.keys().cloned());
+        for job in kept.values() {
+            outputs.extend(job.record.made.iter().cloned());
+        }
+        let pages: HashMap<String, PageMemory> = content
+            .pages
+            .iter()
+            .zip(passes)
+            .map(|(page, pass)| {
+                outputs.extend(pass.body.record.made.iter().cloned());
+                let memory = PageMemory {
+                    url: page.url.clone(),
+                    listing: pass.listing,
+                    body: pass.body,
+                };
+                (page.relative_path.clone(), memory)
+            })
+            .collect();
+        let sections: HashMap<String, SectionMemory> = content
+            .sections
+            .iter()
+            .zip(sections)
+            .map(|(section, pass)| {
+                outputs.extend(pass.memory.body.record.made.iter().cloned());
+                (section.relative_path.clone(), pass.memory)
+            })
+            .collect();
+        report.outputs = outputs;
+        let memory = Memory {
+            pages,
+            sections,
+            jobs: kept,
+            values,
+            statics,
+            palette,
+            outputs: report.outputs.clone(),
+        };
+        Ok((report, Some(memory)))
     }
 
-    /// Renders again what shows the pages whose bodies changed (indices into
-    /// `content.pages`, whose front matter is as it was): those pages, the
-    /// lists that show them when their listing changed, whatever asked for
-    /// them by name, and the feeds that hold them.
-    pub fn render_edited(
+    /// Makes the values of this render, and says what changed since the last.
+    #[allow(clippy::too_many_arguments, reason = "the one call is in render_with")]
+    fn scene<'a>(
         &mut self,
-        config: &Config,
-        content: &Content,
-        edited: &[usize],
+        config: &'a Config,
+        content: &'a Content,
+        edit: &'a Edit,
+        old: Option<&'a Memory>,
+        statics: &BTreeMap<String, StaticFile>,
         options: &RenderOptions,
-        sink: Sink<'_>,
-    ) -> std::result::Result<RenderReport, Errors> {
-        let Some(mut built) = self.built.take() else {
-            return self.render_all(config, content, options, sink);
+    ) -> std::result::Result<Scene<'a>, Errors> {
+        let taxonomies = values::taxonomies(config, content);
+        let model = Model::new(config, content, &taxonomies);
+        self.templates.set_global("config", model.config.clone());
+        self.templates.set_global("data", model.data.clone());
+        self.templates.set_global("site", Value::none());
+        let media = match &self.media {
+            Some(media) => media.clone(),
+            None => {
+                let media = load_media(config, &model)?;
+                self.media = Some(media.clone());
+                media
+            }
         };
-        let metrics = Metrics::new(options.template_metrics);
-        let run = Run::new(config, content, options, sink, &metrics);
-        let mut errors = Errors::default();
-        let mut changes = Changes::default();
-        let mut page_jobs = Vec::new();
-        let mut report_warnings = Vec::new();
-        let mut newly_highlighted = false;
-        for &i in edited {
-            let (html, facts) =
-                match self.page_body(config, content, &built.model, &built.resolver, i) {
-                    Ok(done) => done,
-                    Err(e) => {
-                        errors.0.extend(e.0);
-                        continue;
-                    }
-                };
-            let (full, listing) = built.model.page(config, content, i, &html);
-            report_warnings.extend(facts.warnings_of(&content.pages[i].source));
-            newly_highlighted |= facts.highlighted && built.palette == Some(false);
-            built.page_facts[i] = facts;
-            if let Some(kept) = built.feed_html.get_mut(&i) {
-                *kept = html.content;
-            }
-            if listing != built.model.listings[i] {
-                built
-                    .model
-                    .set_listing(content, &built.taxonomies, i, listing);
-                changes.listings.push(i);
-            }
-            self.templates.update_lookup(|l| {
-                if l.has_page(i) {
-                    l.set_page(i, full.clone());
-                }
-            });
-            changes.pages.push(i);
-            if content.pages[i].meta.redirect_to.is_none() {
-                page_jobs.push(jobs::page_job(content, i, full));
-            }
-        }
-        errors
-            .0
-            .extend(bodies::check_links(content, &built.page_facts, &built.section_facts).0);
-        if errors.has_errors() {
-            self.built = Some(built);
-            return Err(errors);
-        }
-        if !changes.listings.is_empty() {
-            self.templates.set_global("site", built.model.site.clone());
-            let sections = built.model.sections.clone();
-            self.templates.update_lookup(|l| l.set_sections(&sections));
-        }
-        let places = Places {
-            content,
-            taxonomies: &built.taxonomies,
+        let mut lookup = Lookup::new(config, content, &model, statics.clone());
+        lookup.set_media(Arc::clone(&media.images), media.cards.clone());
+        lookup.set_stable_assets(options.stable_assets);
+        let resolver = Resolver::new(config, content).with_images(
+            config,
+            Arc::clone(&media.images),
+            lookup.sources(),
+        );
+        self.templates.update_lookup(|shared| *shared = lookup);
+        bodies::check_palette(config, resolver.options()).map_err(Errors::from)?;
+        let assets = match old {
+            Some(m) => changed_assets(&m.statics, statics),
+            None => statics.keys().cloned().collect(),
         };
-        let affected: HashSet<JobKind> = built
-            .reads
+        let mut files: HashSet<PathBuf> = edit.statics.clone();
+        files.extend(edit.content.iter().map(|rel| config.content_dir.join(rel)));
+        let urls = content
+            .pages
             .iter()
-            .filter(|(kind, read)| {
-                !matches!(kind, JobKind::Page(i) if changes.pages.contains(i))
-                    && read.iter().any(|d| d.shows(&changes, &places))
-            })
-            .map(|(kind, _)| *kind)
+            .map(|p| (p.relative_path.as_str(), p.url.as_str()))
+            .chain(
+                content
+                    .sections
+                    .iter()
+                    .map(|s| (s.relative_path.as_str(), s.url.as_str())),
+            )
             .collect();
-        let mut jobs = page_jobs;
-        for kind in &affected {
-            if let JobKind::Page(j) = *kind {
-                match self.page_value(config, content, &built, j) {
-                    Ok(full) => jobs.push(jobs::page_job(content, j, full)),
-                    Err(e) => errors.push(e),
-                }
-            }
-        }
-        jobs.extend(jobs::list_jobs(
+        let feed_pages = feeds::feed_pages(config, content, &taxonomies);
+        let data_changed = old.is_none_or(|m| m.values.data != model.data);
+        Ok(Scene {
             config,
             content,
-            &built.model,
-            &built.taxonomies,
-            &|kind| affected.contains(&kind),
-        ));
-        let mut report = RenderReport {
-            rendered: self.render_jobs(&run, &mut built, jobs, &mut errors),
-            pages: content.pages.len(),
-            sections: content.sections.iter().filter(|s| s.exists).count(),
-            ..RenderReport::default()
-        };
-        // An edit may bring the site its first highlighted code.
-        if newly_highlighted {
-            match bodies::palette_css(built.resolver.options(), config, true) {
-                Ok(css) => {
-                    if let Some(Err(e)) = css.map(|css| run.send(palette_file(css))) {
-                        errors.push(e);
-                    }
-                    built.palette = Some(true);
-                }
-                Err(e) => errors.push(e),
-            }
-        }
-        built.media.finish(&run, &mut errors);
-        if edited.iter().any(|i| built.feed_html.contains_key(i)) || !changes.listings.is_empty() {
-            for file in feeds::feeds(config, content, &built.feed_html, &built.taxonomies) {
-                if let Err(e) = run.send(file) {
-                    errors.push(e);
-                }
-            }
-        }
-        self.built = Some(built);
-        if errors.has_errors() {
-            return Err(errors);
-        }
-        report.files = run.sent();
-        report.metrics = metrics.take();
-        report.warnings = report_warnings;
-        Ok(report)
+            edit,
+            old,
+            taxonomies,
+            model,
+            resolver,
+            data_changed,
+            assets,
+            files,
+            urls,
+            feed_pages,
+        })
     }
 
-    /// Renders page `i`'s Markdown, and its file unless that must wait for
-    /// the lists.
-    fn first_pass(
-        &self,
-        run: &Run<'_>,
-        model: &Model,
-        resolver: &Resolver,
-        i: usize,
-        in_feed: bool,
-    ) -> FirstPass {
-        // A page that fails still gets a listing, so the lists that hold it
-        // render and report their own problems, not this one again.
-        let (html, facts, error) = match self.page_body(run.config, run.content, model, resolver, i)
-        {
-            Ok((html, facts)) => (html, facts, None),
-            Err(e) => (PageHtml::default(), Facts::default(), Some(e)),
+    /// Page `i`'s Markdown, rendered again when something it shows changed,
+    /// and its file when it changed and reads no list.
+    fn page_pass(&self, scene: &Scene<'_>, run: &Run<'_>, i: usize) -> PagePass {
+        let content = scene.content;
+        let page = &content.pages[i];
+        let old = scene.old.and_then(|m| m.pages.get(&page.relative_path));
+        let seen = || {
+            scene
+                .model
+                .page(scene.config, content, i, &PageHtml::default())
+                .1
         };
-        let (full, listing) = model.page(run.config, run.content, i, &html);
-        let feed_html = in_feed.then_some(html.content);
-        let job = jobs::page_job(run.content, i, full);
-        let mut pass = FirstPass {
-            listing,
+        if let Some(old) = old
+            && !self.body_dirty(scene, &page.relative_path, &old.body, &seen)
+        {
+            let parts = PageHtml {
+                summary: old.body.summary.clone(),
+                word_count: old.body.word_count,
+                ..PageHtml::default()
+            };
+            return PagePass {
+                listing: scene.model.page(scene.config, content, i, &parts).1,
+                body: Arc::clone(&old.body),
+                fresh: false,
+                value: None,
+                due: false,
+                job: None,
+                rendered: 0,
+                error: None,
+            };
+        }
+        let (result, reads) = deps::recording(|| self.page_body(scene, i));
+        let (html, facts, shortcodes, saw) = match result {
+            Ok(done) => done,
+            // A page that fails still gets a listing, so the lists that hold
+            // it render and report their own problems, not this one again.
+            Err(e) => {
+                return PagePass {
+                    listing: seen(),
+                    body: Arc::new(Body::default()),
+                    fresh: true,
+                    value: None,
+                    due: false,
+                    job: None,
+                    rendered: 0,
+                    error: Some(e),
+                };
+            }
+        };
+        let (full, listing) = scene.model.page(scene.config, content, i, &html);
+        let body = Body {
+            summary: html.summary.clone(),
+            word_count: html.word_count,
+            print: html_print(&html),
             facts,
-            deferred: None,
-            reads: None,
-            feed_html,
+            shortcodes,
+            record: Record::of(reads, content),
+            seen: saw,
+            feed_html: scene.feed_pages.contains(&i).then(|| html.content.clone()),
+        };
+        let changed = old.is_none_or(|o| o.body.print != body.print || o.listing != listing);
+        let mut pass = PagePass {
+            listing,
+            body: Arc::new(body),
+            fresh: true,
+            value: None,
+            due: false,
+            job: None,
             rendered: 0,
-            error,
+            error: None,
         };
         // A redirect is written with the aliases, not rendered.
-        if pass.error.is_some() || run.content.pages[i].meta.redirect_to.is_some() {
+        if page.meta.redirect_to.is_some() {
             return pass;
         }
-        if self.templates.reads_site(&job.template) {
-            pass.deferred = Some(job);
+        let job = jobs::page_job(content, i, full);
+        let path = output_path(&page.url);
+        let due = changed || self.job_affected_by_itself(scene, &path, &job.template);
+        if !due || self.templates.reads_site(&job.template) {
+            pass.due = due;
+            pass.value = job.context.first().map(|(_, v)| v.clone());
             return pass;
         }
-        match self.render_job(run, &job) {
-            Ok(Outcome::Done(read)) => {
-                pass.reads = Some(read);
+        match self.render_job(scene, run, &job) {
+            Ok(Outcome::Done(record)) => {
+                pass.job = Some(Arc::new(job_memory(&job, record)));
                 pass.rendered = 1;
             }
-            Ok(Outcome::Later(_)) => pass.deferred = Some(job),
+            Ok(Outcome::Later) => {
+                pass.due = true;
+                pass.value = job.context.first().map(|(_, v)| v.clone());
+            }
             Err(e) => pass.error = Some(Errors::from(e)),
         }
         pass
     }
 
-    /// Renders `jobs`, again and again while some wait for whole page values
-    /// that are made in between. Returns how many rendered.
-    fn render_jobs(
-        &self,
-        run: &Run<'_>,
-        built: &mut Built,
-        mut jobs: Vec<Job>,
-        errors: &mut Errors,
-    ) -> usize {
-        let mut rendered = 0;
-        while !jobs.is_empty() {
-            let results: Vec<(Job, Result<Outcome>)> = jobs
-                .into_par_iter()
-                .map(|job| {
-                    let outcome = self.render_job(run, &job);
-                    (job, outcome)
-                })
-                .collect();
-            let mut waiting = Vec::new();
-            let mut wanted = Vec::new();
-            for (job, outcome) in results {
-                match outcome {
-                    Ok(Outcome::Done(read)) => {
-                        let mut all = job.handed(run.content);
-                        all.extend(read);
-                        built.reads.insert(job.kind, all);
-                        rendered += 1;
-                    }
-                    Ok(Outcome::Later(wants)) => {
-                        wanted.extend(wants);
-                        waiting.push(job);
-                    }
-                    Err(e) => errors.push(e),
-                }
-            }
-            let pages: Vec<usize> = wanted
-                .iter()
-                .filter_map(|w| match w {
-                    Want::Page(i) => Some(*i),
-                    Want::Lists => None,
-                })
-                .collect();
-            let mut progress = false;
-            for i in pages {
-                let lookup_has = self.templates.lookup.read().is_ok_and(|l| l.has_page(i));
-                if lookup_has {
-                    continue;
-                }
-                match self.page_value(run.config, run.content, built, i) {
-                    Ok(full) => {
-                        self.templates.update_lookup(|l| l.set_page(i, full));
-                        progress = true;
-                    }
-                    Err(e) => errors.push(e),
-                }
-            }
-            if !progress {
-                for job in &waiting {
-                    errors.push(
-                        Error::at(
-                            &job.source,
-                            None,
-                            "a value this page asks for never became ready",
-                        )
-                        .help("report this, with the template, as a folio bug"),
-                    );
-                }
-                break;
-            }
-            jobs = waiting;
+    /// Section `s`'s Markdown, rendered again when something it shows changed.
+    fn section_pass(&self, scene: &Scene<'_>, s: usize) -> SectionPass {
+        let content = scene.content;
+        let section = &content.sections[s];
+        let text = fingerprint(format!("{} {}", section.body_line, section.body).as_bytes());
+        let old = scene
+            .old
+            .and_then(|m| m.sections.get(&section.relative_path));
+        let seen = || scene.model.section_meta[s].clone();
+        if let Some(old) = old
+            && old.text == text
+            && !self.body_dirty(scene, &section.relative_path, &old.body, &seen)
+        {
+            return SectionPass {
+                memory: SectionMemory {
+                    url: section.url.clone(),
+                    ..old.clone()
+                },
+                fresh: false,
+            };
         }
-        rendered
+        let shortcodes = TeraShortcodes::new(
+            &self.templates,
+            scene.config,
+            (&section.source, &section.url),
+            ("section", &seen),
+        );
+        let ((rendered, facts), reads) =
+            deps::recording(|| bodies::section(&scene.resolver, content, s, &shortcodes));
+        let html = (
+            Value::safe_string(&rendered.html),
+            values::toc_value(scene.config, &section.url, &rendered.toc),
+        );
+        let body = Body {
+            print: fingerprint(rendered.html.as_bytes()),
+            facts,
+            shortcodes: shortcodes.called(),
+            record: Record::of(reads, content),
+            seen: shortcodes.seen(),
+            ..Body::default()
+        };
+        SectionPass {
+            memory: SectionMemory {
+                url: section.url.clone(),
+                text,
+                html,
+                body: Arc::new(body),
+            },
+            fresh: true,
+        }
+    }
+
+    /// Whether a body must be rendered again: its file changed, or a
+    /// shortcode it calls, an image it shows, a value its shortcodes read,
+    /// the URL of a page it links to, or the value its shortcodes saw.
+    fn body_dirty(
+        &self,
+        scene: &Scene<'_>,
+        relative: &str,
+        body: &Body,
+        seen: &dyn Fn() -> Value,
+    ) -> bool {
+        let edit = scene.edit;
+        if edit.content.contains(relative) {
+            return true;
+        }
+        let shortcode_changed = body.shortcodes.iter().any(|name| {
+            let template = format!("shortcodes/{name}.html");
+            self.templates.uses_any(&template, &edit.templates)
+                || (scene.data_changed && self.templates.reads_data(&template))
+        });
+        if shortcode_changed {
+            return true;
+        }
+        let read_changed = body.record.keys.iter().any(|key| match key {
+            Key::Asset(path) => scene.assets.contains(path),
+            Key::File(path) => scene.files.contains(path),
+            // A page or list a shortcode read: any content edit may change it.
+            _ => !edit.content.is_empty(),
+        });
+        if read_changed {
+            return true;
+        }
+        // A link's target is written in the body: it moved, came or went.
+        let link_moved = body.facts.links.iter().any(|(link, _)| {
+            let target = link.page.trim_start_matches('/');
+            !target.is_empty() && {
+                let before = scene.old.and_then(|m| {
+                    m.pages
+                        .get(target)
+                        .map(|p| p.url.as_str())
+                        .or_else(|| m.sections.get(target).map(|s| s.url.as_str()))
+                });
+                scene.urls.get(target).copied() != before
+            }
+        });
+        link_moved || body.seen.as_ref().is_some_and(|before| *before != seen())
+    }
+
+    /// Whether a file's template, or what the template reads besides what it
+    /// is handed, changed: its template is another, or one it is made of
+    /// changed, or `data` changed and it reads it; or the file is new.
+    fn job_affected_by_itself(&self, scene: &Scene<'_>, path: &str, template: &str) -> bool {
+        let Some(old) = scene.old.and_then(|m| m.jobs.get(path)) else {
+            return true;
+        };
+        old.template != template
+            || self.templates.uses_any(template, &scene.edit.templates)
+            || (scene.data_changed && self.templates.reads_data(template))
+    }
+
+    /// Whether a file must be rendered again: it is new, its template
+    /// changed, what it was handed changed, or a value it read did.
+    fn job_affected(
+        &self,
+        scene: &Scene<'_>,
+        changes: &Changes<'_>,
+        path: &str,
+        template: &str,
+        handed_changed: bool,
+    ) -> bool {
+        if handed_changed || self.job_affected_by_itself(scene, path, template) {
+            return true;
+        }
+        scene
+            .old
+            .and_then(|m| m.jobs.get(path))
+            .is_none_or(|old| changes.shows_any(&old.record))
+    }
+
+    /// Makes any page's whole value when a template asks for it by name:
+    /// each once per render, its body rendered on the spot.
+    fn provider<'s>(
+        &'s self,
+        scene: &'s Scene<'s>,
+    ) -> impl Fn(usize) -> std::result::Result<Value, String> + Sync + 's {
+        let made: Mutex<HashMap<usize, Value>> = Mutex::default();
+        move |i: usize| {
+            if let Some(value) = made.lock().unwrap_or_else(|p| p.into_inner()).get(&i) {
+                return Ok(value.clone());
+            }
+            let value = self.page_value(scene, i).map_err(|e| e.message.clone())?;
+            made.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(i, value.clone());
+            Ok(value)
+        }
     }
 
     /// Page `i`'s whole value, its body read and rendered again.
-    fn page_value(
-        &self,
-        config: &Config,
-        content: &Content,
-        built: &Built,
-        i: usize,
-    ) -> Result<Value> {
-        let (html, _) = self
-            .page_body(config, content, &built.model, &built.resolver, i)
-            .map_err(Errors::into_first)?;
-        Ok(built.model.page(config, content, i, &html).0)
+    fn page_value(&self, scene: &Scene<'_>, i: usize) -> Result<Value> {
+        let (html, ..) = self.page_body(scene, i).map_err(Errors::into_first)?;
+        Ok(scene.model.page(scene.config, scene.content, i, &html).0)
     }
 
     /// Reads and renders page `i`'s body, its shortcodes through the
-    /// templates; they see the page's values without its content.
+    /// templates; they see the page's values without its content. Returns
+    /// the HTML, the link facts, the shortcodes called and the value they saw.
     fn page_body(
         &self,
-        config: &Config,
-        content: &Content,
-        model: &Model,
-        resolver: &Resolver,
+        scene: &Scene<'_>,
         i: usize,
-    ) -> std::result::Result<(PageHtml, Facts), Errors> {
-        let page = &content.pages[i];
-        let value = || model.page(config, content, i, &PageHtml::default()).1;
+    ) -> std::result::Result<(PageHtml, Facts, Vec<String>, Option<Value>), Errors> {
+        let page = &scene.content.pages[i];
+        let value = || {
+            scene
+                .model
+                .page(scene.config, scene.content, i, &PageHtml::default())
+                .1
+        };
         let shortcodes = TeraShortcodes::new(
             &self.templates,
-            config,
+            scene.config,
             (&page.source, &page.url),
             ("page", &value),
         );
-        bodies::page(config, resolver, page, &shortcodes)
+        let (html, facts) = bodies::page(scene.config, &scene.resolver, page, &shortcodes)?;
+        Ok((html, facts, shortcodes.called(), shortcodes.seen()))
+    }
+
+    /// The HTML of every page a feed shows: from this render's bodies, from
+    /// what the last left, or rendered again.
+    fn feed_html(
+        &self,
+        scene: &Scene<'_>,
+        passes: &[PagePass],
+        errors: &mut Errors,
+    ) -> HashMap<usize, String> {
+        let provider = self.provider(scene);
+        let made: Vec<(usize, Result<String>)> = scene
+            .feed_pages
+            .par_iter()
+            .map(|&i| {
+                let html = match &passes[i].body.feed_html {
+                    Some(html) => Ok(html.clone()),
+                    None => deps::providing(&provider, || {
+                        self.page_body(scene, i)
+                            .map(|(html, ..)| html.content)
+                            .map_err(Errors::into_first)
+                    }),
+                };
+                (i, html)
+            })
+            .collect();
+        let mut html = HashMap::new();
+        for (i, made) in made {
+            match made {
+                Ok(text) => {
+                    html.insert(i, text);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        html
     }
 
     /// Renders one job into the sink, recording what it read; `Later` when
-    /// a value it asked for is not ready yet.
-    fn render_job(&self, run: &Run<'_>, job: &Job) -> Result<Outcome> {
+    /// it asked for the lists before they were ready.
+    fn render_job(&self, scene: &Scene<'_>, run: &Run<'_>, job: &Job) -> Result<Outcome> {
         let templates = &self.templates;
         if !templates.tera.contains_template(&job.template) {
             return Err(Error::at(&job.source, None, format!("template `{}` does not exist", job.template))
@@ -645,11 +929,7 @@ impl Renderer {
             context.insert_value(*key, value.clone());
         }
         let started = Instant::now();
-        let (result, mut read, wants) =
-            deps::recording(|| templates.tera.render(&job.template, &context));
-        if templates.reads_site(&job.template) {
-            read.push(Dep::Site);
-        }
+        let (result, reads) = deps::recording(|| templates.tera.render(&job.template, &context));
         let growing = match job.kind {
             JobKind::Page(_) | JobKind::Term(..) => true,
             JobKind::Section(s, _) => run.content.sections[s].meta.paginate_by.is_some(),
@@ -658,9 +938,13 @@ impl Renderer {
         run.metrics.add(&job.template, started.elapsed(), growing);
         let html = match result {
             Ok(html) => html,
-            Err(_) if !wants.is_empty() => return Ok(Outcome::Later(wants)),
+            Err(_) if reads.lists_missing => return Ok(Outcome::Later),
             Err(e) => return Err(template_error(&e, &templates.files, Some(&job.source))),
         };
+        let mut record = Record::of(reads, scene.content);
+        if templates.reads_site(&job.template) {
+            record.keys.push(Key::Site);
+        }
         let path = output_path(&job.url);
         let origin = if matches!(job.kind, JobKind::NotFound | JobKind::Search) {
             templates
@@ -672,7 +956,176 @@ impl Renderer {
             job.source.clone()
         };
         run.send(html_file(run.config, &path, html, &origin, run.options))?;
-        Ok(Outcome::Done(read))
+        Ok(Outcome::Done(record))
+    }
+
+    /// The site's and the theme's static files, and `highlight.css` when
+    /// folio writes it; a file the last render hashed is hashed again only
+    /// when it changed.
+    fn static_files(
+        &self,
+        config: &Config,
+        edit: &Edit,
+    ) -> std::result::Result<BTreeMap<String, StaticFile>, Errors> {
+        let before = self.memory.as_ref().map(|m| (&m.statics, &edit.statics));
+        let mut statics = statics::hash_static_files(config, before).map_err(Errors::from)?;
+        // A `highlight.css` of the site's or the theme's own wins over folio's.
+        if !statics.contains_key(bodies::PALETTE_FILE)
+            && let Some(made_from) = bodies::palette_source(config)
+        {
+            statics.insert(
+                bodies::PALETTE_FILE.to_string(),
+                StaticFile::generated(&made_from),
+            );
+        }
+        Ok(statics)
+    }
+}
+
+/// Renders a statics-only edit, when no file printed the fingerprint of a
+/// changed static file and no body shows it as an image: the files are
+/// handed on and nothing is rendered. `None` when something must be.
+fn only_statics(
+    config: &Config,
+    edit: &Edit,
+    old: &mut Memory,
+    statics: &BTreeMap<String, StaticFile>,
+    sink: Sink<'_>,
+) -> std::result::Result<Option<RenderReport>, Errors> {
+    if !edit.content.is_empty() || !edit.templates.is_empty() {
+        return Ok(None);
+    }
+    let assets = changed_assets(&old.statics, statics);
+    let shows = |record: &Record| {
+        record.keys.iter().any(|key| match key {
+            Key::Asset(path) => assets.contains(path),
+            Key::File(path) => edit.statics.contains(path),
+            _ => false,
+        })
+    };
+    let read = old.jobs.values().any(|j| shows(&j.record))
+        || old.pages.values().any(|p| shows(&p.body.record))
+        || old.sections.values().any(|s| shows(&s.body.record));
+    if read {
+        return Ok(None);
+    }
+    let files = static_files(config, statics, Some(&old.statics));
+    let count = files.len();
+    for file in files {
+        sink(file)?;
+    }
+    old.outputs
+        .retain(|path| statics.contains_key(path) || !old.statics.contains_key(path));
+    old.outputs.extend(statics.keys().cloned());
+    old.statics = statics.clone();
+    Ok(Some(RenderReport {
+        pages: 0,
+        files: count,
+        outputs: old.outputs.clone(),
+        ..RenderReport::default()
+    }))
+}
+
+/// The static files whose fingerprint differs from `before`'s, or that only
+/// one of the two has, by output path.
+fn changed_assets(
+    before: &BTreeMap<String, StaticFile>,
+    now: &BTreeMap<String, StaticFile>,
+) -> HashSet<String> {
+    let mut changed: HashSet<String> = now
+        .iter()
+        .filter(|(path, file)| before.get(*path).is_none_or(|b| b.hash != file.hash))
+        .map(|(path, _)| path.clone())
+        .collect();
+    changed.extend(before.keys().filter(|p| !now.contains_key(*p)).cloned());
+    changed
+}
+
+/// The pages whose whole value changed, by source path: new and removed
+/// pages, and those whose body or listing changed.
+fn page_changes(content: &Content, passes: &[PagePass], old: Option<&Memory>) -> HashSet<String> {
+    let mut pages: HashSet<String> = content
+        .pages
+        .iter()
+        .zip(passes)
+        .filter(|(page, pass)| {
+            old.and_then(|m| m.pages.get(&page.relative_path))
+                .is_none_or(|b| b.listing != pass.listing || b.body.print != pass.body.print)
+        })
+        .map(|(page, _)| page.relative_path.clone())
+        .collect();
+    if let Some(old) = old {
+        let now: HashSet<&str> = content
+            .pages
+            .iter()
+            .map(|p| p.relative_path.as_str())
+            .collect();
+        pages.extend(
+            old.pages
+                .keys()
+                .filter(|p| !now.contains(p.as_str()))
+                .cloned(),
+        );
+    }
+    pages
+}
+
+/// The warnings of the bodies: all of them in a whole build, those
+/// rendered again after an edit.
+fn warnings(
+    content: &Content,
+    pages: &[PagePass],
+    sections: &[SectionPass],
+    edit: bool,
+) -> Vec<Error> {
+    let page_warnings = content
+        .pages
+        .iter()
+        .zip(pages)
+        .filter(|(_, pass)| !edit || pass.fresh)
+        .flat_map(|(page, pass)| pass.body.facts.warnings_of(&page.source));
+    let section_warnings = content
+        .sections
+        .iter()
+        .zip(sections)
+        .filter(|(_, pass)| !edit || pass.fresh)
+        .flat_map(|(section, pass)| pass.memory.body.facts.warnings_of(&section.source));
+    page_warnings.chain(section_warnings).collect()
+}
+
+/// A fingerprint of a page's HTML and headings: what its whole value has
+/// besides its listing.
+fn html_print(html: &PageHtml) -> u64 {
+    let mut text = html.content.clone();
+    for heading in &html.toc {
+        heading_text(heading, &mut text);
+    }
+    fingerprint(text.as_bytes())
+}
+
+fn heading_text(heading: &crate::markdown::Heading, text: &mut String) {
+    text.push('\0');
+    text.push_str(&heading.id);
+    text.push('\0');
+    text.push_str(&heading.title);
+    text.push_str(&heading.level.to_string());
+    for child in &heading.children {
+        heading_text(child, text);
+    }
+}
+
+/// The values a list job is handed, to tell whether they changed.
+fn handed(job: &Job) -> Vec<Value> {
+    job.context.iter().map(|(_, v)| v.clone()).collect()
+}
+
+/// What a rendered file leaves: its template, what it read, and for a
+/// list, what it was handed.
+fn job_memory(job: &Job, record: Record) -> JobMemory {
+    JobMemory {
+        template: job.template.clone(),
+        record,
+        handed: (!matches!(job.kind, JobKind::Page(_))).then(|| handed(job)),
     }
 }
 
@@ -718,34 +1171,10 @@ impl<'a> Run<'a> {
 
 /// How a job's render ended.
 enum Outcome {
-    /// The file went to the sink; these are what it read.
-    Done(Vec<Dep>),
-    /// It needs these first.
-    Later(Vec<Want>),
-}
-
-/// Where pages belong in one build.
-struct Places<'a> {
-    content: &'a Content,
-    taxonomies: &'a [Taxonomy],
-}
-
-impl Membership for Places<'_> {
-    fn section_of(&self, page: usize) -> usize {
-        self.content.pages[page].section
-    }
-
-    fn has_term(&self, page: usize, taxonomy: usize, term: usize) -> bool {
-        self.taxonomies[taxonomy].terms[term].pages.contains(&page)
-    }
-
-    fn in_taxonomy(&self, page: usize, taxonomy: usize) -> bool {
-        self.content.pages[page]
-            .meta
-            .taxonomies
-            .get(&self.taxonomies[taxonomy].name)
-            .is_some_and(|terms| !terms.is_empty())
-    }
+    /// The file went to the sink; this is what it read.
+    Done(Record),
+    /// It asked for the lists before they were ready.
+    Later,
 }
 
 /// The images of a build, and its social cards when the site or its theme
@@ -759,20 +1188,6 @@ fn load_media(config: &Config, model: &Model) -> std::result::Result<Media, Erro
         images: Arc::new(Images::new(&config.root)),
         cards: cards.map(Arc::new),
     })
-}
-
-/// The files besides the jobs: feeds, sitemap, redirects, copies.
-fn extras(
-    config: &Config,
-    content: &Content,
-    built: &Built,
-) -> std::result::Result<Vec<OutputFile>, Errors> {
-    let mut files = feeds::feeds(config, content, &built.feed_html, &built.taxonomies);
-    files.extend(feeds::site_files(config, content, &built.taxonomies));
-    files.extend(feeds::alias_files(config, content)?);
-    files.extend(built.statics.iter().cloned());
-    files.extend(copy_files(config, content));
-    Ok(files)
 }
 
 fn html_file(
@@ -796,13 +1211,19 @@ fn html_file(
     }
 }
 
+/// The static files to hand on: every one, or those new or changed since
+/// `before`; `highlight.css` when folio writes it is made apart.
 fn static_files(
     config: &Config,
-    statics: &std::collections::BTreeMap<String, statics::StaticFile>,
+    statics: &BTreeMap<String, StaticFile>,
+    before: Option<&BTreeMap<String, StaticFile>>,
 ) -> Vec<OutputFile> {
     statics
         .iter()
         .filter(|(_, file)| !file.is_generated())
+        .filter(|(path, file)| {
+            before.is_none_or(|b| b.get(*path).is_none_or(|old| old.hash != file.hash))
+        })
         .map(|(path, file)| match file.builtin {
             Some(text) => OutputFile {
                 path: path.clone(),

@@ -214,8 +214,15 @@ fn stopped() -> Errors {
     )
 }
 
+/// Whether `path` is a file of the search index (written apart from the
+/// pages, as the index is built).
+pub fn is_index_file(path: &str) -> bool {
+    path.strip_prefix(FOLDER)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// The output paths of the pages and sections to index, in path order.
-fn searched_pages(content: &Content) -> Vec<String> {
+pub fn searched_pages(content: &Content) -> Vec<String> {
     let pages = content.pages.iter().map(|p| (&p.url, &p.meta));
     // A folder without `_index.md` renders no page, but the home page does.
     let sections = content

@@ -100,6 +100,7 @@ pub fn serve(
         inject: Some(reload_script(&first.base_path)),
         deny_warnings: false,
         template_metrics: false,
+        stable_assets: true,
     };
     // A refused output folder ends serve: there is nothing it could serve.
     crate::build::check_output_dir(&first, &build_options)
@@ -314,10 +315,10 @@ impl Rebuilder {
             (Some(session), false) => session,
             _ => return self.restart(),
         };
-        if plan.full || self.full_only {
+        if self.full_only {
             session.rebuild_all()
         } else {
-            session.rebuild_content(&plan.content)
+            session.apply(&plan.changes())
         }
     }
 

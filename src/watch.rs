@@ -13,6 +13,7 @@ use notify::RecursiveMode;
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
+use crate::build::Changes;
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::is_ignored_name;
 use crate::error::{Error, Result};
@@ -52,10 +53,12 @@ pub enum Change {
 pub struct Plan {
     /// Read the configuration again and start over.
     pub reload_config: bool,
-    /// Rebuild everything.
-    pub full: bool,
-    /// Content files that changed (used when `full` is false).
+    /// Content files that changed.
     pub content: Vec<PathBuf>,
+    /// Whether a template of the site or its theme changed.
+    pub templates: bool,
+    /// Static files that changed.
+    pub statics: Vec<PathBuf>,
     /// Only stylesheets changed: the browser can swap them without a reload.
     pub css_only: bool,
     /// Short names of what changed, for the rebuild line.
@@ -65,7 +68,17 @@ pub struct Plan {
 impl Plan {
     /// Returns true when nothing needs doing.
     pub fn is_empty(&self) -> bool {
-        !self.reload_config && !self.full && self.content.is_empty()
+        !self.reload_config && !self.templates && self.content.is_empty() && self.statics.is_empty()
+    }
+
+    /// What the plan changes, for a kept site (`folio.yaml` aside).
+    pub fn changes(&self) -> Changes {
+        Changes {
+            content: self.content.clone(),
+            templates: self.templates,
+            statics: self.statics.clone(),
+            everything: false,
+        }
     }
 }
 
@@ -145,9 +158,11 @@ pub fn plan(config: &Config, batch: &[Seen]) -> Plan {
         }
         match change {
             Change::Config => plan.reload_config = true,
-            Change::Template => plan.full = true,
-            Change::Static { css, .. } => {
-                plan.full = true;
+            Change::Template => plan.templates = true,
+            Change::Static { css, path } => {
+                if !plan.statics.contains(&path) {
+                    plan.statics.push(path);
+                }
                 plan.css_only &= css;
                 continue;
             }
@@ -354,7 +369,8 @@ mod tests {
                 Seen::Path(PathBuf::from("/site/public/x.html")),
             ],
         );
-        assert!(css.full && css.css_only && !css.reload_config);
+        assert_eq!(css.statics, vec![PathBuf::from("/site/static/site.css")]);
+        assert!(css.css_only && !css.templates && !css.reload_config);
         let body = plan(
             &c,
             &[
@@ -363,7 +379,7 @@ mod tests {
             ],
         );
         assert_eq!(body.content, vec![PathBuf::from("/site/content/a.md")]);
-        assert!(!body.full && !body.css_only);
+        assert!(body.statics.is_empty() && !body.templates && !body.css_only);
         let mixed = plan(
             &c,
             &[
@@ -371,7 +387,7 @@ mod tests {
                 Seen::Path(PathBuf::from("/site/templates/a.html")),
             ],
         );
-        assert!(mixed.full && !mixed.css_only);
+        assert!(mixed.templates && !mixed.css_only);
         let config_change = plan(&c, &[Seen::Path(PathBuf::from("/site/folio.yaml"))]);
         assert!(config_change.reload_config);
         assert!(plan(&c, &[Seen::Path(PathBuf::from("/site/public/a.html"))]).is_empty());

@@ -7,7 +7,7 @@
 //! removes only the regular files of one cache folder that the last build
 //! did not use, and never follows a link.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,18 +21,18 @@ pub const CACHE_DIR: &str = ".folio-cache";
 /// Suffix of a cache file being written.
 const PARTIAL: &str = ".partial";
 
-/// What a build asked a cache for, by output path, and which of those
-/// requests `fresh` has handed on already. Images and cards keep one each.
+/// What a build asked a cache for, by output path, and what was asked for
+/// since `fresh` last handed requests on. Images and cards keep one each.
 pub struct Requests<W> {
     wanted: Mutex<BTreeMap<String, W>>,
-    handed: Mutex<HashSet<String>>,
+    recent: Mutex<BTreeSet<String>>,
 }
 
 impl<W> Default for Requests<W> {
     fn default() -> Self {
         Requests {
             wanted: Mutex::default(),
-            handed: Mutex::default(),
+            recent: Mutex::default(),
         }
     }
 }
@@ -40,18 +40,19 @@ impl<W> Default for Requests<W> {
 impl<W: Clone> Requests<W> {
     /// Records that the output at `path` is made as `wanted` says.
     pub fn want(&self, path: String, wanted: W) {
+        lock(&self.recent).insert(path.clone());
         lock(&self.wanted).insert(path, wanted);
     }
 
-    /// The requests not handed on before, in path order; they count as
-    /// handed on from now.
+    /// The requests made since the last call, in path order: a render of
+    /// a kept site hands on each file it asked for, even one an earlier
+    /// render handed on, since the file may be gone from the output since.
     pub fn fresh(&self) -> Vec<(String, W)> {
+        let recent = std::mem::take(&mut *lock(&self.recent));
         let wanted = lock(&self.wanted);
-        let mut handed = lock(&self.handed);
-        wanted
-            .iter()
-            .filter(|(path, _)| handed.insert((*path).clone()))
-            .map(|(path, w)| (path.clone(), w.clone()))
+        recent
+            .into_iter()
+            .filter_map(|path| wanted.get(&path).map(|w| (path.clone(), w.clone())))
             .collect()
     }
 

@@ -404,19 +404,6 @@ pub fn section(
     )
 }
 
-/// The warnings of every body, pages first.
-pub fn warnings(content: &Content, pages: &[Facts], sections: &[Facts]) -> Vec<Error> {
-    let sources = content
-        .pages
-        .iter()
-        .map(|p| &p.source)
-        .chain(content.sections.iter().map(|s| &s.source));
-    sources
-        .zip(pages.iter().chain(sections))
-        .flat_map(|(source, facts)| facts.warnings_of(source))
-        .collect()
-}
-
 impl Facts {
     /// The warnings of one body: templates of other generators left as
     /// text, then what rendering noted (code in a language no grammar knows).
@@ -479,7 +466,7 @@ fn excerpt(text: &str) -> String {
 }
 
 /// Checks every `@/` link and `#anchor` written in Markdown, all at once.
-pub fn check_links(content: &Content, pages: &[Facts], sections: &[Facts]) -> Errors {
+pub fn check_links(content: &Content, pages: &[&Facts], sections: &[&Facts]) -> Errors {
     let mut ids: HashMap<&str, &[String]> = HashMap::new();
     for (p, facts) in content.pages.iter().zip(pages) {
         ids.insert(&p.relative_path, &facts.ids);

@@ -1,121 +1,150 @@
 //! What each rendered file read, recorded while it renders, so that an edit
-//! renders again exactly the files that showed what changed.
+//! renders again exactly the files that showed what changed; and the page
+//! values a render asks for by name, made when they are asked for.
 //!
 //! A file reads the values folio hands to its template (a page job gets its
 //! page, a list gets its pages' listings) and whatever the lookup functions
-//! return (`get_page`, `get_section`). The functions record their reads on a
-//! per-thread recorder set up around each render; Tera renders on the
-//! calling thread, so every read lands on the right file.
+//! return (`get_page`, `get_section`, `asset`, images and cards). The
+//! functions record their reads on a per-thread recorder set up around each
+//! render; Tera renders on the calling thread, so every read lands on the
+//! right file. The same goes for the provider that makes a page's whole
+//! value when `get_page` asks for one: it is set for the thread around the
+//! render, so that no render ever waits for a value made elsewhere.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::path::{Path, PathBuf};
+
+use tera::Value;
 
 /// A value a template can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dep {
     /// Page `i`'s whole value, `content` and `toc` included.
     Page(usize),
-    /// Page `i` as lists show it: everything but `content` and `toc`.
-    Listing(usize),
     /// A section with the listings of all its pages.
     Section(usize),
     /// A section's own fields, without its pages.
     SectionMeta(usize),
-    /// A term with the listings of its pages: taxonomy, term.
-    Term(usize, usize),
-    /// A taxonomy with every term and the listings of their pages.
-    Taxonomy(usize),
-    /// `site`: every listing, section and taxonomy.
-    Site,
 }
 
-/// Why a render stopped before the end: a value it asked for is not ready
-/// yet. The job is rendered again once it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Want {
-    /// The whole value of page `i`.
-    Page(usize),
-    /// The listings of every page (sections, terms, `site`).
-    Lists,
+/// Everything one render read and asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// The values it read.
+    pub deps: Vec<Dep>,
+    /// Static files whose fingerprint it printed (`asset`).
+    pub assets: Vec<String>,
+    /// Image files it made pictures or sizes of.
+    pub files: Vec<PathBuf>,
+    /// Output files of images and cards it asked for.
+    pub made: Vec<String>,
+    /// Whether it asked for a list before the lists were ready.
+    pub lists_missing: bool,
 }
 
-/// The message a lookup function fails with when a value is not ready yet;
-/// `render` recognises it and tries the job again later.
+/// The message a lookup function fails with when it is asked for the lists
+/// before every page's listing is known; `render` renders that file again
+/// once they are.
 pub const NOT_READY: &str = "folio: value not ready yet";
-
-#[derive(Default)]
-struct Reads {
-    deps: Vec<Dep>,
-    wants: Vec<Want>,
-}
 
 thread_local! {
     static READS: RefCell<Option<Reads>> = const { RefCell::new(None) };
 }
 
+fn with_reads(change: impl FnOnce(&mut Reads)) {
+    READS.with(|r| {
+        if let Some(reads) = r.borrow_mut().as_mut() {
+            change(reads);
+        }
+    });
+}
+
 /// Notes that the current render read `dep`.
 pub fn record(dep: Dep) {
-    READS.with(|r| {
-        if let Some(reads) = r.borrow_mut().as_mut()
-            && !reads.deps.contains(&dep)
-        {
+    with_reads(|reads| {
+        if !reads.deps.contains(&dep) {
             reads.deps.push(dep);
         }
     });
 }
 
-/// Notes that the current render needs `want` before it can finish.
-pub fn want(want: Want) {
-    READS.with(|r| {
-        if let Some(reads) = r.borrow_mut().as_mut() {
-            reads.wants.push(want);
+/// Notes that the current render printed the fingerprint of a static file.
+pub fn record_asset(path: &str) {
+    with_reads(|reads| {
+        if !reads.assets.iter().any(|a| a == path) {
+            reads.assets.push(path.to_string());
         }
     });
 }
 
-/// Runs `render` with a fresh recorder; returns its result, what it read
-/// and what it was missing.
-pub fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<Dep>, Vec<Want>) {
+/// Notes that the current render read an image file.
+pub fn record_file(path: &Path) {
+    with_reads(|reads| {
+        if !reads.files.iter().any(|f| f == path) {
+            reads.files.push(path.to_path_buf());
+        }
+    });
+}
+
+/// Notes that the current render asked for the output file `path`.
+pub fn record_made(path: &str) {
+    with_reads(|reads| {
+        if !reads.made.iter().any(|m| m == path) {
+            reads.made.push(path.to_string());
+        }
+    });
+}
+
+/// Notes that the current render asked for the lists too early.
+pub fn lists_missing() {
+    with_reads(|reads| reads.lists_missing = true);
+}
+
+/// Runs `render` with a fresh recorder; returns its result and what it read.
+pub fn recording<T>(render: impl FnOnce() -> T) -> (T, Reads) {
     let previous = READS.with(|r| r.borrow_mut().replace(Reads::default()));
     let result = render();
     let reads = READS
         .with(|r| std::mem::replace(&mut *r.borrow_mut(), previous))
         .unwrap_or_default();
-    (result, reads.deps, reads.wants)
+    (result, reads)
 }
 
-/// What one edit changed.
-#[derive(Debug, Clone, Default)]
-pub struct Changes {
-    /// Pages whose whole value changed.
-    pub pages: Vec<usize>,
-    /// Pages whose listing changed.
-    pub listings: Vec<usize>,
+/// Makes page `i`'s whole value, or says why it cannot.
+pub type Provider<'a> = dyn Fn(usize) -> Result<Value, String> + Sync + 'a;
+
+/// A provider with its lifetime forgotten, only ever read while the
+/// `providing` call that set it runs.
+type Erased = *const Provider<'static>;
+
+thread_local! {
+    static PROVIDER: Cell<Option<Erased>> = const { Cell::new(None) };
 }
 
-/// Where pages belong, to tell which containers hold a changed listing.
-pub trait Membership {
-    /// The section page `i` is in.
-    fn section_of(&self, page: usize) -> usize;
-    /// Whether page `i` carries term `k` of taxonomy `t`.
-    fn has_term(&self, page: usize, taxonomy: usize, term: usize) -> bool;
-    /// Whether page `i` carries any term of taxonomy `t`.
-    fn in_taxonomy(&self, page: usize, taxonomy: usize) -> bool;
-}
-
-impl Dep {
-    /// Whether a file that read this value may show `changes`.
-    pub fn shows(&self, changes: &Changes, places: &dyn Membership) -> bool {
-        let listing =
-            |matches: &dyn Fn(usize) -> bool| changes.listings.iter().any(|&i| matches(i));
-        match *self {
-            Dep::Page(i) => changes.pages.contains(&i) || changes.listings.contains(&i),
-            Dep::Listing(i) => changes.listings.contains(&i),
-            Dep::Section(s) => listing(&|i| places.section_of(i) == s),
-            Dep::SectionMeta(_) => false,
-            Dep::Term(t, k) => listing(&|i| places.has_term(i, t, k)),
-            Dep::Taxonomy(t) => listing(&|i| places.in_taxonomy(i, t)),
-            Dep::Site => !changes.listings.is_empty(),
+/// Runs `work` with `provider` answering `provide` on this thread.
+pub fn providing<T>(provider: &Provider<'_>, work: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Erased>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            PROVIDER.with(|p| p.set(self.0));
         }
+    }
+    // SAFETY: only the lifetime is erased. The pointer is set for the
+    // duration of `work` and put back by `Restore` when it returns or
+    // unwinds, so `provide` never reads it after `provider` is gone.
+    let erased: Erased =
+        unsafe { std::mem::transmute::<&Provider<'_>, &Provider<'static>>(provider) };
+    let _restore = Restore(PROVIDER.with(|p| p.replace(Some(erased))));
+    work()
+}
+
+/// Page `i`'s whole value, from the provider of the render under way.
+pub fn provide(i: usize) -> Result<Value, String> {
+    match PROVIDER.with(Cell::get) {
+        // SAFETY: set by `providing`, whose `provider` outlives this call
+        // (see there).
+        Some(provider) => unsafe { (*provider)(i) },
+        None => Err("no page values are made here".to_string()),
     }
 }
 
@@ -123,56 +152,44 @@ impl Dep {
 mod tests {
     use super::*;
 
-    struct TwoSections;
-
-    impl Membership for TwoSections {
-        fn section_of(&self, page: usize) -> usize {
-            page % 2
-        }
-        fn has_term(&self, page: usize, _: usize, term: usize) -> bool {
-            page == term
-        }
-        fn in_taxonomy(&self, page: usize, taxonomy: usize) -> bool {
-            taxonomy == 0 && page < 3
-        }
-    }
-
     #[test]
     fn reads_are_recorded_per_render_and_do_not_leak_into_the_next() {
-        let ((), deps, wants) = recording(|| {
+        let ((), reads) = recording(|| {
             record(Dep::Page(1));
             record(Dep::Page(1));
-            want(Want::Lists);
+            record_asset("css/site.css");
+            record_made("processed_images/a.webp");
+            lists_missing();
         });
-        assert_eq!(deps, vec![Dep::Page(1)]);
-        assert_eq!(wants, vec![Want::Lists]);
-        let ((), deps, _) = recording(|| record(Dep::Site));
-        assert_eq!(deps, vec![Dep::Site]);
+        assert_eq!(reads.deps, vec![Dep::Page(1)]);
+        assert_eq!(reads.assets, vec!["css/site.css"]);
+        assert_eq!(reads.made, vec!["processed_images/a.webp"]);
+        assert!(reads.lists_missing);
+        let ((), reads) = recording(|| record(Dep::Section(0)));
+        assert_eq!(reads.deps, vec![Dep::Section(0)]);
         record(Dep::Page(9));
-        let ((), deps, _) = recording(|| {});
-        assert!(deps.is_empty(), "a read outside a render is dropped");
+        let ((), reads) = recording(|| {});
+        assert_eq!(
+            reads,
+            Reads::default(),
+            "a read outside a render is dropped"
+        );
     }
 
     #[test]
-    fn a_body_edit_shows_where_its_page_or_its_listing_is_read() {
-        let body_only = Changes {
-            pages: vec![2],
-            listings: vec![],
-        };
-        assert!(Dep::Page(2).shows(&body_only, &TwoSections));
-        assert!(!Dep::Listing(2).shows(&body_only, &TwoSections));
-        assert!(!Dep::Section(0).shows(&body_only, &TwoSections));
-        assert!(!Dep::Site.shows(&body_only, &TwoSections));
-        let listed = Changes {
-            pages: vec![2],
-            listings: vec![2],
-        };
-        assert!(Dep::Section(0).shows(&listed, &TwoSections));
-        assert!(!Dep::Section(1).shows(&listed, &TwoSections));
-        assert!(!Dep::SectionMeta(0).shows(&listed, &TwoSections));
-        assert!(Dep::Term(0, 2).shows(&listed, &TwoSections));
-        assert!(!Dep::Term(0, 1).shows(&listed, &TwoSections));
-        assert!(Dep::Taxonomy(0).shows(&listed, &TwoSections));
-        assert!(Dep::Site.shows(&listed, &TwoSections));
+    fn a_provider_answers_only_while_it_is_set() {
+        let values = [Value::from("zero"), Value::from("one")];
+        let provider = |i: usize| values.get(i).cloned().ok_or_else(|| format!("no {i}"));
+        let (one, missing) = providing(&provider, || (provide(1), provide(5)));
+        assert_eq!(one, Ok(Value::from("one")));
+        assert_eq!(missing, Err("no 5".to_string()));
+        assert!(provide(0).is_err(), "a provider outlived its render");
+        // Nested renders keep the outer provider when they end.
+        let inner = |_: usize| Ok(Value::from("inner"));
+        let outer = providing(&provider, || {
+            let nested = providing(&inner, || provide(0));
+            (nested, provide(0))
+        });
+        assert_eq!(outer, (Ok(Value::from("inner")), Ok(Value::from("zero"))));
     }
 }

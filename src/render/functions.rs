@@ -20,7 +20,7 @@ use crate::markdown;
 use crate::url;
 
 use super::bodies;
-use super::deps::{self, Dep, Want};
+use super::deps::{self, Dep};
 use super::pictures::{self, Responsive, Sources};
 use super::statics::StaticFile;
 use super::values::Model;
@@ -32,9 +32,10 @@ pub const HELP_MARK: &str = "\n  help: ";
 /// What functions need to know about the current build.
 ///
 /// Built before any page is rendered, with what front matter gives; the
-/// lists and whole page values are added as they become ready. A function
-/// asked for something not ready yet fails with `deps::NOT_READY`, and the
-/// job is rendered again once it is.
+/// lists are added once every page's listing is known. `get_page` makes a
+/// page's whole value when it is asked for (`deps::provide`); `get_section`
+/// asked for the lists too early fails with `deps::NOT_READY`, and the file
+/// is rendered after the lists.
 #[derive(Default, Clone)]
 pub struct Lookup {
     base_path: String,
@@ -43,8 +44,6 @@ pub struct Lookup {
     page_index: HashMap<String, usize>,
     /// Section source path → index.
     section_index: HashMap<String, usize>,
-    /// Whole page values made so far, by index.
-    pages: HashMap<usize, Value>,
     /// Sections with their pages, once the lists are ready.
     sections: Vec<Value>,
     /// Sections without their pages, for `metadata_only`.
@@ -57,6 +56,8 @@ pub struct Lookup {
     sources: Arc<Sources>,
     /// The social cards of this build, when the site or theme draws them.
     cards: Option<Arc<Cards>>,
+    /// Whether `asset()` leaves the fingerprint out of its URLs.
+    stable_assets: bool,
 }
 
 impl Lookup {
@@ -78,7 +79,6 @@ impl Lookup {
             base_url: config.base_url.clone(),
             page_index: index(&mut content.pages.iter().map(|p| &p.relative_path)),
             section_index: index(&mut content.sections.iter().map(|s| &s.relative_path)),
-            pages: HashMap::new(),
             sections: Vec::new(),
             section_meta: model.section_meta.clone(),
             urls: bodies::url_map(config, content),
@@ -87,6 +87,7 @@ impl Lookup {
             markdown: Some(bodies::outside_options(config)),
             images: None,
             cards: None,
+            stable_assets: false,
         }
     }
 
@@ -113,14 +114,9 @@ impl Lookup {
         }
     }
 
-    /// Makes page `i`'s whole value readable through `get_page`.
-    pub fn set_page(&mut self, i: usize, value: Value) {
-        self.pages.insert(i, value);
-    }
-
-    /// Whether page `i`'s whole value is readable.
-    pub fn has_page(&self, i: usize) -> bool {
-        self.pages.contains_key(&i)
+    /// Leaves the fingerprint out of `asset()` URLs (under `serve`).
+    pub fn set_stable_assets(&mut self, stable: bool) {
+        self.stable_assets = stable;
     }
 }
 
@@ -161,6 +157,10 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
                     "asset `{path}` is not in the site's or the theme's `static/` folder"
                 ))
             })?;
+            if lookup.stable_assets {
+                return Ok(Value::from(format!("{}{path}", lookup.base_path)));
+            }
+            deps::record_asset(path);
             Ok(Value::from(format!(
                 "{}{path}?v={}",
                 lookup.base_path, file.hash
@@ -177,9 +177,8 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
                 tera::Error::message(format!("no page `{path}` under `content/`"))
             })?;
             deps::record(Dep::Page(i));
-            lookup.pages.get(&i).cloned().ok_or_else(|| {
-                deps::want(Want::Page(i));
-                tera::Error::message(deps::NOT_READY)
+            deps::provide(i).map_err(|why| {
+                tera::Error::message(format!("cannot read the page `{path}`: {why}"))
             })
         },
     );
@@ -199,7 +198,7 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
             }
             deps::record(Dep::Section(s));
             lookup.sections.get(s).cloned().ok_or_else(|| {
-                deps::want(Want::Lists);
+                deps::lists_missing();
                 tera::Error::message(deps::NOT_READY)
             })
         },
@@ -275,7 +274,7 @@ fn register_media(tera: &mut Tera, shared: &Shared) {
                 format: parse_format(format)?,
                 quality: kwargs.get::<u8>("quality")?.unwrap_or(80),
             };
-            let processed = images.request(&source, &operation).map_err(problem)?;
+            let processed = pictures::request(&images, &source, &operation).map_err(problem)?;
             let url = format!("{}{}", lookup.base_path, processed.path);
             Ok(super::values::object(vec![
                 ("permalink", Value::from(absolute_url(&lookup, &url))),
@@ -360,6 +359,7 @@ fn register_media(tera: &mut Tera, shared: &Shared) {
                         e.help.as_deref().unwrap_or("fix the card template"),
                     )
                 })?;
+            deps::record_made(&card.path);
             let url = format!("{}{}", lookup.base_path, card.path);
             Ok(super::values::object(vec![
                 ("permalink", Value::from(absolute_url(&lookup, &url))),

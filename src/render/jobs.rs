@@ -8,7 +8,6 @@ use tera::Value;
 use crate::config::Config;
 use crate::content::{Content, Section};
 
-use super::deps::Dep;
 use super::values::{Model, Taxonomy, object};
 
 /// The template of the search page, rendered when search is on and the
@@ -48,36 +47,6 @@ pub enum JobKind {
     NotFound,
     /// The search page, when search is on.
     Search,
-}
-
-impl Job {
-    /// What the values handed to the job make it depend on, before any
-    /// lookup it makes while rendering.
-    pub fn handed(&self, content: &Content) -> Vec<Dep> {
-        match self.kind {
-            JobKind::Page(i) => vec![Dep::Page(i)],
-            JobKind::Section(s, n) => match content.sections[s].meta.paginate_by {
-                // A list page is handed its own slice, not the whole section.
-                Some(per) => {
-                    let pages = &content.sections[s].pages;
-                    let mut deps = vec![Dep::SectionMeta(s)];
-                    deps.extend(
-                        pages
-                            .chunks(per)
-                            .nth(n - 1)
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|&i| Dep::Listing(i)),
-                    );
-                    deps
-                }
-                None => vec![Dep::Section(s)],
-            },
-            JobKind::TaxonomyList(t) => vec![Dep::Taxonomy(t)],
-            JobKind::Term(t, k) => vec![Dep::Term(t, k)],
-            JobKind::NotFound | JobKind::Search => Vec::new(),
-        }
-    }
 }
 
 /// The template a page renders with.

@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::content::{Content, Page};
-use crate::images::{Format, Images, Op, Operation, Problem};
+use crate::images::{Format, Images, Op, Operation, Problem, Processed};
 use crate::markdown::Picture;
 use crate::url;
 
+use super::deps;
 use super::statics::StaticFile;
 use crate::url::output_path;
 
@@ -198,9 +199,7 @@ pub fn responsive(
                     format,
                     quality: how.quality,
                 };
-                images
-                    .request(source, &operation)
-                    .map(|p| (url(&p.path), p.width, p.height))
+                request(images, source, &operation).map(|p| (url(&p.path), p.width, p.height))
             })
             .collect()
     };
@@ -242,15 +241,29 @@ pub fn responsive(
             format: Format::Auto,
             quality: how.quality,
         };
-        let fallback = images.request(source, &operation)?;
+        let fallback = request(images, source, &operation)?;
         (picture.src, picture.width, picture.height) =
             (url(&fallback.path), fallback.width, fallback.height);
     }
     Ok(picture)
 }
 
+/// Asks `images` for `operation` on `source`, noting both the file read and
+/// the file made for the render under way.
+pub fn request(
+    images: &Images,
+    source: &Path,
+    operation: &Operation,
+) -> Result<Processed, Problem> {
+    deps::record_file(source);
+    let processed = images.request(source, operation)?;
+    deps::record_made(&processed.path);
+    Ok(processed)
+}
+
 /// The plain `<img>` of the image at `source`: the file as it is, at its size.
 pub fn sized(images: &Images, source: &Path, src: &str) -> Result<Picture, Problem> {
+    deps::record_file(source);
     let probe = images.probe(source)?;
     Ok(Picture {
         src: src.to_string(),

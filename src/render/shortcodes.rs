@@ -3,7 +3,7 @@
 //! arguments; this file runs the template of each and says what went wrong
 //! at the call's place.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::path::Path;
 
 use tera::Value;
@@ -27,6 +27,8 @@ pub struct TeraShortcodes<'a> {
     /// `page` or `section`, and how to make its value (only if a call needs it).
     subject: (&'static str, &'a dyn Fn() -> Value),
     value: OnceCell<Value>,
+    /// The shortcodes called so far, each once.
+    called: RefCell<Vec<String>>,
 }
 
 impl<'a> TeraShortcodes<'a> {
@@ -45,7 +47,18 @@ impl<'a> TeraShortcodes<'a> {
             url,
             subject,
             value: OnceCell::new(),
+            called: RefCell::default(),
         }
+    }
+
+    /// The shortcodes the body called, each once.
+    pub fn called(&self) -> Vec<String> {
+        self.called.borrow().clone()
+    }
+
+    /// The page or section value the shortcodes saw, if any was called.
+    pub fn seen(&self) -> Option<Value> {
+        self.value.get().cloned()
     }
 
     fn names(&self) -> Vec<String> {
@@ -70,6 +83,12 @@ impl Shortcodes for TeraShortcodes<'_> {
     }
 
     fn render(&self, call: &Call, body: Option<&str>) -> Result<String, Failure> {
+        {
+            let mut called = self.called.borrow_mut();
+            if !called.contains(&call.name) {
+                called.push(call.name.clone());
+            }
+        }
         let template = format!("{FOLDER}{}.html", call.name);
         if !self.templates.tera.contains_template(&template) {
             let names = self.names();

@@ -1,7 +1,7 @@
 //! The static files of the site and its theme, with the content hash
 //! `asset()` puts in their URLs. The built-in theme's come from the binary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use crate::config::Config;
@@ -18,6 +18,8 @@ pub struct StaticFile {
     pub hash: String,
     /// The text of a file of the built-in theme, which has no file to copy.
     pub builtin: Option<&'static str>,
+    /// The source's size and modification time when it was hashed.
+    pub stamp: Option<(u64, std::time::SystemTime)>,
 }
 
 impl StaticFile {
@@ -28,6 +30,7 @@ impl StaticFile {
             source: PathBuf::new(),
             hash: format!("{:016x}", fingerprint(made_from))[..8].to_string(),
             builtin: None,
+            stamp: None,
         }
     }
 
@@ -37,8 +40,14 @@ impl StaticFile {
     }
 }
 
-/// Lists the theme's and the site's static files, the site's winning, with content hashes.
-pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>> {
+/// Lists the theme's and the site's static files, the site's winning, with
+/// content hashes. With `before` (the last list, and the files known to
+/// have changed since), a file of the same source, size and time that is
+/// not among those keeps its hash and is not read.
+pub fn hash_static_files(
+    config: &Config,
+    before: Option<(&BTreeMap<String, StaticFile>, &HashSet<PathBuf>)>,
+) -> Result<BTreeMap<String, StaticFile>> {
     let mut files = BTreeMap::new();
     if config.builtin_theme {
         for (name, text) in crate::embedded::theme_static_files() {
@@ -47,6 +56,7 @@ pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>
                 source: PathBuf::new(),
                 hash,
                 builtin: Some(text),
+                stamp: None,
             };
             files.insert(name.to_string(), file);
         }
@@ -79,15 +89,35 @@ pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>
             {
                 continue;
             }
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| Error::at(&rel_site, None, "cannot read the static file").cause(e))?;
-            let hash = format!("{:016x}", fingerprint(&bytes))[..8].to_string();
+            let name = name.replace('\\', "/");
+            let stamp = entry
+                .metadata()
+                .ok()
+                .and_then(|m| Some((m.len(), m.modified().ok()?)));
+            let known = before.and_then(|(list, changed)| {
+                list.get(&name).filter(|old| {
+                    old.source == entry.path()
+                        && stamp.is_some()
+                        && old.stamp == stamp
+                        && !changed.contains(entry.path())
+                })
+            });
+            let hash = match known {
+                Some(old) => old.hash.clone(),
+                None => {
+                    let bytes = std::fs::read(entry.path()).map_err(|e| {
+                        Error::at(&rel_site, None, "cannot read the static file").cause(e)
+                    })?;
+                    format!("{:016x}", fingerprint(&bytes))[..8].to_string()
+                }
+            };
             files.insert(
-                name.replace('\\', "/"),
+                name,
                 StaticFile {
                     source: entry.path().to_path_buf(),
                     hash,
                     builtin: None,
+                    stamp,
                 },
             );
         }

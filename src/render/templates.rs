@@ -3,7 +3,7 @@
 //! into located folio errors. Also what each template is made of, so that
 //! an edit to one renders again only what uses it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -23,8 +23,21 @@ pub struct Templates {
     pub(super) lookup: Arc<RwLock<Arc<Lookup>>>,
     /// Template name → whether it (or what it extends or includes) names `site`.
     reads_site: HashMap<String, bool>,
-    /// Template name → its text, for `--template-metrics` hints.
+    /// Template name → its text, for `--template-metrics` hints and to
+    /// tell which templates an edit changed.
     pub(super) sources: HashMap<String, String>,
+    /// Template name → what it is made of.
+    shapes: HashMap<String, Shape>,
+}
+
+/// What a template is made of, and what it reads besides what it is handed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Shape {
+    /// Itself and every template it extends, includes or calls a component
+    /// of, through any number of steps.
+    parts: HashSet<String>,
+    /// Whether any of those names `data`.
+    data: bool,
 }
 
 /// Where a file of the built-in theme would be, for messages.
@@ -124,16 +137,51 @@ pub fn load(config: &Config) -> std::result::Result<Templates, Errors> {
             (n.to_string(), reads)
         })
         .collect();
+    let shapes = shapes(&sources);
     Ok(Templates {
         tera,
         files,
         lookup,
         reads_site,
         sources,
+        shapes,
     })
 }
 
 impl Templates {
+    /// The templates whose text differs between `self` and `earlier`, or
+    /// that only one of them has.
+    pub(super) fn changed_since(&self, earlier: &Templates) -> HashSet<String> {
+        let mut changed: HashSet<String> = self
+            .sources
+            .iter()
+            .filter(|(name, text)| earlier.sources.get(*name) != Some(text))
+            .map(|(name, _)| name.clone())
+            .collect();
+        changed.extend(
+            earlier
+                .sources
+                .keys()
+                .filter(|name| !self.sources.contains_key(*name))
+                .cloned(),
+        );
+        changed
+    }
+
+    /// Whether `name` is made of any of `changed` (itself included). A
+    /// template this site does not have counts as changed.
+    pub(super) fn uses_any(&self, name: &str, changed: &HashSet<String>) -> bool {
+        match self.shapes.get(name) {
+            Some(shape) => shape.parts.iter().any(|part| changed.contains(part)),
+            None => true,
+        }
+    }
+
+    /// Whether `name`, or anything it is made of, names `data`.
+    pub(super) fn reads_data(&self, name: &str) -> bool {
+        self.shapes.get(name).is_none_or(|shape| shape.data)
+    }
+
     /// Whether the template, or one it extends or includes, names `site`.
     pub(super) fn reads_site(&self, name: &str) -> bool {
         self.reads_site.get(name).copied().unwrap_or(true)
@@ -345,9 +393,195 @@ fn located_template_error(
     Error::at(path, location, message).cause(cause).help(help)
 }
 
+/// What each template is made of: the templates it extends and includes
+/// (`{% extends "x" %}`, `{% include "x" %}` or a list of names), and the
+/// templates that define the components it calls (`{{ <name … /> }}`,
+/// `{% <name> %}`), through any number of steps. Read from the templates'
+/// code, without their text and comments: an over-estimate at worst,
+/// which only renders a file more than needed.
+fn shapes(sources: &HashMap<String, String>) -> HashMap<String, Shape> {
+    let code: HashMap<&str, Code> = sources
+        .iter()
+        .map(|(name, text)| (name.as_str(), Code::read(text)))
+        .collect();
+    let mut defines: HashMap<&str, &str> = HashMap::new();
+    for (name, code) in &code {
+        for component in &code.components {
+            defines.insert(component.as_str(), name);
+        }
+    }
+    let direct = |name: &str| -> Vec<String> {
+        let Some(code) = code.get(name) else {
+            return Vec::new();
+        };
+        let mut parts: Vec<String> = code.templates.clone();
+        parts.extend(
+            code.calls
+                .iter()
+                .filter_map(|call| defines.get(call.as_str()))
+                .map(|t| t.to_string()),
+        );
+        parts
+    };
+    code.keys()
+        .map(|name| {
+            let mut parts = HashSet::from([name.to_string()]);
+            let mut next = vec![name.to_string()];
+            while let Some(part) = next.pop() {
+                for used in direct(&part) {
+                    if parts.insert(used.clone()) {
+                        next.push(used);
+                    }
+                }
+            }
+            let data = parts.iter().any(|p| {
+                code.get(p.as_str())
+                    .is_some_and(|c| c.words.contains("data"))
+            });
+            (name.to_string(), Shape { parts, data })
+        })
+        .collect()
+}
+
+/// What a template's code names, outside its text and comments.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Code {
+    /// Templates it extends or includes.
+    templates: Vec<String>,
+    /// Components it defines.
+    components: Vec<String>,
+    /// Components it calls.
+    calls: Vec<String>,
+    /// Every identifier.
+    words: HashSet<String>,
+}
+
+impl Code {
+    fn read(text: &str) -> Code {
+        let mut code = Code::default();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let close = match after.chars().next() {
+                Some('{') => "}}",
+                Some('%') => "%}",
+                Some('#') => {
+                    rest = after.find("#}").map_or("", |end| &after[end + 2..]);
+                    continue;
+                }
+                _ => {
+                    rest = after;
+                    continue;
+                }
+            };
+            let body = &after[1..];
+            let (tag, left) = split_tag(body, close);
+            code.read_tag(tag);
+            rest = left;
+        }
+        code
+    }
+
+    /// Reads one tag's code: its identifiers, strings and component calls.
+    fn read_tag(&mut self, tag: &str) {
+        let mut idents: Vec<&str> = Vec::new();
+        let mut strings: Vec<&str> = Vec::new();
+        let bytes = tag.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if matches!(c, b'"' | b'\'' | b'`') {
+                let end = tag[i + 1..]
+                    .find(c as char)
+                    .map_or(tag.len(), |e| i + 1 + e);
+                strings.push(&tag[i + 1..end]);
+                i = end + 1;
+            } else if c.is_ascii_alphabetic() || c == b'_' {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                let word = &tag[start..i];
+                let before = tag[..start].trim_end();
+                if before.ends_with('<') || before.ends_with("</") {
+                    self.calls.push(word.to_string());
+                }
+                idents.push(word);
+            } else {
+                i += 1;
+            }
+        }
+        match idents.first().copied() {
+            Some("extends" | "include") => {
+                self.templates.extend(strings.iter().map(|s| s.to_string()));
+            }
+            Some("component") => {
+                if let Some(name) = idents.get(1) {
+                    self.components.push(name.to_string());
+                }
+            }
+            _ => {}
+        }
+        self.words.extend(idents.into_iter().map(str::to_string));
+    }
+}
+
+/// A tag's code up to `close`, past string literals, and what follows it.
+fn split_tag<'a>(body: &'a str, close: &str) -> (&'a str, &'a str) {
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if matches!(c, b'"' | b'\'' | b'`') {
+            i = body[i + 1..]
+                .find(c as char)
+                .map_or(body.len(), |e| i + 2 + e);
+            continue;
+        }
+        if body[i..].starts_with(close) {
+            return (&body[..i], &body[i + close.len()..]);
+        }
+        i += 1;
+    }
+    (body, "")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_is_made_of_what_it_extends_includes_and_calls() {
+        let sources: HashMap<String, String> = [
+            ("base.html", "{# extends \"no.html\" #}<a>{{ config.title }}</a>{% block b %}{% endblock b %}"),
+            ("page.html", "{% extends \"base.html\" %}{% block b %}{% include \"pager.html\" %}{{ <chip t={page} /> }}{% endblock b %}"),
+            ("pager.html", "{% if a < b %}<a href=\"x\">data</a>{% endif %}"),
+            ("components.html", "{% component chip(t) %}{{ data.x }}{% endcomponent chip %}"),
+            ("list.html", "{% include [\"missing.html\", \"pager.html\"] ignore missing %}"),
+        ]
+        .into_iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+        let shapes = shapes(&sources);
+        let parts = |name: &str| {
+            let mut parts: Vec<String> = shapes[name].parts.iter().cloned().collect();
+            parts.sort();
+            parts
+        };
+        assert_eq!(
+            parts("page.html"),
+            ["base.html", "components.html", "page.html", "pager.html"]
+        );
+        assert_eq!(parts("base.html"), ["base.html"]);
+        assert_eq!(
+            parts("list.html"),
+            ["list.html", "missing.html", "pager.html"]
+        );
+        // `data` in text is not read; in a component's code it is.
+        assert!(!shapes["pager.html"].data);
+        assert!(!shapes["base.html"].data);
+        assert!(shapes["page.html"].data);
+    }
 
     #[test]
     fn an_extends_tag_is_found_with_its_place() {

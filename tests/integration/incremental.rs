@@ -5,21 +5,29 @@ use std::path::Path;
 use folio::build::{BuildOptions, Session};
 use folio::config::{self, Overrides};
 
-use crate::support::Fixture;
+use crate::support::{Fixture, edited};
 
-fn full_build(site: &Fixture) -> std::collections::BTreeMap<String, String> {
+fn full_build(
+    site: &Fixture,
+    options: &BuildOptions,
+) -> std::collections::BTreeMap<String, String> {
     let overrides = Overrides {
         output_dir: Some(site.root.join("full")),
         ..Overrides::default()
     };
     let config = config::load(&site.root, &overrides).unwrap();
-    folio::build::build(&config, &BuildOptions::default()).unwrap();
+    folio::build::build(&config, options).unwrap();
     site.tree("full")
 }
 
 fn assert_same_as_full(site: &Fixture, step: &str) {
+    assert_same_as_built(site, step, &BuildOptions::default());
+}
+
+/// Compares the output with a full build's with the same options.
+fn assert_same_as_built(site: &Fixture, step: &str, options: &BuildOptions) {
     let incremental = site.tree("public");
-    let full = full_build(site);
+    let full = full_build(site, options);
     assert_eq!(
         incremental.keys().collect::<Vec<_>>(),
         full.keys().collect::<Vec<_>>(),
@@ -47,7 +55,7 @@ fn incremental_and_full_outputs_match_after_a_series_of_edits() {
 
     site.write("content/posts/second.md", "---\ntitle: Second\ndate: 2024-06-01\ntags: [Rust, Go]\n---\nFirst words, and more words now.\n\n## New heading\n");
     let rebuild = session
-        .rebuild_content(&[content.join("posts/second.md")])
+        .apply(&edited(&[content.join("posts/second.md")]))
         .unwrap();
     assert!(!rebuild.full, "a body edit rebuilt everything");
     assert!(
@@ -62,8 +70,8 @@ fn incremental_and_full_outputs_match_after_a_series_of_edits() {
         "---\ntitle: Third\ndate: 2024-07-01\n---\nNew.\n",
     );
     assert!(
-        session
-            .rebuild_content(&[content.join("posts/third.md")])
+        !session
+            .apply(&edited(&[content.join("posts/third.md")]))
             .unwrap()
             .full
     );
@@ -75,16 +83,16 @@ fn incremental_and_full_outputs_match_after_a_series_of_edits() {
     )
     .unwrap();
     session
-        .rebuild_content(&[
+        .apply(&edited(&[
             content.join("posts/third.md"),
             content.join("posts/renamed.md"),
-        ])
+        ]))
         .unwrap();
     assert_same_as_full(&site, "rename a page");
 
     std::fs::remove_file(content.join("posts/renamed.md")).unwrap();
     session
-        .rebuild_content(&[content.join("posts/renamed.md")])
+        .apply(&edited(&[content.join("posts/renamed.md")]))
         .unwrap();
     assert!(!Path::new(&site.root.join("public/posts/renamed")).exists());
     assert_same_as_full(&site, "delete a page");
@@ -94,8 +102,8 @@ fn incremental_and_full_outputs_match_after_a_series_of_edits() {
         "---\ntitle: Second, retitled\ndate: 2024-06-01\ntags: [Go]\n---\nFirst words.\n",
     );
     assert!(
-        session
-            .rebuild_content(&[content.join("posts/second.md")])
+        !session
+            .apply(&edited(&[content.join("posts/second.md")]))
             .unwrap()
             .full
     );
@@ -105,7 +113,12 @@ fn incremental_and_full_outputs_match_after_a_series_of_edits() {
         "templates/page.html",
         "<main>{{ page.title }}{{ page.content | safe }}</main>",
     );
-    session.rebuild_all().unwrap();
+    session
+        .apply(&folio::build::Changes {
+            templates: true,
+            ..folio::build::Changes::default()
+        })
+        .unwrap();
     assert_same_as_full(&site, "edit a template");
 
     site.write(
@@ -125,7 +138,7 @@ fn a_body_edit_that_breaks_a_link_fails_and_keeps_the_output() {
     let before = site.tree("public");
     site.write("content/posts/first.md", "---\ntitle: First\ndate: 2024-05-01\ndescription: The first post\ntags: [Rust]\n---\nNo heading any more.\n");
     let errors = session
-        .rebuild_content(&[site.root.join("content/posts/first.md")])
+        .apply(&edited(&[site.root.join("content/posts/first.md")]))
         .unwrap_err();
     assert_eq!(
         errors.0[0].message,
@@ -175,7 +188,7 @@ fn the_slate_theme_rebuilds_incrementally_to_the_bytes_of_a_full_build() {
     // Same words, other order: the listing stays as it was, so only the
     // page itself is rendered again.
     edit(4, "Post of words 4.\n\n## A heading\n\nMore.\n");
-    let rebuild = session.rebuild_content(&[post(4)]).unwrap();
+    let rebuild = session.apply(&edited(&[post(4)])).unwrap();
     assert!(!rebuild.full);
     assert_eq!(rebuild.rendered, 1, "a body edit that no list shows");
     assert_same_as_full(&site, "reword a body");
@@ -186,7 +199,7 @@ fn the_slate_theme_rebuilds_incrementally_to_the_bytes_of_a_full_build() {
         4,
         "Many more words in post 4 now.\n\n## A heading\n\nMore.\n",
     );
-    let rebuild = session.rebuild_content(&[post(4)]).unwrap();
+    let rebuild = session.apply(&edited(&[post(4)])).unwrap();
     assert!(!rebuild.full);
     assert!(
         rebuild.rendered < 10,
@@ -196,14 +209,15 @@ fn the_slate_theme_rebuilds_incrementally_to_the_bytes_of_a_full_build() {
     assert_same_as_full(&site, "lengthen a body");
 
     edit(1, "Post 1, shorter.\n\n## A heading\n");
-    session.rebuild_content(&[post(1)]).unwrap();
+    session.apply(&edited(&[post(1)])).unwrap();
     assert_same_as_full(&site, "edit the oldest post");
 
     site.write(
         "content/posts/post-2.md",
         "---\ntitle: Post 2 renamed\ndate: 2024-02-01\nstack: [Go]\n---\nWords.\n",
     );
-    assert!(session.rebuild_content(&[post(2)]).unwrap().full);
+    let rebuild = session.apply(&edited(&[post(2)])).unwrap();
+    assert!(!rebuild.full);
     assert_same_as_full(&site, "edit front matter");
 }
 
@@ -233,7 +247,7 @@ fn a_page_that_asks_for_another_by_name_is_rendered_again_when_that_one_changes(
         "---\ntitle: Second\ndate: 2024-06-01\n---\nSecond words, changed.\n",
     );
     session
-        .rebuild_content(&[site.root.join("content/posts/second.md")])
+        .apply(&edited(&[site.root.join("content/posts/second.md")]))
         .unwrap();
     assert_eq!(
         site.read("public/posts/third/index.html"),
@@ -253,7 +267,7 @@ fn an_edit_that_brings_the_first_highlighted_code_writes_the_palette() {
         "---\ntitle: First\ndate: 2024-05-01\ndescription: The first post\ntags: [Rust]\n---\n## Details\n\n```rust\nfn main() {}\n```\n",
     );
     let rebuild = session
-        .rebuild_content(&[site.root.join("content/posts/first.md")])
+        .apply(&edited(&[site.root.join("content/posts/first.md")]))
         .unwrap();
     assert!(!rebuild.full, "a body edit rebuilt everything");
     assert!(site.read("public/highlight.css").contains(".hl-d-code"));
@@ -272,7 +286,7 @@ fn a_body_edit_reports_the_warnings_of_the_edited_page() {
         &first.replace("Intro text.", "Intro text. {% include note.html %}"),
     );
     let rebuild = session
-        .rebuild_content(&[site.root.join("content/posts/first.md")])
+        .apply(&edited(&[site.root.join("content/posts/first.md")]))
         .unwrap();
     assert!(!rebuild.full);
     let warnings: Vec<String> = rebuild
@@ -336,17 +350,39 @@ fn post_text(n: usize, version: usize, broken: bool) -> String {
 // the rebuild `serve` does: after every one that succeeds, the output is
 // byte for byte a full build's; after one that fails, it is the last
 // good site.
+//
+// Issue #26: every kind of edit is incremental (bodies, front matter,
+// pages added and removed, shortcodes, theme templates, stylesheets, data,
+// `folio.yaml`), with the options of a build and with serve's.
 #[test]
 fn random_edits_with_broken_files_rebuild_to_the_bytes_of_a_full_build() {
+    let mut dice = Dice::new();
+    eprintln!("random edits with FOLIO_SEED={}", dice.0);
+    random_edits("random_edits", &BuildOptions::default(), &mut dice);
+}
+
+#[test]
+fn random_edits_under_serve_s_options_rebuild_to_the_bytes_of_a_full_build() {
+    let options = BuildOptions {
+        include_drafts: true,
+        include_future: true,
+        inject: Some("<script>reload</script>".to_string()),
+        stable_assets: true,
+        ..BuildOptions::default()
+    };
+    let mut dice = Dice::new();
+    eprintln!("random edits with FOLIO_SEED={}", dice.0);
+    random_edits("random_edits_serve", &options, &mut dice);
+}
+
+fn random_edits(name: &str, options: &BuildOptions, dice: &mut Dice) {
     use folio::serve::Rebuilder;
     use folio::watch::Seen;
-    let site = slate_site("random_edits");
+    let site = slate_site(name);
     site.write(
         "templates/shortcodes/badge.html",
         "<aside class=\"badge\">{{ text }}</aside>",
     );
-    let mut dice = Dice::new();
-    eprintln!("random edits with FOLIO_SEED={}", dice.0);
     let edits: usize = std::env::var("FOLIO_EDITS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -366,7 +402,7 @@ fn random_edits_with_broken_files_rebuild_to_the_bytes_of_a_full_build() {
     let (mut rebuilder, first) = Rebuilder::start(
         &site.root,
         Overrides::default(),
-        BuildOptions::default(),
+        options.clone(),
         false,
         config,
     );
@@ -409,6 +445,23 @@ fn random_edits_with_broken_files_rebuild_to_the_bytes_of_a_full_build() {
                 let n = broken.remove(dice.below(broken.len()));
                 site.write(&format!("content/posts/p{n}.md"), &post_text(n, 5, false));
                 (format!("fix p{n}"), vec![post_path(n)])
+            }
+            6 if dice.below(2) == 0 => {
+                let version = dice.below(5);
+                let template = [
+                    "themes/slate/templates/base.html",
+                    "themes/slate/templates/pager.html",
+                ][dice.below(2)];
+                let text = site.read(template);
+                let text = text.split("{# edit").next().unwrap_or_default().to_string();
+                site.write(
+                    template,
+                    &format!("{text}{{# edit {version} #}}<!-- v{version} -->"),
+                );
+                (
+                    "edit a theme template".to_string(),
+                    vec![site.root.join(template)],
+                )
             }
             6 => {
                 let version = dice.below(5);
@@ -465,7 +518,7 @@ fn random_edits_with_broken_files_rebuild_to_the_bytes_of_a_full_build() {
             if let Err(errors) = outcome.result {
                 panic!("{step}: {errors:?}");
             }
-            assert_same_as_full(&site, &step);
+            assert_same_as_built(&site, &step, options);
             last_good = site.tree("public");
         } else {
             assert!(outcome.result.is_err(), "{step}: a broken page built");
@@ -485,5 +538,5 @@ fn random_edits_with_broken_files_rebuild_to_the_bytes_of_a_full_build() {
     if let Some(outcome) = last {
         outcome.result.unwrap();
     }
-    assert_same_as_full(&site, "every broken page fixed");
+    assert_same_as_built(&site, "every broken page fixed", options);
 }

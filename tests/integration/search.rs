@@ -6,7 +6,7 @@ use std::io::Read;
 use folio::build::{BuildOptions, Session};
 use folio::config::{self, Overrides};
 
-use crate::support::Fixture;
+use crate::support::{Fixture, edited};
 
 /// Every page of the index under `output`: its URL and title, sorted.
 /// Pagefind keeps each page as gzipped JSON behind a `pagefind_dcd` mark.
@@ -199,7 +199,7 @@ fn an_edited_page_is_indexed_again_as_a_full_build_would_index_it() {
         kafka,
         "---\ntitle: Kafka\n---\nA partition has one leader.\n",
     );
-    let rebuild = session.rebuild_content(&[site.root.join(kafka)]).unwrap();
+    let rebuild = session.apply(&edited(&[site.root.join(kafka)])).unwrap();
     assert!(!rebuild.full, "a body edit rebuilt everything");
     assert!(
         session.update_search().unwrap() > 0,

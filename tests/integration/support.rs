@@ -14,6 +14,14 @@ use assert_cmd::Command;
 /// so that a test fails only when the event never comes.
 pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(300);
 
+/// The changes of a session after these content files were edited.
+pub fn edited(paths: &[std::path::PathBuf]) -> folio::build::Changes {
+    folio::build::Changes {
+        content: paths.to_vec(),
+        ..folio::build::Changes::default()
+    }
+}
+
 /// A fixture site copied to a folder of its own.
 pub struct Fixture {
     pub root: PathBuf,

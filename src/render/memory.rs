@@ -1,0 +1,263 @@
+//! What a render leaves for the next one, when the site is kept for edits:
+//! every value files read, what each file and each body read, by names that
+//! survive an edit (a page's source path, a term's slug, a file's output
+//! path), never by index, since adding a page moves every index after it.
+//!
+//! `Memory::changed` then tells, for a value a file read, whether the new
+//! render's value differs. Values are compared, not reasoned about: lists
+//! share their pages' listings, so an unchanged list compares in one step.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tera::Value;
+
+use crate::content::Content;
+
+use super::bodies::Facts;
+use super::deps::{Dep, Reads};
+use super::statics::StaticFile;
+use super::values::Model;
+
+/// A value a file read, by a name that survives an edit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// A page's whole value, by source path.
+    Page(String),
+    /// A section with its pages, by source path.
+    Section(String),
+    /// A section's own fields, by source path.
+    SectionMeta(String),
+    /// `site`.
+    Site,
+    /// A static file's fingerprint, by output path.
+    Asset(String),
+    /// An image file.
+    File(PathBuf),
+}
+
+/// What one file, or one body, read and asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    /// The values it read.
+    pub keys: Vec<Key>,
+    /// Output files of images and cards it asked for.
+    pub made: Vec<String>,
+}
+
+impl Record {
+    /// Names what `reads` recorded by index in `content`.
+    pub fn of(reads: Reads, content: &Content) -> Record {
+        let mut keys: Vec<Key> = reads
+            .deps
+            .iter()
+            .filter_map(|dep| key(*dep, content))
+            .collect();
+        keys.extend(reads.assets.into_iter().map(Key::Asset));
+        keys.extend(reads.files.into_iter().map(Key::File));
+        Record {
+            keys,
+            made: reads.made,
+        }
+    }
+}
+
+/// The stable name of `dep` in `content`.
+fn key(dep: Dep, content: &Content) -> Option<Key> {
+    let page = |i: usize| content.pages.get(i).map(|p| p.relative_path.clone());
+    let section = |s: usize| content.sections.get(s).map(|x| x.relative_path.clone());
+    Some(match dep {
+        Dep::Page(i) => Key::Page(page(i)?),
+        Dep::Section(s) => Key::Section(section(s)?),
+        Dep::SectionMeta(s) => Key::SectionMeta(section(s)?),
+    })
+}
+
+/// What a page's body left: enough to list the page and check its links
+/// without rendering its Markdown again.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// The summary's HTML.
+    pub summary: Option<String>,
+    /// Words of text.
+    pub word_count: usize,
+    /// A fingerprint of its HTML and headings.
+    pub print: u64,
+    /// What link checks and warnings need.
+    pub facts: Facts,
+    /// The shortcodes it calls.
+    pub shortcodes: Vec<String>,
+    /// What its shortcodes and images read.
+    pub record: Record,
+    /// The value its shortcodes saw, when it calls any.
+    pub seen: Option<Value>,
+    /// Its HTML, when a feed shows the page.
+    pub feed_html: Option<String>,
+}
+
+/// One page, as the last render left it.
+#[derive(Debug, Clone)]
+pub struct PageMemory {
+    /// Its URL path, without the base path.
+    pub url: String,
+    /// Its listing.
+    pub listing: Value,
+    /// What its body left.
+    pub body: Arc<Body>,
+}
+
+/// One section, as the last render left it.
+#[derive(Debug, Clone)]
+pub struct SectionMemory {
+    /// Its URL path, without the base path.
+    pub url: String,
+    /// A fingerprint of its body's text and place.
+    pub text: u64,
+    /// Its body's HTML and table of contents, as values.
+    pub html: (Value, Value),
+    /// What its body left.
+    pub body: Arc<Body>,
+}
+
+/// One output file of a template, as the last render left it.
+#[derive(Debug, Clone)]
+pub struct JobMemory {
+    /// The template it was rendered with.
+    pub template: String,
+    /// What it read and asked for.
+    pub record: Record,
+    /// The values it was handed, for a list (a page's is its page value).
+    pub handed: Option<Vec<Value>>,
+}
+
+/// Everything the last render left.
+pub struct Memory {
+    /// Pages by source path.
+    pub pages: HashMap<String, PageMemory>,
+    /// Sections by source path.
+    pub sections: HashMap<String, SectionMemory>,
+    /// Template outputs by output path.
+    pub jobs: HashMap<String, Arc<JobMemory>>,
+    /// The values lists and lookups hand out.
+    pub values: Values,
+    /// The static files, with their fingerprints.
+    pub statics: BTreeMap<String, StaticFile>,
+    /// Whether folio writes `highlight.css`, and whether it holds the
+    /// palette yet.
+    pub palette: Option<bool>,
+    /// Every file the site has, by output path.
+    pub outputs: HashSet<String>,
+}
+
+/// The shared values of one render, by stable name.
+#[derive(Debug, Clone)]
+pub struct Values {
+    /// `data`.
+    pub data: Value,
+    /// Sections with their pages.
+    pub sections: HashMap<String, Value>,
+    /// Sections' own fields.
+    pub section_meta: HashMap<String, Value>,
+    /// `site`.
+    pub site: Value,
+}
+
+impl Default for Values {
+    fn default() -> Values {
+        Values {
+            data: Value::none(),
+            sections: HashMap::new(),
+            section_meta: HashMap::new(),
+            site: Value::none(),
+        }
+    }
+}
+
+impl Values {
+    /// Names the values of `model`.
+    pub fn of(model: &Model, content: &Content) -> Values {
+        let by_section = |values: &[Value]| {
+            content
+                .sections
+                .iter()
+                .zip(values)
+                .map(|(s, v)| (s.relative_path.clone(), v.clone()))
+                .collect()
+        };
+        Values {
+            data: model.data.clone(),
+            sections: by_section(&model.sections),
+            section_meta: by_section(&model.section_meta),
+            site: model.site.clone(),
+        }
+    }
+}
+
+/// What differs between the last render and this one.
+pub struct Changes<'a> {
+    /// The last render's values.
+    pub old: &'a Values,
+    /// This render's.
+    pub new: &'a Values,
+    /// Pages whose whole value differs, by source path (new, removed,
+    /// their body or their listing changed).
+    pub pages: &'a HashSet<String>,
+    /// Static files whose fingerprint differs, by output path.
+    pub assets: &'a HashSet<String>,
+    /// Image files that changed.
+    pub files: &'a HashSet<PathBuf>,
+}
+
+impl Changes<'_> {
+    /// Whether a file that read `key` may show something else now.
+    pub fn shows(&self, key: &Key) -> bool {
+        match key {
+            Key::Page(p) => self.pages.contains(p),
+            Key::Section(s) => self.old.sections.get(s) != self.new.sections.get(s),
+            Key::SectionMeta(s) => self.old.section_meta.get(s) != self.new.section_meta.get(s),
+            Key::Site => self.old.site != self.new.site,
+            Key::Asset(path) => self.assets.contains(path),
+            Key::File(path) => self.files.contains(path),
+        }
+    }
+
+    /// Whether any of `record`'s values changed.
+    pub fn shows_any(&self, record: &Record) -> bool {
+        record.keys.iter().any(|k| self.shows(k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_that_shares_its_listings_compares_equal_and_a_new_listing_does_not() {
+        let listing = Value::from(vec![Value::from("a"), Value::from("b")]);
+        let old = Values {
+            site: Value::from(vec![listing.clone()]),
+            ..Values::default()
+        };
+        let same = Values {
+            site: Value::from(vec![listing]),
+            ..Values::default()
+        };
+        let other = Values {
+            site: Value::from(vec![Value::from(vec![Value::from("a"), Value::from("c")])]),
+            ..Values::default()
+        };
+        let empty = HashSet::new();
+        let files = HashSet::new();
+        let changes = |new| Changes {
+            old: &old,
+            new,
+            pages: &empty,
+            assets: &empty,
+            files: &files,
+        };
+        assert!(!changes(&same).shows(&Key::Site));
+        assert!(changes(&other).shows(&Key::Site));
+        assert!(!changes(&other).shows(&Key::Section("posts/_index.md".into())));
+    }
+}
