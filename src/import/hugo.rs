@@ -1074,6 +1074,10 @@ fn rewrite_body(doc: &mut Doc, site: &mut Site, context: &Context) {
             site.count("template syntax shown as text, escaped", 1);
         }
     }
+    for (range, line) in fence_attributes(&body) {
+        edits.replace(range, line);
+        site.count("fence attributes `{…}` → folio's", 1);
+    }
     let page_url = links::folio_url(&doc.dest["content/".len()..], None, None);
     let n = links::rewrite_links(&body, &page_url, &doc.source, &context.targets, &mut edits);
     site.count("link to a Markdown file → `@/` link", n);
@@ -1321,6 +1325,83 @@ fn normalize(path: &str) -> String {
     parts.join("/")
 }
 
+/// Fences whose info string carries Hugo's attributes
+/// (```` ```go {linenos=true,hl_lines=[2,"4-5"]} ````): the opening line's
+/// range and the line in folio's spelling (```` ```go,linenos,hl_lines=2 4-5 ````).
+fn fence_attributes(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+    let mut out = Vec::new();
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = event else {
+            continue;
+        };
+        let Some(open) = info.find('{') else { continue };
+        let line_end = body[range.start..]
+            .find('\n')
+            .map_or(body.len(), |i| range.start + i);
+        let line = &body[range.start..line_end];
+        let Some(at) = line.find(&*info) else {
+            continue;
+        };
+        let fence = &line[..at];
+        let language = info[..open].trim();
+        let inner = info[open + 1..].trim_end().trim_end_matches('}');
+        let mut attributes = Vec::new();
+        for (key, value) in hugo_pairs(inner) {
+            let value = value.replace(['"', ','], " ");
+            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            match key.as_str() {
+                "linenos" if value != "false" => attributes.push("linenos".to_string()),
+                "hl_lines" if !value.is_empty() => attributes.push(format!("hl_lines={value}")),
+                "linenostart" => attributes.push(format!("linenostart={value}")),
+                _ => {}
+            }
+        }
+        let mut rewritten = format!(
+            "{fence}{}",
+            if language.is_empty() {
+                "text"
+            } else {
+                language
+            }
+        );
+        for a in attributes {
+            rewritten.push(',');
+            rewritten.push_str(&a);
+        }
+        out.push((range.start..line_end, rewritten));
+    }
+    out
+}
+
+/// `a=1, b="x y" c=[2,"3"]` → pairs; a list's value is its items as written.
+fn hugo_pairs(text: &str) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let Some(eq) = rest.find('=') else { break };
+        let key = rest[..eq].trim().trim_start_matches(',').trim().to_string();
+        let after = rest[eq + 1..].trim_start();
+        let (value, next) = match after.strip_prefix('"') {
+            Some(quoted) => match quoted.find('"') {
+                Some(end) => (quoted[..end].to_string(), &quoted[end + 1..]),
+                None => (quoted.to_string(), ""),
+            },
+            None if after.starts_with('[') => match after.find(']') {
+                Some(end) => (after[1..end].to_string(), &after[end + 1..]),
+                None => (after[1..].to_string(), ""),
+            },
+            None => {
+                let end = after.find([',', ' ']).unwrap_or(after.len());
+                (after[..end].to_string(), &after[end..])
+            }
+        };
+        pairs.push((key, value));
+        rest = next.trim_start().trim_start_matches(',').trim_start();
+    }
+    pairs
+}
+
 /// Where code spans and blocks are, in byte offsets.
 pub(crate) fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -1392,6 +1473,15 @@ mod tests {
             &[],
         );
         assert_eq!(out, "```go,linenos,hl_lines=2\nx := 1\ny := 2\n```\n");
+    }
+
+    #[test]
+    fn fence_attributes_take_folios_spelling() {
+        let (out, _) = body_of(
+            "```go {linenos=true,hl_lines=[2,\"4-5\"],linenostart=3}\nx\n```\n",
+            &[],
+        );
+        assert_eq!(out, "```go,linenos,hl_lines=2 4-5,linenostart=3\nx\n```\n");
     }
 
     #[test]

@@ -948,34 +948,31 @@ fn rewrite_body(doc: &mut Doc, site: &mut Site, context: &Context<'_>) {
             }
         }
     }
-    let n = links::rewrite_links(
-        &body,
-        &old_url_of(doc, context),
-        &doc.source,
-        &context.targets,
-        &mut edits,
-    );
+    let (first, notes) = edits.apply(&body);
+    // Links and kramdown lines are read once Liquid made the addresses.
+    let mut edits = Edits::default();
+    for note in notes {
+        if let Place::Body(at) = note.place {
+            edits.note(at, note.message, note.help);
+        }
+    }
+    let page_url = context
+        .targets
+        .old_url(&doc.dest["content/".len()..])
+        .unwrap_or("/")
+        .to_string();
+    let n = links::rewrite_links(&first, &page_url, &doc.source, &context.targets, &mut edits);
     site.count("link to a moved page → `@/` link", n);
-    let kramdown = kramdown_lines(&body);
-    for range in kramdown {
+    for range in kramdown_lines(&first) {
         edits.replace(range, "");
         site.count("kramdown attribute line removed", 1);
     }
-    let (first, notes) = edits.apply(&body);
-    let (out, notes) = escape_raw(&first, notes);
+    let (second, notes) = edits.apply(&first);
+    let (out, notes) = escape_raw(&second, notes);
     if out != body {
         doc.doc.body = out;
     }
     doc.notes.extend(notes);
-}
-
-fn old_url_of(doc: &Doc, context: &Context<'_>) -> String {
-    let content = doc.dest.strip_prefix("content/").unwrap_or(&doc.dest);
-    context
-        .targets
-        .folio_url(content)
-        .map(str::to_string)
-        .unwrap_or_else(|| links::folio_url(content, None, None))
 }
 
 /// kramdown's attribute lines (`{: .note}`, `{:toc}`, `{::options …}`)

@@ -19,6 +19,8 @@ pub(crate) struct Targets {
     by_url: BTreeMap<String, String>,
     /// Content path → folio's address for it.
     folio_url: BTreeMap<String, String>,
+    /// Content path → its old address.
+    old_url: BTreeMap<String, String>,
 }
 
 impl Targets {
@@ -30,6 +32,13 @@ impl Targets {
         self.by_url.insert(url_key(old_url), content.to_string());
         self.folio_url
             .insert(content.to_string(), new_url.to_string());
+        self.old_url
+            .insert(content.to_string(), old_url.to_string());
+    }
+
+    /// The old address of a content path.
+    pub fn old_url(&self, content: &str) -> Option<&str> {
+        self.old_url.get(content).map(String::as_str)
     }
 
     /// The content path of a source file.
