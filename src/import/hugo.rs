@@ -1074,6 +1074,10 @@ fn rewrite_body(doc: &mut Doc, site: &mut Site, context: &Context) {
             site.count("template syntax shown as text, escaped", 1);
         }
     }
+    for (at, id) in markup::heading_ids(&body, markup::github_id) {
+        edits.replace(at..at, format!(" {{#{id}}}"));
+        site.count("heading keeps its Hugo id", 1);
+    }
     for (range, line) in fence_attributes(&body) {
         edits.replace(range, line);
         site.count("fence attributes `{…}` → folio's", 1);

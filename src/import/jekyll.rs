@@ -153,6 +153,7 @@ pub(crate) fn read(walk: &Walk) -> Result<Site> {
         rewrite_front_matter(doc, &mut site, &context, &layout);
         rewrite_body(doc, &mut site, &context);
     }
+    drop_duplicate_aliases(&mut docs);
     site.docs = docs;
     declare_taxonomies(&mut site);
     Ok(site)
@@ -963,9 +964,25 @@ fn rewrite_body(doc: &mut Doc, site: &mut Site, context: &Context<'_>) {
         .to_string();
     let n = links::rewrite_links(&first, &page_url, &doc.source, &context.targets, &mut edits);
     site.count("link to a moved page → `@/` link", n);
-    for range in kramdown_lines(&first) {
+    let attributed: Vec<usize> = kramdown_lines(&first)
+        .iter()
+        .filter_map(|(_, end, _)| *end)
+        .collect();
+    for (at, id) in markup::heading_ids(&first, markup::kramdown_id) {
+        if !attributed.contains(&at) {
+            edits.replace(at..at, format!(" {{#{id}}}"));
+            site.count("heading keeps its kramdown id", 1);
+        }
+    }
+    for (range, heading_end, attributes) in kramdown_lines(&first) {
         edits.replace(range, "");
-        site.count("kramdown attribute line removed", 1);
+        match (heading_end, attributes) {
+            (Some(end), Some(attributes)) => {
+                edits.replace(end..end, format!(" {{{attributes}}}"));
+                site.count("kramdown `{: #id}` → the heading's `{#id}`", 1);
+            }
+            _ => site.count("kramdown attribute line removed", 1),
+        }
     }
     let (second, notes) = edits.apply(&first);
     let (out, notes) = escape_raw(&second, notes);
@@ -976,16 +993,34 @@ fn rewrite_body(doc: &mut Doc, site: &mut Site, context: &Context<'_>) {
 }
 
 /// kramdown's attribute lines (`{: .note}`, `{:toc}`, `{::options …}`)
-/// that folio would print as text.
-fn kramdown_lines(body: &str) -> Vec<std::ops::Range<usize>> {
+/// that folio would print as text: each line's range, and for one right
+/// under a heading that sets an id or class, the heading's end and the
+/// attributes in folio's spelling (`#id .class`).
+type KramdownLine = (std::ops::Range<usize>, Option<usize>, Option<String>);
+
+fn kramdown_lines(body: &str) -> Vec<KramdownLine> {
     let code = super::hugo::code_ranges(body);
     let mut out = Vec::new();
     let mut offset = 0;
+    let mut previous: Option<(usize, &str)> = None;
     for line in body.split_inclusive('\n') {
         let t = line.trim();
         if t.starts_with("{:") && t.ends_with('}') && !code.iter().any(|r| r.contains(&offset)) {
-            out.push(offset..offset + line.len());
+            let inner = t.trim_start_matches("{:").trim_end_matches('}').trim();
+            let attributes: Vec<&str> = inner
+                .split_whitespace()
+                .filter(|a| a.starts_with('#') || a.starts_with('.'))
+                .collect();
+            let heading = previous.filter(|(_, l)| l.trim_start().starts_with('#'));
+            let (end, attrs) = match heading {
+                Some((start, l)) if !attributes.is_empty() => {
+                    (Some(start + l.trim_end().len()), Some(attributes.join(" ")))
+                }
+                _ => (None, None),
+            };
+            out.push((offset..offset + line.len(), end, attrs));
         }
+        previous = Some((offset, line));
         offset += line.len();
     }
     out
@@ -1228,6 +1263,39 @@ fn declare_taxonomies(site: &mut Site) {
         .collect();
     if !used.is_empty() {
         put(&mut site.config, "taxonomies", taxonomy_list(&used));
+    }
+}
+
+/// An old address two pages claim redirects to the first; the second
+/// loses it, with a note (jekyll-redirect-from kept the last one written).
+fn drop_duplicate_aliases(docs: &mut [Doc]) {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for doc in docs.iter_mut() {
+        let Some(Value::Sequence(aliases)) = doc.doc.get("aliases").cloned() else {
+            continue;
+        };
+        let mut kept = Vec::new();
+        let before = aliases.len();
+        for alias in aliases {
+            let key = value_text(&alias).unwrap_or_default();
+            if seen.insert(key.clone()) {
+                kept.push(alias);
+            } else {
+                doc.notes.push(Note::new(
+                    Place::Key("aliases".into()),
+                    format!("the old address `{key}` redirects to another page already, so this page does not claim it"),
+                    "keep the alias on the page it should lead to",
+                ));
+            }
+        }
+        if kept.len() == before {
+            continue;
+        }
+        if kept.is_empty() {
+            doc.doc.remove("aliases");
+        } else {
+            doc.doc.set("aliases", Value::Sequence(kept));
+        }
     }
 }
 

@@ -457,6 +457,75 @@ pub(crate) fn is_link_destination(text: &str, offset: usize) -> bool {
     before.ends_with("](") || before.ends_with("]:")
 }
 
+/// ATX headings whose id on the old site differs from the one folio
+/// would give (`Custom Head / Footer`: Hugo's `custom-head--footer`,
+/// folio's `custom-head-footer`): where to add ` {#id}`, and the id, so
+/// that links to the old anchors keep working.
+pub(crate) fn heading_ids(body: &str, old_id: fn(&str) -> String) -> Vec<(usize, String)> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut current: Option<(std::ops::Range<usize>, String)> = None;
+    let parser = Parser::new_ext(
+        body,
+        Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_TABLES,
+    );
+    for (event, range) in parser.into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { id: None, .. }) => current = Some((range, String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text)) = &mut current {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((range, text)) = current.take() else {
+                    continue;
+                };
+                let line = &body[range.clone()];
+                if !line.starts_with('#') || line.contains('\n') && line.trim_end().contains('\n') {
+                    continue;
+                }
+                let old = old_id(&text);
+                if !old.is_empty() && old != slug::slugify(&text) {
+                    let end = range.start + line.trim_end().len();
+                    out.push((end, old));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// GitHub's (and Hugo's) heading ids: lower case, letters, digits, `-`
+/// and `_` kept, each space a `-`.
+pub(crate) fn github_id(title: &str) -> String {
+    title
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// kramdown's (Jekyll's) heading ids: ASCII letters, digits, spaces and
+/// `-` kept, lower case, each space a `-`, leading digits dropped.
+pub(crate) fn kramdown_id(title: &str) -> String {
+    let kept: String = title
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
+        .collect::<String>()
+        .to_lowercase()
+        .replace(' ', "-");
+    kept.trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -542,6 +611,17 @@ mod tests {
         );
         assert_eq!(escaped("{{ page.title }}"), "{{/* page.title */}}");
         assert_eq!(escaped("{% if x %}"), "{%/* if x */%}");
+    }
+
+    #[test]
+    fn headings_keep_the_ids_of_the_old_site() {
+        let body = "## Custom Head / Footer\n\n## Plain title\n\n## Set {#own}\n";
+        assert_eq!(
+            heading_ids(body, github_id),
+            [(23, "custom-head--footer".to_string())]
+        );
+        assert_eq!(kramdown_id("3.9.3 / 2023-01-29"), "");
+        assert_eq!(kramdown_id("Ruby 101: Gems"), "ruby-101-gems");
     }
 
     #[test]
