@@ -968,10 +968,11 @@ fn rewrite_body(doc: &mut Doc, site: &mut Site, context: &Context<'_>) {
         .iter()
         .filter_map(|(_, end, _)| *end)
         .collect();
-    for (at, id) in markup::heading_ids(&first, markup::kramdown_id) {
+    // Jekyll reads Markdown with kramdown's GFM parser, whose ids are GitHub's.
+    for (at, id) in markup::heading_ids(&first, markup::github_id) {
         if !attributed.contains(&at) {
             edits.replace(at..at, format!(" {{#{id}}}"));
-            site.count("heading keeps its kramdown id", 1);
+            site.count("heading keeps its Jekyll id", 1);
         }
     }
     for (range, heading_end, attributes) in kramdown_lines(&first) {

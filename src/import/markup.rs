@@ -513,19 +513,6 @@ pub(crate) fn github_id(title: &str) -> String {
         .collect()
 }
 
-/// kramdown's (Jekyll's) heading ids: ASCII letters, digits, spaces and
-/// `-` kept, lower case, each space a `-`, leading digits dropped.
-pub(crate) fn kramdown_id(title: &str) -> String {
-    let kept: String = title
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
-        .collect::<String>()
-        .to_lowercase()
-        .replace(' ', "-");
-    kept.trim_start_matches(|c: char| !c.is_ascii_alphabetic())
-        .to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -620,8 +607,7 @@ mod tests {
             heading_ids(body, github_id),
             [(23, "custom-head--footer".to_string())]
         );
-        assert_eq!(kramdown_id("3.9.3 / 2023-01-29"), "");
-        assert_eq!(kramdown_id("Ruby 101: Gems"), "ruby-101-gems");
+        assert_eq!(github_id("1. No Magic"), "1-no-magic");
     }
 
     #[test]
