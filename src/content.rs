@@ -18,7 +18,9 @@ mod date;
 mod front_matter;
 
 pub use date::{Date, DateError, parse_date, split_date_prefix};
-pub use front_matter::{Split, Unclosed, split_front_matter};
+pub use front_matter::{
+    Format as FrontMatterFormat, Split, Unclosed, split_front_matter, toml_value,
+};
 
 use front_matter::parse_front_matter;
 

@@ -50,6 +50,9 @@ pub mod serve;
 // New sites and pages.
 pub mod init;
 
+// Sites of other generators, brought over.
+pub mod import;
+
 // What the terminal shows.
 pub mod report;
 

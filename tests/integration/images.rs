@@ -115,6 +115,23 @@ fn markdown_images_in_a_bundle_get_their_width_and_height() {
 }
 
 #[test]
+fn a_bundle_image_written_with_dot_slash_is_the_bundles_file() {
+    // Zola and Hugo sites write `./photo.png` for a file beside index.md.
+    let site = Fixture::new("image_markdown");
+    put(&site, "content/photo/photo.png", &photo());
+    site.write(
+        "content/photo/index.md",
+        "---\ntitle: Photo\n---\n![A photo](./photo.png)\n",
+    );
+    site.run(["build"]).success();
+    assert_eq!(
+        site.read("public/photo/index.html"),
+        "<p><img src=\"./photo.png\" alt=\"A photo\" width=\"400\" height=\"300\" \
+         loading=\"lazy\" decoding=\"async\"></p>\n\n"
+    );
+}
+
+#[test]
 fn with_responsive_images_a_markdown_image_becomes_a_picture() {
     let site = Fixture::new("image_responsive");
     put(&site, "content/photo/photo.png", &photo());

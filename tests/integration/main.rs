@@ -17,6 +17,7 @@ mod errors;
 mod features;
 mod highlight;
 mod images;
+mod import;
 mod incremental;
 mod migration;
 mod output;
