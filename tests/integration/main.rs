@@ -25,3 +25,4 @@ mod search;
 mod serve;
 mod shortcodes;
 mod support;
+mod writing;

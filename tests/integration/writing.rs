@@ -1,0 +1,162 @@
+//! Writing features on fixtures: math, callouts, definition lists,
+//! external links, lazy images, Sass and minified output.
+
+use crate::support::Fixture;
+
+/// The `<article>` of a page of the `minimal` fixture, which holds its content.
+fn article(site: &Fixture, path: &str) -> String {
+    let html = site.read(path);
+    let start = html.find("<article>").expect("the page has an article");
+    let end = html.find("</article>").expect("the article ends");
+    html[start..end].to_string()
+}
+
+#[test]
+fn math_is_mathml_when_the_site_turns_it_on() {
+    let site = Fixture::new("minimal");
+    let page = "---\ntitle: M\n---\nEuler: $e^{i\\pi} + 1 = 0$.\n\n$$\n\\frac{a}{b}\n$$\n\nIn code: `$\\nope$`.\n\n```\n$$\\nope$$\n```\n";
+    site.write("content/m.md", page);
+    site.run(["build"]).success();
+    let plain = article(&site, "public/m/index.html");
+    assert!(plain.contains("Euler: $e^{i\\pi} + 1 = 0$."), "{plain}");
+    site.write(
+        "folio.yaml",
+        &format!("{}markdown:\n  math: true\n", site.read("folio.yaml")),
+    );
+    site.run(["build"]).success();
+    let html = article(&site, "public/m/index.html");
+    assert!(
+        html.contains("Euler: <math display=\"inline\"><msup><mi>e</mi><mrow><mi>i</mi><mi>π</mi></mrow></msup><mo>+</mo><mn>1</mn><mo>=</mo><mn>0</mn></math>."),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p><span class=\"math-display\"><math display=\"block\"><mfrac><mrow><mi>a</mi></mrow><mrow><mi>b</mi></mrow></mfrac></math></span></p>"),
+        "{html}"
+    );
+    assert!(html.contains("<code>$\\nope$</code>"), "{html}");
+    assert!(
+        html.contains("<pre><code>$$\\nope$$\n</code></pre>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_latex_error_fails_the_build_at_its_line_and_command() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        &format!("{}markdown:\n  math: true\n", site.read("folio.yaml")),
+    );
+    site.write(
+        "content/m.md",
+        "---\ntitle: M\n---\nFine: $x^2$.\n\n$$\n\\sqrt{2} + \\frac{1}{\\alpah}\n$$\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: content/m.md:7:21: math: unknown LaTeX command `\\alpah`\n  help: fix the LaTeX; to write a dollar sign as text, write `\\$`\n"
+    );
+}
+
+#[test]
+fn callouts_and_definition_lists_are_on_and_titles_can_be_translated() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/c.md",
+        "---\ntitle: C\n---\n> [!TIP]\n> Use `folio serve`.\n\n> [!CAUTION]\n> Hot.\n\nfolio\n: A static site generator.\n",
+    );
+    site.run(["build"]).success();
+    let html = article(&site, "public/c/index.html");
+    assert!(
+        html.contains("<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n<p>Use <code>folio serve</code>.</p>\n</div>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<dl>\n<dt>folio</dt>\n<dd>A static site generator.</dd>\n</dl>"),
+        "{html}"
+    );
+    site.write(
+        "folio.yaml",
+        &format!(
+            "{}markdown:\n  callout_titles:\n    tip: Astuce\n",
+            site.read("folio.yaml")
+        ),
+    );
+    site.run(["build"]).success();
+    let html = article(&site, "public/c/index.html");
+    assert!(
+        html.contains("<p class=\"callout-title\">Astuce</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p class=\"callout-title\">Caution</p>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn an_unknown_callout_kind_in_folio_yaml_is_refused_at_its_line() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        &format!(
+            "{}markdown:\n  callout_titles:\n    notes: Remarque\n",
+            site.read("folio.yaml")
+        ),
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("error: folio.yaml:8:5: markdown.callout_titles: unknown key `notes`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: did you mean `note`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn external_links_get_the_attributes_folio_yaml_asks_for() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        &format!(
+            "{}markdown:\n  external_links_target_blank: true\n  external_links_no_follow: true\n",
+            site.read("folio.yaml")
+        ),
+    );
+    site.write(
+        "content/l.md",
+        "---\ntitle: L\n---\n[out](https://example.org/) and [in](@/posts/first.md).\n",
+    );
+    site.run(["build"]).success();
+    let html = article(&site, "public/l/index.html");
+    assert!(
+        html.contains("<a href=\"https://example.org/\" target=\"_blank\" rel=\"noopener nofollow\">out</a> and <a href=\"/posts/first/\">in</a>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn markdown_images_after_the_first_load_lazily() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/i.md",
+        "---\ntitle: I\n---\n![one](https://example.org/1.png)\n\n![two](https://example.org/2.png)\n",
+    );
+    site.run(["build"]).success();
+    let html = article(&site, "public/i/index.html");
+    assert!(
+        html.contains("<img src=\"https://example.org/1.png\" alt=\"one\" />"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<img src=\"https://example.org/2.png\" alt=\"two\" loading=\"lazy\" decoding=\"async\" />"),
+        "{html}"
+    );
+}
