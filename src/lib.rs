@@ -16,6 +16,9 @@ pub mod embedded;
 pub mod config;
 pub mod content;
 
+// Stylesheets from Sass.
+pub mod sass;
+
 // Text to HTML.
 pub mod html;
 // `highlight` uses `html`; this line keeps rustfmt from sorting them.

@@ -341,6 +341,8 @@ impl Renderer {
     ) -> std::result::Result<RenderReport, Errors> {
         let taxonomies = values::taxonomies(config, content);
         let mut statics = hash_static_files(config).map_err(Errors::from)?;
+        let (sheets, sass_warnings) = crate::sass::compile(config)?;
+        functions::add_compiled(config, &mut statics, sheets).map_err(Errors::from)?;
         // A `highlight.css` of the site's or the theme's own wins over folio's.
         let writes_palette = !statics.contains_key(bodies::PALETTE_FILE);
         if let Some(made_from) = bodies::palette_source(config).filter(|_| writes_palette) {
@@ -421,7 +423,8 @@ impl Renderer {
         for facts in &section_facts {
             errors.0.extend(facts.errors.iter().cloned());
         }
-        let warnings = bodies::warnings(content, &page_facts, &section_facts);
+        let mut warnings = bodies::warnings(content, &page_facts, &section_facts);
+        warnings.extend(sass_warnings);
         let highlighted = page_facts
             .iter()
             .chain(&section_facts)
@@ -975,11 +978,15 @@ fn static_files(
     statics
         .iter()
         .filter(|(_, file)| !file.is_generated())
-        .map(|(path, file)| match file.builtin {
+        .map(|(path, file)| match &file.text {
             Some(text) => OutputFile {
                 path: path.clone(),
                 contents: Contents::Text(text.to_string()),
-                origin: builtin_theme_path("static", path),
+                origin: if file.source.as_os_str().is_empty() {
+                    builtin_theme_path("static", path)
+                } else {
+                    site_relative(config, &file.source)
+                },
             },
             None => copy_of(config, path.clone(), &file.source),
         })

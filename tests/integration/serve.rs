@@ -369,6 +369,32 @@ fn a_css_edit_asks_the_browser_to_swap_stylesheets() {
 }
 
 #[test]
+fn an_edit_to_a_sass_partial_recompiles_and_swaps_stylesheets() {
+    let site = Fixture::new("minimal");
+    std::fs::remove_file(site.root.join("static/site.css")).unwrap();
+    site.write("sass/_ink.scss", "$ink: blue;\n");
+    site.write(
+        "sass/site.scss",
+        "@use \"ink\";\nbody { color: ink.$ink; }\n",
+    );
+    let server = Server::start(&site, &[]);
+    server.wait_for("/site.css", "color: blue");
+    let mut reader = server.events();
+    site.write("sass/_ink.scss", "$ink: red;\n");
+    let mut seen = String::new();
+    while !seen.contains("event: css") {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(
+            !line.contains("event: reload"),
+            "a Sass edit reloaded the page"
+        );
+        seen.push_str(&line);
+    }
+    server.wait_for("/site.css", "color: red");
+}
+
+#[test]
 fn ctrl_c_stops_the_server_cleanly_even_with_a_browser_connected() {
     let site = Fixture::new("minimal");
     let mut server = Server::start(&site, &[]);

@@ -160,3 +160,65 @@ fn markdown_images_after_the_first_load_lazily() {
         "{html}"
     );
 }
+
+#[test]
+fn sass_is_compiled_to_its_path_and_partials_are_not_published() {
+    let site = Fixture::new("minimal");
+    std::fs::remove_file(site.root.join("static/site.css")).unwrap();
+    site.write("sass/_colors.scss", "$ink: #123456;\n");
+    site.write(
+        "sass/site.scss",
+        "@use \"colors\";\nbody {\n  nav { color: colors.$ink; }\n}\n",
+    );
+    site.write("sass/css/print.sass", "body\n  color: black\n");
+    site.run(["build"]).success();
+    assert_eq!(
+        site.read("public/site.css"),
+        "body nav {\n  color: #123456;\n}\n"
+    );
+    assert_eq!(
+        site.read("public/css/print.css"),
+        "body {\n  color: black;\n}\n"
+    );
+    assert!(!site.root.join("public/_colors.css").exists());
+    assert!(!site.root.join("public/colors.css").exists());
+    // `asset()` fingerprints the compiled CSS: a change to the partial changes it.
+    let link = |site: &Fixture| {
+        let html = site.read("public/index.html");
+        let start = html.find("site.css?v=").unwrap();
+        html[start..start + 19].to_string()
+    };
+    let before = link(&site);
+    site.write("sass/_colors.scss", "$ink: #654321;\n");
+    site.run(["build"]).success();
+    assert_ne!(link(&site), before);
+    assert!(site.read("public/site.css").contains("#654321"));
+}
+
+#[test]
+fn a_sass_error_names_the_file_line_and_column() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "sass/_parts.scss",
+        "a {\n  color: red;\n  width: 10px + 2s;\n}\n",
+    );
+    site.write("sass/style.scss", "@import \"parts\";\n");
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: sass/_parts.scss:3:10: Sass: Incompatible units s and px.\n  help: fix the Sass at this place\n"
+    );
+}
+
+#[test]
+fn a_static_file_and_a_sass_file_writing_one_path_are_an_error() {
+    let site = Fixture::new("minimal");
+    site.write("sass/site.scss", "a { b: c; }\n");
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: sass/site.scss: this Sass file and `static/site.css` both write `site.css`\n  help: remove one of the two, or rename one\n"
+    );
+}
