@@ -47,7 +47,35 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
         offset: 0,
         message: format!("cannot write the math: {e}"),
     })?;
-    Ok(mathml)
+    // `<mspace />`, the only element pulldown-latex closes itself, ends
+    // with an end tag: minify-html drops the slash of a self-closing tag,
+    // which leaves a MathML element open.
+    Ok(escape_stray_text(&mathml.replace(" />", "></mspace>")))
+}
+
+/// Escapes each `<` that opens no tag and each `&` that starts no
+/// character reference: pulldown-latex 0.8 writes the operator `<` as
+/// `<mo><</mo>` and `\&` as `<mi>&</mi>`, which a validator refuses.
+fn escape_stray_text(mathml: &str) -> String {
+    let mut out = String::with_capacity(mathml.len());
+    let mut rest = mathml;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        let next = rest[i + 1..].bytes().next();
+        let markup = match rest.as_bytes()[i] {
+            b'<' => next.is_some_and(|b| b.is_ascii_alphabetic() || b == b'/'),
+            _ => next.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'#'),
+        };
+        out.push_str(match (markup, rest.as_bytes()[i]) {
+            (true, b'<') => "<",
+            (true, _) => "&",
+            (false, b'<') => "&lt;",
+            (false, _) => "&amp;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Turns pulldown-latex's report (a reason, then the formula around the
@@ -144,6 +172,22 @@ mod tests {
         assert!(
             block.starts_with("<math display=\"block\"><mtable"),
             "{block}"
+        );
+    }
+
+    #[test]
+    fn less_than_and_ampersand_are_escaped() {
+        assert_eq!(
+            to_mathml(r"x < 0 \& y > 1", false).unwrap(),
+            "<math display=\"inline\"><mi>x</mi><mo>&lt;</mo><mn>0</mn><mi>&amp;</mi><mi>y</mi><mo>></mo><mn>1</mn></math>"
+        );
+    }
+
+    #[test]
+    fn a_space_has_an_end_tag() {
+        assert_eq!(
+            to_mathml(r"a\,b", false).unwrap(),
+            "<math display=\"inline\"><mi>a</mi><mspace width=\"0.16666667em\"></mspace><mi>b</mi></math>"
         );
     }
 
