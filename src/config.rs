@@ -91,6 +91,9 @@ pub struct SiteConfig {
     /// UI files under `pagefind/`.
     #[serde(default)]
     pub search: bool,
+    /// Whether pages and stylesheets are written minified.
+    #[serde(default)]
+    pub minify: bool,
     /// The custom domain to write into `CNAME`.
     #[serde(default)]
     pub cname: Option<String>,
@@ -802,7 +805,7 @@ fn follow<'t>(text: &'t str, path: &[Step<'_>]) -> (Option<Location>, Vec<YamlLi
         let start = match step {
             Step::Key(key) => scope
                 .iter()
-                .position(|l| l.indent == indent && key_of(l.content) == Some(key)),
+                .position(|l| l.indent == indent && key_of(l.content) == Some(*key)),
             Step::Index(n) => scope
                 .iter()
                 .enumerate()

@@ -24,6 +24,7 @@ pub mod html;
 // `highlight` uses `html`; this line keeps rustfmt from sorting them.
 pub mod highlight;
 pub mod markdown;
+pub mod minify;
 
 // Writing files: the output folder and the build cache.
 pub mod output;

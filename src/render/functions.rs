@@ -296,6 +296,26 @@ pub fn add_compiled(
     Ok(())
 }
 
+/// Minifies every stylesheet the site publishes, for `minify: true`: a
+/// file of `static/` with what it `@import`s put in its place.
+pub fn minify_styles(config: &Config, files: &mut BTreeMap<String, StaticFile>) -> Result<()> {
+    let sheets = files
+        .iter_mut()
+        .filter(|(path, file)| path.ends_with(".css") && !file.is_generated());
+    for (path, file) in sheets {
+        let css = match &file.text {
+            Some(text) if file.source.as_os_str().is_empty() => {
+                crate::minify::css(text, Path::new(path))?
+            }
+            Some(text) => crate::minify::css(text, &site_relative(config, &file.source))?,
+            None => crate::minify::css_file(&file.source, &site_relative(config, &file.source))?,
+        };
+        file.hash = format!("{:016x}", fingerprint(css.as_bytes()))[..8].to_string();
+        file.text = Some(Arc::from(css));
+    }
+    Ok(())
+}
+
 type Shared = Arc<RwLock<Arc<Lookup>>>;
 
 fn current(shared: &Shared) -> TeraResult<Arc<Lookup>> {

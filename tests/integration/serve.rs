@@ -240,6 +240,28 @@ fn the_built_site_has_no_reload_script_but_served_pages_do() {
 }
 
 #[test]
+fn a_minified_page_is_served_with_the_reload_script_as_written() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        &format!("{}minify: true\n", site.read("folio.yaml")),
+    );
+    let server = Server::start(&site, &[]);
+    let (status, page) = server.raw("/posts/first/");
+    assert_eq!(status, 200);
+    let body = &page[page.find("<!doctype html>").expect("a minified page")..];
+    let script_at = body.find("<script>").expect("the reload script");
+    assert!(
+        !body[..script_at].contains("\n"),
+        "the page before the script is minified"
+    );
+    assert!(
+        body[script_at..].starts_with(&folio::serve::reload_script("/")),
+        "the script is as serve writes it: {body}"
+    );
+}
+
+#[test]
 fn requests_outside_the_output_are_refused() {
     let site = Fixture::new("minimal");
     site.write("secret.txt", "top secret");

@@ -222,3 +222,67 @@ fn a_static_file_and_a_sass_file_writing_one_path_are_an_error() {
         "error: sass/site.scss: this Sass file and `static/site.css` both write `site.css`\n  help: remove one of the two, or rename one\n"
     );
 }
+
+/// The text a reader sees: runs of blanks are one space, but the text of
+/// each `<pre>` is kept exactly.
+fn visible_text(html: &str) -> (String, Vec<String>) {
+    let document = scraper::Html::parse_document(html);
+    let words: Vec<&str> = document
+        .root_element()
+        .text()
+        .flat_map(str::split_whitespace)
+        .collect();
+    let pre = scraper::Selector::parse("pre").unwrap();
+    let blocks = document
+        .select(&pre)
+        .map(|p| p.text().collect::<String>())
+        .collect();
+    (words.join(" "), blocks)
+}
+
+#[test]
+fn a_minified_site_reads_the_same_and_keeps_pre_as_written() {
+    let write = |site: &Fixture, minify: bool| {
+        site.write(
+            "content/code.md",
+            "---\ntitle: Code\n---\nSome   *spaced*  text, `a  b`, and:\n\n```\nfn  main() {\n    x\n}\n```\n\n<pre>  kept\n   as is</pre>\n\n- one\n- two\n",
+        );
+        if minify {
+            site.write(
+                "folio.yaml",
+                &format!("{}minify: true\n", site.read("folio.yaml")),
+            );
+        }
+        site.run(["build"]).success();
+    };
+    let plain = Fixture::new("minimal");
+    write(&plain, false);
+    let small = Fixture::new("minimal");
+    write(&small, true);
+    let (plain_tree, small_tree) = (plain.tree("public"), small.tree("public"));
+    assert_eq!(
+        plain_tree.keys().collect::<Vec<_>>(),
+        small_tree.keys().collect::<Vec<_>>()
+    );
+    for (path, text) in &plain_tree {
+        let minified = &small_tree[path];
+        if path.ends_with(".html") {
+            assert!(minified.len() < text.len(), "{path} is not smaller");
+            let url = |t: &str| t.replace("site.css?v=", "");
+            assert_eq!(
+                visible_text(&url(minified)),
+                visible_text(&url(text)),
+                "{path}"
+            );
+        }
+    }
+    let code = &small_tree["code/index.html"];
+    assert!(
+        code.contains("<pre><code>fn  main() {\n    x\n}\n</code></pre>"),
+        "{code}"
+    );
+    assert!(code.contains("<pre>  kept\n   as is</pre>"), "{code}");
+    assert!(code.contains("<code>a  b</code>"), "{code}");
+    assert_eq!(small_tree["site.css"], "body{font-family:sans-serif}");
+    assert!(small_tree["highlight.css"].len() < plain_tree["highlight.css"].len());
+}
