@@ -625,6 +625,12 @@ fn render_markdown(
         literal_templates: find_literal_templates(source),
         ..Rendered::default()
     };
+    // `x^{{2}}` is math, not a template of another generator.
+    if options.math && !out.literal_templates.is_empty() {
+        let math = math_ranges(source);
+        out.literal_templates
+            .retain(|l| !math.iter().any(|m| m.contains(&l.range.start)));
+    }
     // Smart punctuation must not curl the quotes of a shortcode's arguments.
     let literals: Vec<std::ops::Range<usize>> = if options.smart_punctuation {
         out.literal_templates
@@ -854,6 +860,15 @@ fn callout_open(kind: BlockQuoteKind, options: &Options) -> String {
         CALLOUT_KINDS[index].0,
         escape_text(&options.callout_titles[index])
     )
+}
+
+/// Where formulas are, in source bytes.
+fn math_ranges(source: &str) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(source, CmarkOptions::ENABLE_MATH)
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::InlineMath(_) | Event::DisplayMath(_)))
+        .map(|(_, range)| range)
+        .collect()
 }
 
 /// Puts back the text as written where smart punctuation changed it inside
@@ -1490,6 +1505,14 @@ mod tests {
             render(source).html,
             "<p>Area $\\pi r^2$ and</p>\n<p>$$\n\\sum_{i=1}^n i\n$$</p>\n"
         );
+    }
+
+    #[test]
+    fn braces_in_math_are_not_templates_of_another_generator() {
+        let out = with_math("$x^{{2}}$ and $$\\frac{{1}}{2}$$ but {{ liquid }}\n");
+        assert_eq!(out.literal_templates.len(), 1);
+        assert_eq!(out.literal_templates[0].text, "{{ liquid }}");
+        assert!(out.html.contains("<msup>"), "{}", out.html);
     }
 
     #[test]
