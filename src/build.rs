@@ -75,6 +75,8 @@ pub struct Rendered {
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Errors> {
     let started = Instant::now();
     output::check_output_dir(&config.output_dir, &guard(config, options)).map_err(Errors::from)?;
+    let _lock = output::OutputLock::acquire(&config.output_dir, output::Writer::Build)
+        .map_err(Errors::from)?;
     // Files are written as they are rendered (rendering and writing overlap,
     // and the site is never held in memory whole); the stager keeps the old
     // output intact until everything succeeded.
@@ -556,7 +558,7 @@ fn send_index(index: &search::Index, sink: Sink<'_>) -> Result<usize, Errors> {
 }
 
 impl BuildReport {
-    /// Takes in what writing did, and warns about the files it kept or replaced.
+    /// Takes in what writing did, and warns about the files it kept.
     fn record(&mut self, config: &Config, written: output::WriteReport) {
         self.written = written.written;
         self.removed = written.removed;
@@ -569,17 +571,6 @@ impl BuildReport {
                     names(&output, &written.kept)
                 ))
                 .help("to have folio publish a file, put it in `static/`; to drop it, delete it from the output folder")
-                .warning(),
-            );
-        }
-        if !written.replaced.is_empty() {
-            self.warnings.push(
-                Error::msg(format!(
-                    "replaced {} folio did not write, where the site now has its own: {}",
-                    files(written.replaced.len()),
-                    names(&output, &written.replaced)
-                ))
-                .help("nothing to do if the site's version is the one to keep; otherwise rename the page or the file")
                 .warning(),
             );
         }

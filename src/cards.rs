@@ -152,10 +152,17 @@ impl Cards {
     /// lacks, and returns all of them, ready to copy into the output.
     pub fn finish(&self) -> std::result::Result<Vec<Made>, Errors> {
         let fresh = self.requests.fresh();
-        let errors: Vec<Error> = fresh
+        // Pages that share a card (a section's pages of a list) draw it once.
+        let mut to_draw: Vec<&Wanted> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (_, wanted) in &fresh {
+            if seen.insert(wanted.key) && !self.dir.join(cache_name(wanted.key)).is_file() {
+                to_draw.push(wanted);
+            }
+        }
+        let errors: Vec<Error> = to_draw
             .par_iter()
-            .filter(|(_, w)| !self.dir.join(cache_name(w.key)).is_file())
-            .filter_map(|(_, wanted)| {
+            .filter_map(|wanted| {
                 let drawn = draw(&wanted.svg, &self.fonts).map_err(|e| {
                     Error::at(&self.template_file, None, "cannot draw the social card")
                         .cause(format!("{e} (for {})", wanted.origin.display()))

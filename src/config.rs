@@ -970,6 +970,8 @@ fn resolve(
         )
         .help("write a name from the IANA time zone database, such as `UTC` or `America/New_York`")
     })?;
+    check_language(&site.language, text)?;
+    check_names(&site, text)?;
     let mut template_dirs = vec![root.join("templates")];
     let mut static_dirs = Vec::new();
     let mut theme_dir = None;
@@ -1043,6 +1045,96 @@ fn holds_page_templates(dir: &Path) -> bool {
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
         .any(|name| !name.starts_with("shortcodes") && name != Path::new(CARD_TEMPLATE))
+}
+
+/// Refuses a theme or highlight theme named by a path: each is a name that
+/// folio looks up in a folder of the site, so `../..` or `/etc/x` would
+/// read files outside it.
+fn check_names(site: &SiteConfig, text: &str) -> Result<()> {
+    let themes = &site.markdown.highlight_themes;
+    let named = [
+        (
+            vec!["theme"],
+            site.theme.as_deref(),
+            "a folder name under `themes/`",
+        ),
+        (
+            vec!["markdown", "highlight_themes", "light"],
+            Some(themes.light.as_str()),
+            "a built-in theme, or `NAME` for `highlight/NAME.json`",
+        ),
+        (
+            vec!["markdown", "highlight_themes", "dark"],
+            Some(themes.dark.as_str()),
+            "a built-in theme, or `NAME` for `highlight/NAME.json`",
+        ),
+    ];
+    for (key, name, what) in named {
+        let Some(name) = name else { continue };
+        if is_plain_name(name) {
+            continue;
+        }
+        return Err(Error::at(
+            CONFIG_FILE,
+            config_key(text, &key),
+            format!("`{}` must be a name, found \"{name}\"", key.join(".")),
+        )
+        .help(format!(
+            "write {what}: a name with no `/`, `\\` or `..`, which stays inside the site"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `name` is one file or folder name: not empty, no separator, not
+/// `.` or `..`.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['/', '\\', '\0']) && name != "." && name != ".."
+}
+
+/// Refuses a `language` that is not a BCP 47 tag (`en`, `pt-BR`,
+/// `zh-Hant-TW`): it goes into `<html lang>`, feeds and the search index,
+/// whose folder it names.
+fn check_language(language: &str, text: &str) -> Result<()> {
+    if is_language_tag(language) {
+        return Ok(());
+    }
+    Err(Error::at(
+        CONFIG_FILE,
+        config_key(text, &["language"]),
+        format!("`language` must be a language tag like `en` or `pt-BR`, found \"{language}\""),
+    )
+    .help("write a BCP 47 tag: a language code, then a script or a region if needed, like `zh-Hant-TW`"))
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (RFC 5646): a
+/// language of 2 to 8 letters, then subtags of 1 to 8 letters and digits,
+/// where a one-character subtag (an extension, or `x` for private use)
+/// is followed by at least one more; or a private-use tag `x-…`.
+pub fn is_language_tag(tag: &str) -> bool {
+    let subtags: Vec<&str> = tag.split('-').collect();
+    let fits =
+        |s: &&str| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    if !subtags.iter().all(fits) {
+        return false;
+    }
+    let first = subtags[0];
+    let private = first.eq_ignore_ascii_case("x") && subtags.len() > 1;
+    let language = first.len() >= 2 && first.bytes().all(|b| b.is_ascii_alphabetic());
+    if !(private || language) {
+        return false;
+    }
+    // A singleton opens an extension, which needs a subtag of its own.
+    subtags
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, s)| s.len() == 1)
+        .all(|(i, _)| {
+            subtags
+                .get(i + 1)
+                .is_some_and(|next| next.len() >= 2 || private)
+        })
 }
 
 /// Refuses an `images` block folio cannot follow.
@@ -1290,6 +1382,73 @@ mod tests {
         assert_eq!(
             error.message,
             "`feed.filename` must be a file name, found \"../x.xml\""
+        );
+        assert_eq!(error.location.map(|l| l.line), Some(3));
+    }
+
+    fn load_error(text: &str) -> Error {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("folio.yaml"), text).unwrap();
+        load(dir.path(), &Overrides::default()).unwrap_err()
+    }
+
+    // Issue #27, point 5: `highlight_themes` read any file the name led to.
+    #[test]
+    fn a_highlight_theme_or_theme_named_by_a_path_is_refused_at_its_line() {
+        for (name, line) in [("../../../etc/x", 5), ("/etc/x", 5), ("..", 5), ("a\\b", 5)] {
+            let error = load_error(&format!(
+                "base_url: https://e.com/\nmarkdown:\n  highlight_themes:\n    light: github-light\n    dark: '{name}'\n"
+            ));
+            assert_eq!(
+                error.message,
+                format!("`markdown.highlight_themes.dark` must be a name, found \"{name}\"")
+            );
+            assert_eq!(error.location.map(|l| l.line), Some(line), "{name}");
+        }
+        let error = load_error("base_url: https://e.com/\ntheme: ../../x\n");
+        assert_eq!(error.message, "`theme` must be a name, found \"../../x\"");
+        assert_eq!(error.location.map(|l| l.line), Some(2));
+    }
+
+    // Issue #27, point 8: a tag of 31 characters or more panicked inside
+    // the search index, and `x/y` made a folder.
+    #[test]
+    fn language_is_a_bcp_47_tag() {
+        for good in [
+            "en",
+            "fr",
+            "pt-BR",
+            "zh-Hant-TW",
+            "zh-Hant-TW-u-nu-hanidec-ca-chinese",
+            "sr-Latn-RS",
+            "es-419",
+            "de-CH-1996",
+            "en-US-x-twain",
+            "x-private",
+            "ast",
+        ] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in [
+            "",
+            "x/y",
+            "e",
+            "en_US",
+            "en-",
+            "-en",
+            "en--US",
+            "en-u",
+            "toolongtag",
+            "1a",
+            "en-US-x",
+            "fr.yaml",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+        let error = load_error("base_url: https://e.com/\ntitle: t\nlanguage: x/y\n");
+        assert_eq!(
+            error.message,
+            "`language` must be a language tag like `en` or `pt-BR`, found \"x/y\""
         );
         assert_eq!(error.location.map(|l| l.line), Some(3));
     }

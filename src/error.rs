@@ -23,19 +23,12 @@ impl Location {
     /// Returns the location of byte `offset` in `text`.
     pub fn of_offset(text: &str, offset: usize) -> Location {
         let offset = offset.min(text.len());
-        let before = &text[..floor_char_boundary(text, offset)];
+        let before = &text[..text.floor_char_boundary(offset)];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
         Location { line, column }
     }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 /// Whether a problem stops the build or is only worth saying.

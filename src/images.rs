@@ -233,8 +233,11 @@ impl Images {
     pub fn finish(&self) -> std::result::Result<Vec<Made>, Errors> {
         let fresh = self.requests.fresh();
         let mut by_source: BTreeMap<&Path, Vec<&Wanted>> = BTreeMap::new();
+        // A variant several outputs share is made once.
+        let mut seen = std::collections::HashSet::new();
         for (_, wanted) in &fresh {
-            if !self.dir.join(cache_name(wanted)).is_file() {
+            let name = cache_name(wanted);
+            if !self.dir.join(&name).is_file() && seen.insert(name) {
                 by_source.entry(&wanted.source).or_default().push(wanted);
             }
         }

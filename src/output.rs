@@ -4,7 +4,8 @@
 //!
 //! folio owns only the files listed in the output folder's manifest,
 //! `.folio-manifest`: stale files are entries of that list, and every other
-//! file is kept. A build makes the next tree in a hidden folder beside the
+//! file is kept; a build that would write where such a file stands stops
+//! instead. The new tree takes the old one's folder modes and groups. A build makes the next tree in a hidden folder beside the
 //! output (`.public.folio-next` for `public`): new and changed files are
 //! written there, unchanged files and the files folio did not write are
 //! hard-linked into it, and the two folders are exchanged in one step. The
@@ -23,8 +24,8 @@ pub mod cache;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use rayon::prelude::*;
 
@@ -81,9 +82,6 @@ pub struct WriteReport {
     pub removed: usize,
     /// Files folio did not write, kept where they are (relative to the output).
     pub kept: Vec<PathBuf>,
-    /// Files folio did not write that stood where the new site needs a
-    /// file or folder, so they are gone (relative to the output).
-    pub replaced: Vec<PathBuf>,
     /// Problems after the new site was in place (an old tree left behind).
     pub warnings: Vec<Error>,
 }
@@ -289,6 +287,9 @@ pub struct Stager {
     staged: Mutex<HashMap<PathBuf, PathBuf>>,
     lookalikes: Mutex<Lookalikes>,
     unchanged: Mutex<Vec<PathBuf>>,
+    /// Entries of the owner's that stand where the site writes its own:
+    /// the build stops rather than replace them.
+    collisions: Mutex<Vec<PathBuf>>,
     linked: AtomicUsize,
     written: AtomicUsize,
 }
@@ -309,8 +310,38 @@ struct Previous {
     entries: HashMap<PathBuf, Option<u64>>,
     /// Folders with nothing in them.
     empty_folders: Vec<PathBuf>,
+    /// Every folder's mode and group, the output folder's own under the
+    /// empty path: the next tree takes them.
+    folders: HashMap<PathBuf, Mode>,
     /// The manifest's paths, when there is a manifest.
     manifest: Option<HashSet<PathBuf>>,
+}
+
+/// A folder's permission bits (setgid and sticky included) and group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mode {
+    bits: u32,
+    gid: u32,
+}
+
+impl Mode {
+    fn of(meta: &std::fs::Metadata) -> Mode {
+        use std::os::unix::fs::MetadataExt;
+        Mode {
+            bits: meta.mode() & 0o7777,
+            gid: meta.gid(),
+        }
+    }
+}
+
+impl Previous {
+    /// Whether `path` is an entry folio did not write: one the manifest
+    /// does not list (every entry, when there is no manifest).
+    fn is_foreign(&self, path: &Path) -> bool {
+        path != Path::new(MANIFEST)
+            && self.entries.contains_key(path)
+            && !self.manifest.as_ref().is_some_and(|m| m.contains(path))
+    }
 }
 
 impl Stager {
@@ -319,8 +350,23 @@ impl Stager {
         // Through a link to the real folder, so the next tree sits beside it.
         let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         let next = beside(&dir, "next")?;
+        let old = beside(&dir, "old")?;
+        // A build killed between the two renames of `exchange_with` left
+        // the site at `old` and none at `dir`: it goes back first.
+        if std::fs::symlink_metadata(&dir).is_err()
+            && std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_dir())
+        {
+            std::fs::rename(&old, &dir).map_err(|e| {
+                Error::at(&old, None, "cannot put back the site a killed build moved")
+                    .cause(e)
+                    .help(format!(
+                        "rename it to `{}`, then build again",
+                        dir.display()
+                    ))
+            })?;
+        }
         remove_leftover(&next)?;
-        remove_leftover(&beside(&dir, "old")?)?;
+        remove_leftover(&old)?;
         let spare = beside(&dir, "spare")?;
         let previous = match std::fs::symlink_metadata(&dir) {
             Ok(meta) if meta.is_dir() => Some(scan(&dir)?),
@@ -340,6 +386,7 @@ impl Stager {
             staged: Mutex::default(),
             lookalikes: Mutex::default(),
             unchanged: Mutex::default(),
+            collisions: Mutex::default(),
             linked: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
         })
@@ -352,16 +399,13 @@ impl Stager {
         let relative = relative_path(file.path)?;
         check_name_lengths(file.path, origin)?;
         {
-            let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
+            let mut staged = lock(&self.staged);
             // Keyed by components, so `a//b` is `a/b`, as the file system sees it.
             if let Some(first) = staged.get(&relative) {
                 return Err(duplicate(file.path, origin, first));
             }
             staged.insert(relative.clone(), origin.to_path_buf());
-            self.lookalikes
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .claim(file.path, origin)?;
+            lock(&self.lookalikes).claim(file.path, origin)?;
         }
         let bytes = file.source.bytes()?;
         let bytes: &[u8] = &bytes;
@@ -371,17 +415,17 @@ impl Stager {
             .previous
             .as_ref()
             .is_some_and(|p| p.entries.get(&relative) == Some(&Some(bytes.len() as u64)));
-        if same_size && std::fs::read(self.dir.join(&relative)).is_ok_and(|old| old == bytes) {
+        let same =
+            same_size && std::fs::read(self.dir.join(&relative)).is_ok_and(|old| old == bytes);
+        self.note_collisions(&relative, same);
+        if same {
             // Once the next tree exists, link at once, while rendering goes
             // on; before, there may be nothing to link at all.
-            if *self.next_made.lock().unwrap_or_else(|p| p.into_inner()) {
+            if *lock(&self.next_made) {
                 self.link_one(&relative)?;
                 self.linked.fetch_add(1, Ordering::Relaxed);
             } else {
-                self.unchanged
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(relative);
+                lock(&self.unchanged).push(relative);
             }
             return Ok(());
         }
@@ -402,12 +446,33 @@ impl Stager {
         Ok(())
     }
 
+    /// Records the owner's entries that writing `relative` would replace:
+    /// a different file at its path (one with the same bytes is simply
+    /// the site's now), or a file where one of its folders goes.
+    fn note_collisions(&self, relative: &Path, same: bool) {
+        let Some(previous) = &self.previous else {
+            return;
+        };
+        let mut found: Vec<PathBuf> = relative
+            .ancestors()
+            .skip(1)
+            .filter(|folder| previous.is_foreign(folder))
+            .map(Path::to_path_buf)
+            .collect();
+        if !same && previous.is_foreign(relative) {
+            found.push(relative.to_path_buf());
+        }
+        if !found.is_empty() {
+            lock(&self.collisions).extend(found);
+        }
+    }
+
     /// In a next tree made from the spare one, clears the way for a new
     /// file at `relative`: the old entry there, and a file where one of its
     /// folders goes. A file is unlinked, never written over, since the
     /// output may share it.
     fn clear_recycled(&self, relative: &Path) -> std::io::Result<()> {
-        let mut recycled = self.recycled.lock().unwrap_or_else(|p| p.into_inner());
+        let mut recycled = lock(&self.recycled);
         let Some(kept) = recycled.as_mut() else {
             return Ok(());
         };
@@ -446,9 +511,9 @@ impl Stager {
     }
 
     fn make_next(&self) -> Result<()> {
-        let mut made = self.next_made.lock().unwrap_or_else(|p| p.into_inner());
+        let mut made = lock(&self.next_made);
         if !*made && let Some(kept) = self.take_spare() {
-            *self.recycled.lock().unwrap_or_else(|p| p.into_inner()) = Some(kept);
+            *lock(&self.recycled) = Some(kept);
             *made = true;
         }
         if !*made {
@@ -487,7 +552,11 @@ impl Stager {
             let kind = entry.file_type();
             let what = match entry.metadata() {
                 Ok(meta) if kind.is_file() => Kept::File(meta.dev(), meta.ino()),
-                Ok(_) if kind.is_dir() => Kept::Folder,
+                // A folder given a read-only mode by `give_modes` is
+                // changed again: the owner's mode is given back at the end.
+                Ok(meta) if kind.is_dir() && make_writable(entry.path(), &meta).is_ok() => {
+                    Kept::Folder
+                }
                 // A link or a special file: never written through.
                 _ => {
                     let _ = remove_tree(&self.spare);
@@ -507,15 +576,13 @@ impl Stager {
     /// does not hold: everything not handed back by `clear_recycled` or
     /// `is_recycled` but what `wanted` lists, or a folder on their way.
     fn prune_recycled(&self, wanted: &HashSet<PathBuf>, folders: &[PathBuf]) -> Result<()> {
-        let Some(kept) = self
-            .recycled
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        else {
+        let Some(kept) = lock(&self.recycled).take() else {
             return Ok(());
         };
-        let mut needed: HashSet<&Path> = folders.iter().map(PathBuf::as_path).collect();
+        let mut needed: HashSet<&Path> = HashSet::new();
+        for folder in folders {
+            needed.extend(folder.ancestors());
+        }
         for path in wanted {
             needed.extend(path.ancestors().skip(1));
         }
@@ -560,7 +627,7 @@ impl Stager {
     /// holds there is for `clear_recycled` to remove.
     fn is_recycled(&self, path: &Path) -> std::io::Result<bool> {
         use std::os::unix::fs::MetadataExt;
-        let recycled = self.recycled.lock().unwrap_or_else(|p| p.into_inner());
+        let recycled = lock(&self.recycled);
         let Some(Kept::File(dev, ino)) = recycled.as_ref().and_then(|k| k.get(path)).copied()
         else {
             return Ok(false);
@@ -571,12 +638,10 @@ impl Stager {
     }
 
     fn put_in_place(&self) -> Result<WriteReport> {
-        let staged: HashSet<PathBuf> =
-            std::mem::take(&mut *self.staged.lock().unwrap_or_else(|p| p.into_inner()))
-                .into_keys()
-                .collect();
-        let unchanged =
-            std::mem::take(&mut *self.unchanged.lock().unwrap_or_else(|p| p.into_inner()));
+        let staged: HashSet<PathBuf> = std::mem::take(&mut *lock(&self.staged))
+            .into_keys()
+            .collect();
+        let unchanged = std::mem::take(&mut *lock(&self.unchanged));
         let written = self.written.load(Ordering::Relaxed);
         let mut report = WriteReport {
             written,
@@ -601,22 +666,22 @@ impl Stager {
         let mut foreign: Vec<&PathBuf> = previous
             .entries
             .keys()
-            .filter(|p| !manifest.contains(*p) && !staged.contains(*p))
-            .filter(|p| p.as_path() != Path::new(MANIFEST))
+            .filter(|p| !staged.contains(*p) && previous.is_foreign(p))
             .collect();
         foreign.sort();
+        self.refuse_collisions(previous, &foreign, &staged)?;
         report.kept = foreign.iter().map(|p| p.to_path_buf()).collect();
         if written == 0 && stale == 0 && previous.manifest.as_ref() == Some(&staged) {
             return Ok(report);
         }
         self.make_next()?;
         self.link_into_next(&unchanged)?;
-        report.replaced = self.carry_over(&foreign, &staged, &previous.empty_folders)?;
-        report.kept.retain(|p| !report.replaced.contains(p));
+        self.carry_over(&foreign, &previous.empty_folders)?;
         let mut wanted = staged.clone();
         wanted.extend(foreign.iter().map(|p| p.to_path_buf()));
         self.prune_recycled(&wanted, &previous.empty_folders)?;
         write_manifest(&self.next, &staged)?;
+        self.give_modes(previous)?;
         exchange(&self.next, &self.dir, &beside(&self.dir, "old")?).map_err(|e| {
             Error::at(&self.dir, None, "cannot put the new site in place")
                 .cause(e)
@@ -638,6 +703,64 @@ impl Stager {
             );
         }
         Ok(report)
+    }
+
+    /// Stops the build when the site writes where the owner keeps an entry
+    /// folio did not write: a file at the same path, a file where the site
+    /// needs a folder, or a folder of the owner's where the site writes a
+    /// file. folio never replaces what it did not write.
+    fn refuse_collisions(
+        &self,
+        previous: &Previous,
+        foreign: &[&PathBuf],
+        staged: &HashSet<PathBuf>,
+    ) -> Result<()> {
+        let mut collisions = std::mem::take(&mut *lock(&self.collisions));
+        let under_a_staged_file = |path: &Path| {
+            path.ancestors()
+                .skip(1)
+                .any(|folder| staged.contains(folder))
+        };
+        collisions.extend(
+            foreign
+                .iter()
+                .filter(|path| under_a_staged_file(path))
+                .map(|path| path.to_path_buf()),
+        );
+        collisions.extend(
+            previous
+                .empty_folders
+                .iter()
+                .filter(|folder| staged.contains(*folder) || under_a_staged_file(folder))
+                .cloned(),
+        );
+        if collisions.is_empty() {
+            return Ok(());
+        }
+        collisions.sort();
+        collisions.dedup();
+        let count = collisions.len();
+        const SHOWN: usize = 10;
+        let mut list: Vec<String> = collisions.iter().take(SHOWN).map(|p| escape(p)).collect();
+        if count > SHOWN {
+            list.push(format!("and {} more", count - SHOWN));
+        }
+        let (files, them) = if count == 1 {
+            ("1 file".to_string(), "it")
+        } else {
+            (format!("{count} files"), "them")
+        };
+        Err(Error::at(
+            &self.dir,
+            None,
+            format!(
+                "folio did not write {files} where the site writes its own: {}",
+                list.join(", ")
+            ),
+        )
+        .help(format!(
+            "move {them} out of the output folder (or delete {them}) to publish the site's, or rename what writes {them} in the site"
+        )))
     }
 
     /// Hard-links the files that did not change from the output into the next tree.
@@ -663,28 +786,12 @@ impl Stager {
         std::fs::hard_link(self.dir.join(path), &target).map_err(fail)
     }
 
-    /// Hard-links the files folio did not write into the next tree, and makes
-    /// their empty folders; returns those that the new site stands on.
-    fn carry_over(
-        &self,
-        foreign: &[&PathBuf],
-        staged: &HashSet<PathBuf>,
-        folders: &[PathBuf],
-    ) -> Result<Vec<PathBuf>> {
-        let mut replaced = Vec::new();
+    /// Hard-links the files folio did not write into the next tree, and
+    /// makes their empty folders. `refuse_collisions` has made sure the new
+    /// site stands on none of them.
+    fn carry_over(&self, foreign: &[&PathBuf], folders: &[PathBuf]) -> Result<()> {
         for path in foreign {
             let target = self.next.join(path);
-            let cleared = self.is_recycled(path).and_then(|kept| {
-                // The new site's own file there stays: it replaces this one.
-                if !kept
-                    && !staged
-                        .iter()
-                        .any(|s| s.starts_with(path) || path.starts_with(s))
-                {
-                    self.clear_recycled(path)?;
-                }
-                Ok(kept)
-            });
             let cannot_keep = |e: std::io::Error| {
                 Error::at(
                     self.dir.join(path),
@@ -694,35 +801,71 @@ impl Stager {
                 .cause(e)
                 .help(DISK_HELP)
             };
-            if cleared.map_err(cannot_keep)? {
+            let kept = self.is_recycled(path).and_then(|kept| {
+                if !kept {
+                    self.clear_recycled(path)?;
+                }
+                Ok(kept)
+            });
+            if kept.map_err(cannot_keep)? {
                 continue;
             }
-            let parent_ok = match target.parent() {
-                Some(parent) => std::fs::create_dir_all(parent),
-                None => Ok(()),
-            };
-            let linked = parent_ok.and_then(|()| std::fs::hard_link(self.dir.join(path), &target));
-            match linked {
-                Ok(()) => {}
-                // The new site has a file or folder there, or a file where
-                // this one's folder would be.
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::AlreadyExists
-                            | std::io::ErrorKind::NotADirectory
-                            | std::io::ErrorKind::IsADirectory
-                    ) =>
-                {
-                    replaced.push(path.to_path_buf());
-                }
-                Err(e) => return Err(cannot_keep(e)),
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(cannot_keep)?;
             }
+            std::fs::hard_link(self.dir.join(path), &target).map_err(cannot_keep)?;
         }
         for folder in folders {
             let _ = std::fs::create_dir_all(self.next.join(folder));
         }
-        Ok(replaced)
+        Ok(())
+    }
+
+    /// Gives every folder of the next tree the mode and group of the same
+    /// folder in the output, and a folder new to the site those of the
+    /// output folder itself, so that `chmod 700 public` or a setgid group
+    /// folder stays as its owner made it. A group the system does not let
+    /// folio give is left as it is.
+    fn give_modes(&self, previous: &Previous) -> Result<()> {
+        let Some(root) = previous.folders.get(Path::new("")).copied() else {
+            return Ok(());
+        };
+        let fail = |path: &Path, e: std::io::Error| {
+            Error::at(path, None, "cannot give the folder its mode")
+                .cause(e)
+                .help(DISK_HELP)
+        };
+        for entry in walkdir::WalkDir::new(&self.next).follow_links(false) {
+            let entry = entry
+                .map_err(|e| Error::at(&self.next, None, "cannot read the next tree").cause(e))?;
+            if !entry.file_type().is_dir() {
+                continue;
+            }
+            let relative = entry
+                .path()
+                .strip_prefix(&self.next)
+                .unwrap_or(Path::new(""));
+            let wanted = previous.folders.get(relative).copied().unwrap_or(root);
+            let meta = entry.metadata().map_err(|e| {
+                fail(
+                    entry.path(),
+                    e.into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("a loop")),
+                )
+            })?;
+            let actual = Mode::of(&meta);
+            if actual == wanted {
+                continue;
+            }
+            if actual.gid != wanted.gid {
+                // Only the owner's groups (or any, for root) can be given.
+                let _ = std::os::unix::fs::chown(entry.path(), None, Some(wanted.gid));
+            }
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(wanted.bits))
+                .map_err(|e| fail(entry.path(), e))?;
+        }
+        Ok(())
     }
 }
 
@@ -768,14 +911,34 @@ fn remove_leftover(path: &Path) -> Result<()> {
             removed.map_err(|e| {
                 Error::at(path, None, "cannot remove what an earlier build left")
                     .cause(e)
-                    .help("remove it, then build again")
+                    .help(format!(
+                        "remove it (`chmod -R u+w '{0}' && rm -r '{0}'`), then build again",
+                        path.display()
+                    ))
             })
         }
     }
 }
 
-/// Removes a folder and everything in it, its top-level entries in parallel.
+/// Removes a folder and everything in it, its top-level entries in
+/// parallel. Folders folio made read-only (to give them the owner's mode)
+/// are made writable first where that stops the removal.
 fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    match remove_entries(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+                let entry = entry?;
+                if entry.file_type().is_dir() {
+                    make_writable(entry.path(), &entry.metadata()?)?;
+                }
+            }
+            remove_entries(dir)
+        }
+        other => other,
+    }
+}
+
+fn remove_entries(dir: &Path) -> std::io::Result<()> {
     let entries: Vec<std::fs::DirEntry> =
         std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
     entries.par_iter().try_for_each(|entry| {
@@ -788,6 +951,22 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
     std::fs::remove_dir(dir)
 }
 
+/// Lets the folder's owner read, enter and change the folder.
+fn make_writable(folder: &Path, meta: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode();
+    if mode & 0o700 == 0o700 {
+        return Ok(());
+    }
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(mode | 0o700))
+}
+
+/// Locks `mutex`, through a panic of another thread: what it guards is
+/// whole after every step.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// The help of an error writing into the output.
 const DISK_HELP: &str = "free some disk space or fix the folder's permissions, then build again";
 
@@ -795,19 +974,31 @@ const DISK_HELP: &str = "free some disk space or fix the folder's permissions, t
 fn scan(dir: &Path) -> Result<Previous> {
     let mut previous = Previous::default();
     let mut folders: HashMap<PathBuf, bool> = HashMap::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
-        let entry =
-            entry.map_err(|e| Error::at(dir, None, "cannot read the output folder").cause(e))?;
+    let unreadable =
+        |e: walkdir::Error| Error::at(dir, None, "cannot read the output folder").cause(e);
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.map_err(unreadable)?;
         let relative = entry
             .path()
             .strip_prefix(dir)
             .map(Path::to_path_buf)
             .unwrap_or_default();
+        if entry.file_type().is_dir() {
+            previous.folders.insert(
+                relative.clone(),
+                Mode::of(&entry.metadata().map_err(unreadable)?),
+            );
+            if entry.depth() > 0 {
+                folders.entry(relative.clone()).or_insert(false);
+            }
+        }
+        if entry.depth() == 0 {
+            continue;
+        }
         if let Some(parent) = relative.parent().filter(|p| !p.as_os_str().is_empty()) {
             folders.insert(parent.to_path_buf(), true);
         }
         if entry.file_type().is_dir() {
-            folders.entry(relative).or_insert(false);
             continue;
         }
         let size = if entry.file_type().is_file() {
@@ -902,14 +1093,31 @@ fn unescape(line: &str) -> String {
 /// can (Linux), or with two renames through `old` where it cannot.
 fn exchange(next: &Path, dir: &Path, old: &Path) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
-    {
-        match exchange_at_once(next, dir) {
-            Ok(()) => return Ok(()),
-            // The file system cannot exchange (EINVAL), or the kernel is
-            // older than renameat2 (ENOSYS): fall back to two renames.
-            Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) => {}
-            Err(e) => return Err(e),
-        }
+    return exchange_with(next, dir, old, exchange_at_once);
+    #[cfg(not(target_os = "linux"))]
+    return exchange_with(next, dir, old, |_, _| {
+        Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+    });
+}
+
+/// `exchange`, with the one-step exchange given. When the file system
+/// cannot exchange (EINVAL), the kernel is older than renameat2 (ENOSYS)
+/// or the system has no such call, the output is renamed to `old` and the
+/// next tree into its place: for that instant there is no output, and a
+/// build killed in it leaves the old site at `old`, which the next
+/// `Stager::new` puts back.
+fn exchange_with(
+    next: &Path,
+    dir: &Path,
+    old: &Path,
+    at_once: impl Fn(&Path, &Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match at_once(next, dir) {
+        Ok(()) => return Ok(()),
+        Err(e)
+            if e.kind() == std::io::ErrorKind::Unsupported
+                || matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) => {}
+        Err(e) => return Err(e),
     }
     std::fs::rename(dir, old)?;
     if let Err(e) = std::fs::rename(next, dir) {
@@ -946,6 +1154,7 @@ fn exchange_at_once(a: &Path, b: &Path) -> std::io::Result<()> {
 /// old one), for rebuilds that know what changed. Every temporary file is
 /// written before any is renamed, so a failure (a full disk) changes nothing.
 pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
+    refuse_foreign(dir, files)?;
     let results: Vec<Result<(PathBuf, PathBuf)>> = files
         .par_iter()
         .map(|file| write_temporary(dir, file))
@@ -977,6 +1186,35 @@ pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
     }
     add_to_manifest(dir, files)?;
     Ok(count)
+}
+
+/// Refuses to write in place over a file the manifest does not list, or
+/// one where a folder of the planned path is such a file: it is the
+/// owner's, and folio never replaces what it did not write.
+fn refuse_foreign(dir: &Path, files: &[Planned<'_>]) -> Result<()> {
+    let manifest = read_manifest(dir)?.unwrap_or_default();
+    for file in files {
+        let relative = relative_path(file.path)?;
+        let foreign = relative
+            .ancestors()
+            .filter(|p| !p.as_os_str().is_empty())
+            .find(|p| {
+                std::fs::symlink_metadata(dir.join(p)).is_ok_and(|m| !m.is_dir())
+                    && !manifest.contains(*p)
+            });
+        if let Some(path) = foreign {
+            return Err(Error::at(
+                dir,
+                None,
+                format!(
+                    "folio did not write 1 file where the site writes its own: {}",
+                    escape(path)
+                ),
+            )
+            .help("move it out of the output folder (or delete it) to publish the site's, or rename what writes it in the site"));
+        }
+    }
+    Ok(())
 }
 
 /// Writes one file's bytes beside its target; returns (temporary, target).
@@ -1049,52 +1287,69 @@ fn add_to_manifest(dir: &Path, files: &[Planned<'_>]) -> Result<()> {
     })
 }
 
-/// Keeps a second `folio serve` from writing into the same output folder:
-/// a locked file beside the output that holds the first server's address.
-/// The lock goes with the process, so a killed server leaves none behind.
-pub struct ServeLock {
+/// Keeps two folio processes from writing into one output folder at once
+/// (a `folio build` while `folio serve` runs would leave a mix of the two
+/// sites): a file beside the output, locked for as long as the writer
+/// runs, that says who holds it. The lock goes with the process, so one a
+/// killed process left is simply taken over.
+pub struct OutputLock {
     file: std::fs::File,
     path: PathBuf,
 }
 
-impl ServeLock {
-    /// Takes the lock of `dir`, or says which server holds it.
-    pub fn acquire(dir: &Path) -> Result<ServeLock> {
+/// Who holds an output folder's lock.
+#[derive(Debug, Clone, Copy)]
+pub enum Writer<'a> {
+    /// `folio build`.
+    Build,
+    /// `folio serve`, at this address once it is known.
+    Serve(Option<&'a str>),
+}
+
+impl OutputLock {
+    /// Takes the lock of `dir` for `writer`, or says who holds it.
+    pub fn acquire(dir: &Path, writer: Writer<'_>) -> Result<OutputLock> {
         let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        let path = beside(&dir, "serve")?;
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| {
-                Error::at(&path, None, "cannot create the lock of the output folder")
-                    .cause(e)
-                    .help(DISK_HELP)
-            })?;
-        if file.try_lock().is_err() {
-            let address = std::fs::read_to_string(&path).unwrap_or_default();
-            let address = address.trim();
-            let by = if address.is_empty() {
-                "another `folio serve`".to_string()
-            } else {
-                format!("another `folio serve` at {address}")
-            };
-            return Err(
-                Error::at(&dir, None, format!("this output folder is served by {by}"))
-                    .help("stop that server, or pass `--output-dir` to serve from another folder"),
-            );
+        let path = beside(&dir, "lock")?;
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| {
+                    Error::at(&path, None, "cannot create the lock of the output folder")
+                        .cause(e)
+                        .help(DISK_HELP)
+                })?;
+            if file.try_lock().is_err() {
+                return Err(held_by(&dir, &path, writer));
+            }
+            // The holder before may have removed the file between our open
+            // and our lock: then the lock is on a file nobody else sees.
+            if same_file(&file, &path) {
+                let mut lock = OutputLock { file, path };
+                lock.record(writer)?;
+                return Ok(lock);
+            }
         }
-        Ok(ServeLock { file, path })
     }
 
-    /// Writes the server's address into the lock, for a second server to name.
-    pub fn record(&mut self, address: &str) -> Result<()> {
-        use std::io::Write;
+    /// Says in the lock who holds it, for a second writer to name.
+    pub fn record(&mut self, writer: Writer<'_>) -> Result<()> {
+        use std::os::unix::fs::FileExt;
+        let text = match writer {
+            Writer::Build => format!("build {}\n", std::process::id()),
+            Writer::Serve(address) => format!(
+                "serve {} {}\n",
+                std::process::id(),
+                address.unwrap_or_default()
+            ),
+        };
         self.file
             .set_len(0)
-            .and_then(|()| self.file.write_all(address.as_bytes()))
+            .and_then(|()| self.file.write_all_at(text.as_bytes(), 0))
             .map_err(|e| {
                 Error::at(
                     &self.path,
@@ -1107,8 +1362,44 @@ impl ServeLock {
     }
 }
 
-impl Drop for ServeLock {
+/// Whether the open `file` is the one at `path` now.
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// The error for a lock another process holds, naming it from the lock's text.
+fn held_by(dir: &Path, path: &Path, writer: Writer<'_>) -> Error {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut words = text.split_whitespace();
+    let (kind, pid, address) = (words.next(), words.next(), words.next());
+    let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+    let by = match (kind, address) {
+        (Some("build"), _) => format!("another `folio build`{process}"),
+        (Some("serve"), Some(address)) => format!("`folio serve` at {address}{process}"),
+        _ => format!("another `folio serve`{process}"),
+    };
+    let help = match writer {
+        Writer::Build => {
+            "wait for it to end or stop it, or pass `--output-dir` to build into another folder"
+        }
+        Writer::Serve(_) => "stop it, or pass `--output-dir` to serve from another folder",
+    };
+    Error::at(
+        dir,
+        None,
+        format!("this output folder is being written by {by}"),
+    )
+    .help(help)
+}
+
+impl Drop for OutputLock {
     fn drop(&mut self) {
+        // Removed while still locked: a writer waiting on this file sees
+        // it is gone and makes its own.
         let _ = std::fs::remove_file(&self.path);
     }
 }
@@ -1237,30 +1528,101 @@ mod tests {
     }
 
     #[test]
-    fn a_link_in_the_output_is_replaced_not_written_through() {
+    fn a_file_system_that_cannot_exchange_gets_two_renames() {
+        let dir = tempfile::tempdir().unwrap();
+        let (next, out, old) = (
+            dir.path().join(".public.folio-next"),
+            dir.path().join("public"),
+            dir.path().join(".public.folio-old"),
+        );
+        std::fs::create_dir_all(&next).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(next.join("index.html"), "new").unwrap();
+        std::fs::write(out.join("index.html"), "old").unwrap();
+        let cannot = |_: &Path, _: &Path| Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+        exchange_with(&next, &out, &old, cannot).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_to_string(next.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!old.exists());
+        // Another error stops, and changes nothing.
+        let broken = |_: &Path, _: &Path| Err(std::io::Error::from_raw_os_error(libc::EIO));
+        assert!(exchange_with(&next, &out, &old, broken).is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
+    }
+
+    #[test]
+    fn a_site_a_killed_build_left_between_two_renames_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_all(&out, &[bytes("index.html", "1")]).unwrap();
+        std::fs::write(out.join("mine.txt"), "mine").unwrap();
+        // Killed after the output went to `old`, before the next tree came.
+        let old = dir.path().join(".public.folio-old");
+        std::fs::rename(&out, &old).unwrap();
+        std::fs::create_dir_all(dir.path().join(".public.folio-next/a")).unwrap();
+        let report = write_all(&out, &[bytes("index.html", "2")]).unwrap();
+        assert_eq!(report.kept, vec![PathBuf::from("mine.txt")]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("mine.txt")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "2"
+        );
+        assert!(!old.exists());
+    }
+
+    #[test]
+    fn a_rebuild_in_place_never_writes_over_a_file_of_the_owner_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_all(&out, &[bytes("index.html", "1")]).unwrap();
+        std::fs::write(out.join("custom.css"), "mine").unwrap();
+        let error = write_files(&out, &[bytes("custom.css", "the site's")]).unwrap_err();
+        assert!(error.message.ends_with("its own: custom.css"), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("custom.css")).unwrap(),
+            "mine"
+        );
+        write_files(&out, &[bytes("index.html", "2")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "2"
+        );
+    }
+
+    #[test]
+    fn a_link_in_the_output_is_kept_and_not_written_through() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let victim = dir.path().join("victim");
         std::fs::create_dir(&victim).unwrap();
         write_all(&out, &[bytes("index.html", "1")]).unwrap();
         std::os::unix::fs::symlink(&victim, out.join("projects")).unwrap();
-        let report = write_all(
+        let error = write_all(
             &out,
             &[bytes("index.html", "1"), bytes("projects/x.html", "x")],
         )
-        .unwrap();
-        assert_eq!(report.replaced, vec![PathBuf::from("projects")]);
+        .unwrap_err();
+        assert!(error.message.contains(": projects"), "{error}");
         assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
         assert!(
-            !std::fs::symlink_metadata(out.join("projects"))
+            std::fs::symlink_metadata(out.join("projects"))
                 .unwrap()
                 .is_symlink()
         );
-        std::os::unix::fs::symlink(&victim, dir.path().join("link")).unwrap();
-        std::fs::remove_dir_all(out.join("projects")).unwrap();
-        std::os::unix::fs::symlink(&victim, out.join("projects")).unwrap();
         let error = write_files(&out, &[bytes("projects/x.html", "y")]).unwrap_err();
-        assert!(error.message.contains("is a link"), "{error}");
+        assert!(error.message.ends_with(": projects"), "{error}");
         assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
     }
 

@@ -187,17 +187,15 @@ impl Reporter {
         );
     }
 
-    /// Says a long build is still running: one line rewritten in place on a
-    /// terminal, a single line otherwise.
+    /// Says a long build is still running, on a terminal only: one line
+    /// rewritten in place. A build ends with one line, so a log or a pipe
+    /// sees the same text however long the build took.
     pub fn progress(&self, elapsed: Duration) {
         if self.verbosity == Verbosity::Quiet {
             return;
         }
-        let seconds = elapsed.as_secs();
-        if std::io::stderr().is_terminal() {
-            eprint!("\r\x1b[Kbuilding… {seconds} s");
-        } else if seconds <= 1 {
-            eprintln!("building…");
+        if let Some(line) = progress_line(elapsed, std::io::stderr().is_terminal()) {
+            eprint!("{line}");
         }
     }
 
@@ -214,6 +212,12 @@ impl Reporter {
             println!("{line}");
         }
     }
+}
+
+/// The progress text for a build running for `elapsed`: a line rewritten
+/// in place on a terminal, and nothing elsewhere.
+fn progress_line(elapsed: Duration, terminal: bool) -> Option<String> {
+    terminal.then(|| format!("\r\x1b[Kbuilding… {} s", elapsed.as_secs()))
 }
 
 /// The one line a build ends with.
@@ -358,6 +362,18 @@ fn paint(text: &str, color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_is_shown_on_a_terminal_only() {
+        // Issue #27: a build over one second printed `building…` into logs
+        // and pipes, so its stderr depended on the clock.
+        assert_eq!(progress_line(Duration::from_secs(1), false), None);
+        assert_eq!(progress_line(Duration::from_secs(30), false), None);
+        assert_eq!(
+            progress_line(Duration::from_secs(2), true).as_deref(),
+            Some("\r\x1b[Kbuilding… 2 s")
+        );
+    }
 
     #[test]
     fn the_summary_names_pages_sections_files_and_time() {

@@ -64,13 +64,21 @@ enum Job {
     Build(mpsc::Sender<std::result::Result<Vec<OutputFile>, Errors>>),
 }
 
+/// The language Pagefind is given for `tag`: its primary subtag, in lower
+/// case. Pagefind picks its stemmer by that subtag and names files with
+/// the whole string (a long tag made it panic), and its script in the
+/// browser falls back from the page's `<html lang>` to that subtag.
+fn pagefind_language(tag: &str) -> String {
+    tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
+}
+
 impl Index {
     /// Starts an empty index for the pages of `content` that are searched.
     pub fn new(config: &Config, content: &Content) -> std::result::Result<Index, Errors> {
         let paths = searched_pages(content);
         let scratch = Scratch::new(&config.root, "search").map_err(Errors::from)?;
         let options = PagefindServiceConfig::builder()
-            .force_language(config.site.language.clone())
+            .force_language(pagefind_language(&config.site.language))
             .build();
         let pagefind = PagefindIndex::new(Some(options))
             .map_err(|e| Errors::from(Error::msg("cannot start the search index").cause(e)))?;

@@ -104,7 +104,7 @@ pub fn serve(
     // A refused output folder ends serve: there is nothing it could serve.
     crate::build::check_output_dir(&first, &build_options)
         .map_err(|e| e.relative_to(&first.root))?;
-    let mut lock = output::ServeLock::acquire(&first.output_dir)
+    let mut lock = output::OutputLock::acquire(&first.output_dir, output::Writer::Serve(None))
         .map_err(|e| Errors::from(e).relative_to(&first.root))?;
     let (listener, instead_of) = bind(&options.bind, options.port)?;
     let port = listener
@@ -124,30 +124,23 @@ pub fn serve(
         ..overrides
     };
     let config = config::load(cwd, &local)?;
-    lock.record(&config.base_url).map_err(Errors::from)?;
+    lock.record(output::Writer::Serve(Some(&config.base_url)))
+        .map_err(Errors::from)?;
     let (signals, _) = broadcast::channel::<Signal>(16);
     let (failure_tx, failure_rx) = tokio_watch::channel::<Option<String>>(None);
-    let session = match Session::start(config.clone(), build_options.clone()) {
-        Ok((session, report)) => {
-            notify(Notice::Built(report));
-            Some(session)
-        }
+    let (rebuilder, first_build) =
+        Rebuilder::start(cwd, local, build_options, options.full, config.clone());
+    match first_build {
+        Ok(report) => notify(Notice::Built(report)),
         Err(errors) => {
-            let errors = errors.relative_to(&config.root);
             let _ = failure_tx.send(Some(errors_text(&errors)));
             notify(Notice::Failed(errors));
-            None
         }
-    };
+    }
     let (path_tx, path_rx) = mpsc::channel();
     let watcher = watch::start(&config, path_tx).map_err(Errors::from)?;
-    let state = Rebuilder {
-        cwd: cwd.to_path_buf(),
-        overrides: local,
-        build_options,
-        full_only: options.full,
-        session,
-        config: config.clone(),
+    let state = Rebuilds {
+        rebuilder,
         signals: signals.clone(),
         failure: failure_tx,
         notify: Arc::clone(&notify),
@@ -212,85 +205,86 @@ fn bind(address: &str, port: u16) -> Result<(TcpListener, Option<u16>), Errors> 
     Err(Errors::from(error))
 }
 
-/// Owns the session and turns batches of changed paths into rebuilds.
-struct Rebuilder {
+/// Keeps a site in memory and turns batches of what the watcher saw into
+/// rebuilds of it. A batch whose rebuild failed is kept and applied with
+/// the next one, so that a page added or deleted while another file is
+/// broken is not lost when that file is fixed.
+pub struct Rebuilder {
     cwd: PathBuf,
     overrides: Overrides,
     build_options: BuildOptions,
     full_only: bool,
     session: Option<Session>,
     config: Config,
-    signals: broadcast::Sender<Signal>,
-    failure: tokio_watch::Sender<Option<String>>,
-    notify: Arc<dyn Fn(Notice) + Send + Sync>,
-    /// Watches the sources; told of new source folders after each rebuild.
-    watcher: watch::Watcher,
+    /// What a failed rebuild has not applied yet.
+    unapplied: Vec<watch::Seen>,
+}
+
+/// What one batch of changes did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// What the batch, with what earlier failures left, asked for.
+    pub plan: watch::Plan,
+    /// The rebuild, or why it failed (the last good site stays).
+    pub result: Result<Rebuild, Errors>,
 }
 
 impl Rebuilder {
-    fn run(mut self, paths: mpsc::Receiver<Vec<watch::Seen>>) {
-        while let Some(mut batch) = self.next_batch(&paths) {
-            // Events that arrived while the last rebuild ran join this batch.
-            while let Ok(more) = paths.try_recv() {
-                batch.extend(more);
-            }
-            let plan = watch::plan(&self.config, &batch);
-            if plan.is_empty() {
-                continue;
-            }
-            // A source folder made since (a new `templates/`) is watched
-            // before the rebuild, so that an edit made while it runs, or
-            // as soon as it shows, is not missed.
-            if let Err(e) = self.watcher.watch_sources(&self.config) {
-                (self.notify)(Notice::Failed(
-                    Errors::from(e).relative_to(&self.config.root),
-                ));
-            }
-            let started = Instant::now();
-            match self.apply(&plan) {
-                Ok(mut rebuild) => {
-                    rebuild.report.elapsed = started.elapsed();
-                    let _ = self.failure.send(None);
-                    let _ = self.signals.send(if plan.css_only {
-                        Signal::Css
-                    } else {
-                        Signal::Reload
-                    });
-                    (self.notify)(Notice::Rebuilt {
-                        changed: plan.names.clone(),
-                        rebuild,
-                    });
-                    self.start_search();
-                }
-                Err(errors) => {
-                    let errors = errors.relative_to(&self.config.root);
-                    let _ = self.failure.send(Some(errors_text(&errors)));
-                    (self.notify)(Notice::Failed(errors));
-                }
-            }
-            // A folder the rebuild brought in (another theme named in
-            // `folio.yaml`) is watched from now on.
-            if let Err(e) = self.watcher.watch_sources(&self.config) {
-                (self.notify)(Notice::Failed(
-                    Errors::from(e).relative_to(&self.config.root),
-                ));
-            }
-        }
+    /// Builds the site and keeps it; after a failed first build, the next
+    /// batch builds it all again.
+    pub fn start(
+        cwd: &Path,
+        overrides: Overrides,
+        build_options: BuildOptions,
+        full_only: bool,
+        config: Config,
+    ) -> (Rebuilder, Result<BuildReport, Errors>) {
+        let (session, first) = match Session::start(config.clone(), build_options.clone()) {
+            Ok((session, report)) => (Some(session), Ok(report)),
+            Err(errors) => (None, Err(errors.relative_to(&config.root))),
+        };
+        let rebuilder = Rebuilder {
+            cwd: cwd.to_path_buf(),
+            overrides,
+            build_options,
+            full_only,
+            session,
+            config,
+            unapplied: Vec::new(),
+        };
+        (rebuilder, first)
     }
 
-    /// Waits for the next batch of changed paths; while the search index
-    /// is being built, writes its files as soon as it is done.
-    fn next_batch(&mut self, paths: &mpsc::Receiver<Vec<watch::Seen>>) -> Option<Vec<watch::Seen>> {
-        loop {
-            if !self.finish_search() {
-                return paths.recv().ok();
-            }
-            match paths.recv_timeout(SEARCH_POLL) {
-                Ok(batch) => return Some(batch),
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+    /// The configuration of the site as last loaded.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Rebuilds what `batch` and every change a failed rebuild left ask
+    /// for; `None` when that is nothing.
+    pub fn rebuild(&mut self, batch: Vec<watch::Seen>) -> Option<Outcome> {
+        let mut seen = std::mem::take(&mut self.unapplied);
+        for one in batch {
+            if !seen.contains(&one) {
+                seen.push(one);
             }
         }
+        let plan = watch::plan(&self.config, &seen);
+        if plan.is_empty() {
+            return None;
+        }
+        let started = Instant::now();
+        let result = match self.apply(&plan) {
+            Ok(mut rebuild) => {
+                rebuild.report.elapsed = started.elapsed();
+                Ok(rebuild)
+            }
+            Err(errors) => {
+                self.unapplied = seen;
+                Err(errors.relative_to(&self.config.root))
+            }
+        };
+        Some(Outcome { plan, result })
     }
 
     /// Starts bringing the search index up to date once the browser has
@@ -302,17 +296,17 @@ impl Rebuilder {
     }
 
     /// Writes the index's files when its build is done, and starts another
-    /// when pages were indexed meanwhile; returns whether one is under way.
-    fn finish_search(&mut self) -> bool {
+    /// when pages were indexed meanwhile; returns whether one is under way,
+    /// and the errors of one that failed.
+    fn finish_search(&mut self) -> (bool, Option<Errors>) {
         let Some(session) = &mut self.session else {
-            return false;
+            return (false, None);
         };
-        if let Some(Err(errors)) = session.finish_search() {
-            let errors = errors.relative_to(&self.config.root);
-            let _ = self.failure.send(Some(errors_text(&errors)));
-            (self.notify)(Notice::Failed(errors));
-        }
-        session.start_search()
+        let failed = match session.finish_search() {
+            Some(Err(errors)) => Some(errors.relative_to(&self.config.root)),
+            _ => None,
+        };
+        (session.start_search(), failed)
     }
 
     fn apply(&mut self, plan: &watch::Plan) -> Result<Rebuild, Errors> {
@@ -337,6 +331,85 @@ impl Rebuilder {
             full: true,
             report,
         })
+    }
+}
+
+/// The rebuild loop of a running server: what the watcher saw in, signals
+/// to browsers and notices to the terminal out.
+struct Rebuilds {
+    rebuilder: Rebuilder,
+    signals: broadcast::Sender<Signal>,
+    failure: tokio_watch::Sender<Option<String>>,
+    notify: Arc<dyn Fn(Notice) + Send + Sync>,
+    /// Watches the sources; told of new source folders after each rebuild.
+    watcher: watch::Watcher,
+}
+
+impl Rebuilds {
+    fn run(mut self, paths: mpsc::Receiver<Vec<watch::Seen>>) {
+        while let Some(mut batch) = self.next_batch(&paths) {
+            // Events that arrived while the last rebuild ran join this batch.
+            while let Ok(more) = paths.try_recv() {
+                batch.extend(more);
+            }
+            // A source folder made since (a new `templates/`) is watched
+            // before the rebuild, so that an edit made while it runs, or
+            // as soon as it shows, is not missed.
+            self.watch_sources();
+            let Some(outcome) = self.rebuilder.rebuild(batch) else {
+                continue;
+            };
+            match outcome.result {
+                Ok(rebuild) => {
+                    let _ = self.failure.send(None);
+                    let _ = self.signals.send(if outcome.plan.css_only {
+                        Signal::Css
+                    } else {
+                        Signal::Reload
+                    });
+                    (self.notify)(Notice::Rebuilt {
+                        changed: outcome.plan.names.clone(),
+                        rebuild,
+                    });
+                    self.rebuilder.start_search();
+                }
+                Err(errors) => self.fail(errors),
+            }
+            // A folder the rebuild brought in (another theme named in
+            // `folio.yaml`) is watched from now on.
+            self.watch_sources();
+        }
+    }
+
+    fn watch_sources(&mut self) {
+        if let Err(e) = self.watcher.watch_sources(self.rebuilder.config()) {
+            let errors = Errors::from(e).relative_to(&self.rebuilder.config().root);
+            self.fail(errors);
+        }
+    }
+
+    fn fail(&self, errors: Errors) {
+        let _ = self.failure.send(Some(errors_text(&errors)));
+        (self.notify)(Notice::Failed(errors));
+    }
+
+    /// Waits for the next batch of changed paths; while the search index
+    /// is being built, writes its files as soon as it is done.
+    fn next_batch(&mut self, paths: &mpsc::Receiver<Vec<watch::Seen>>) -> Option<Vec<watch::Seen>> {
+        loop {
+            let (building, failed) = self.rebuilder.finish_search();
+            if let Some(errors) = failed {
+                self.fail(errors);
+            }
+            if !building {
+                return paths.recv().ok();
+            }
+            match paths.recv_timeout(SEARCH_POLL) {
+                Ok(batch) => return Some(batch),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            }
+        }
     }
 }
 

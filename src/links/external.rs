@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::{ExternalLink, Kind, Problem, severity};
 use crate::config::{Config, Level};
 use crate::error::{Error, Result, Severity};
-use crate::output::{self, Planned, Source};
+use crate::output::cache::{self, CACHE_DIR};
 
 /// Requests in flight at once, over all hosts.
 pub const CONCURRENCY: usize = 8;
@@ -27,7 +27,7 @@ pub const PER_HOST: usize = 2;
 pub const MAX_WAIT: Duration = Duration::from_secs(30);
 
 /// Where results are kept between runs, under the site root.
-pub const CACHE_FILE: &str = ".folio-cache/links.json";
+pub const CACHE_FILE: &str = "links.json";
 
 /// Results of earlier runs: URL → HTTP status and when it was asked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +45,7 @@ struct Cached {
 impl Cache {
     /// Reads the cache of the site; a missing or unreadable one is empty.
     pub fn load(config: &Config) -> Cache {
-        std::fs::read_to_string(config.root.join(CACHE_FILE))
+        std::fs::read_to_string(config.root.join(CACHE_DIR).join(CACHE_FILE))
             .ok()
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default()
@@ -55,12 +55,7 @@ impl Cache {
     pub fn save(&self, config: &Config) -> Result<()> {
         let text = serde_json::to_string(self)
             .map_err(|e| Error::msg("cannot write the link cache").cause(e))?;
-        let (dir, name) = CACHE_FILE.split_once('/').unwrap_or((".", CACHE_FILE));
-        let file = Planned {
-            path: name,
-            source: Source::Bytes(text.as_bytes()),
-        };
-        output::write_files(&config.root.join(dir), &[file]).map(|_| ())
+        cache::write(&config.root.join(CACHE_DIR), CACHE_FILE, text.as_bytes()).map(|_| ())
     }
 
     fn fresh(&self, url: &str, now: i64, hours: u64) -> Option<u16> {

@@ -9,9 +9,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
+use crate::output::lock;
 
 /// The cache folder, relative to the site root.
 pub const CACHE_DIR: &str = ".folio-cache";
@@ -59,10 +61,6 @@ impl<W: Clone> Requests<W> {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 /// Writes `bytes` as `dir/name`, whole, and returns the file's path.
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     let target = dir.join(name);
@@ -75,9 +73,15 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     };
     refuse_link(dir)?;
     std::fs::create_dir_all(dir).map_err(|e| fail("create the folder", e))?;
-    // The process id keeps two folio processes on one site from writing
-    // the same temporary file.
-    let temporary = dir.join(format!("{name}.{}{PARTIAL}", std::process::id()));
+    // The process id and a count keep two folio processes, or two threads
+    // writing the same entry, from writing one temporary file: the second
+    // would truncate the first's, and its rename find it gone.
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let temporary = dir.join(format!(
+        "{name}.{}-{}{PARTIAL}",
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ));
     let written =
         std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, &target));
     written.map_err(|e| {
@@ -192,6 +196,11 @@ impl Drop for Scratch {
 
 /// Whether a process with this id is running.
 fn is_running(pid: i32) -> bool {
+    // 0 and a negative number name process groups to `kill`, never one
+    // process: no folio process made such a folder.
+    if pid <= 0 {
+        return false;
+    }
     // SAFETY: signal 0 sends nothing; it only asks whether `pid` exists.
     let status = unsafe { libc::kill(pid, 0) };
     status == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
@@ -241,17 +250,50 @@ mod tests {
         assert_eq!(prune(&root.path().join("none"), &keep).unwrap(), 0);
     }
 
+    // Issue #27, point 9: several pages sharing a social card wrote its
+    // cache entry at once, through one temporary file, and one build in
+    // 30 failed.
+    #[test]
+    fn one_entry_written_by_many_threads_at_once_is_written_whole() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join(CACHE_DIR).join("cards");
+        let bytes = vec![7u8; 64 * 1024];
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..50 {
+                        write(&dir, "shared.png", &bytes).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(std::fs::read(dir.join("shared.png")).unwrap(), bytes);
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    }
+
     #[test]
     fn a_scratch_folder_is_removed_when_dropped_and_a_dead_one_by_the_next() {
         let root = tempfile::tempdir().unwrap();
         let cache = root.path().join(CACHE_DIR);
-        // No process has the largest id, so this one is a killed build's.
+        // No process has the largest id, so this one is a killed build's;
+        // 0 and -1 name process groups, never a build.
         let left = cache.join(format!("search-{}", i32::MAX));
         std::fs::create_dir_all(left.join("a")).unwrap();
+        for group in ["search-0", "search--1"] {
+            std::fs::create_dir_all(cache.join(group)).unwrap();
+        }
         let unrelated = cache.join("images");
         std::fs::create_dir_all(&unrelated).unwrap();
         let scratch = Scratch::new(root.path(), "search").unwrap();
         assert!(!left.exists(), "a dead build's folder was kept");
+        assert!(
+            !cache.join("search-0").exists(),
+            "a folder named by pid 0 was kept"
+        );
+        assert!(
+            !cache.join("search--1").exists(),
+            "a folder named by pid -1 was kept"
+        );
         assert!(unrelated.is_dir(), "another cache folder was removed");
         scratch.write("0.html", b"x").unwrap();
         let placed = scratch.place("0.html", "site/a/index.html").unwrap();

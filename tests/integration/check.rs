@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::Fixture;
+use crate::support::{Fixture, PATIENCE};
 
 #[test]
 fn check_finds_a_broken_template_link_that_build_writes_anyway() {
@@ -281,9 +281,7 @@ impl LocalServer {
                 }
                 match stream {
                     Ok(stream) => {
-                        stream
-                            .set_read_timeout(Some(Duration::from_secs(5)))
-                            .unwrap();
+                        stream.set_read_timeout(Some(PATIENCE)).unwrap();
                         let mut reader = BufReader::new(stream);
                         let mut line = String::new();
                         let _ = reader.read_line(&mut line);
@@ -470,7 +468,7 @@ fn external_links_are_asked_once_retried_after_429_and_cached() {
         &format!("---\ntitle: Second\n---\n[ok]({})\n", origin.url("/ok")),
     );
     let config = site.read("folio.yaml");
-    site.write("folio.yaml", &format!("{config}check:\n  timeout: 1\n"));
+    site.write("folio.yaml", &format!("{config}check:\n  timeout: 4\n"));
     let run = site.run(["check", "--external"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let errors: Vec<&str> = run
@@ -499,6 +497,9 @@ fn external_links_are_asked_once_retried_after_429_and_cached() {
     assert!(busy[1] - busy[0] >= Duration::from_secs(1));
     // The timeout is given one retry on a host that never answers.
     assert_eq!(slow.requests("/slow").len(), 2);
+    // The answers are kept in the build cache, a file of its own there.
+    assert!(site.root.join(".folio-cache/links.json").is_file());
+    assert!(!site.root.join(".folio-cache/.folio-manifest").exists());
     // A second run asks nothing already answered.
     let run = site.run(["check", "--external"]);
     assert_eq!(run.code, 1);

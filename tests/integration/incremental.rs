@@ -287,3 +287,203 @@ fn a_body_edit_reports_the_warnings_of_the_edited_page() {
         "{warnings:?}"
     );
 }
+
+/// A small pseudo-random generator (xorshift), so that a failing run of
+/// the random-edit test can be replayed from the seed it prints.
+struct Dice(u64);
+
+impl Dice {
+    fn new() -> Dice {
+        use std::hash::{BuildHasher, Hasher};
+        let seed = std::env::var("FOLIO_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::collections::hash_map::RandomState::new()
+                    .build_hasher()
+                    .finish()
+            })
+            | 1;
+        Dice(seed)
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % bound.max(1) as u64) as usize
+    }
+}
+
+/// One post of the random-edit site: its number, and what it holds now.
+fn post_text(n: usize, version: usize, broken: bool) -> String {
+    let date = if broken {
+        "soon".to_string()
+    } else {
+        format!("2024-{:02}-{:02}", 1 + n % 12, 1 + version % 28)
+    };
+    let tags = ["Rust", "Go", "Kafka"][version % 3];
+    let words = "More words here. ".repeat(1 + version % 4);
+    format!(
+        "---\ntitle: Post {n} v{}\ndate: {date}\nstack: [{tags}]\n---\nPost {n}. {words}\n\n{{{{ badge(text=\"n{n}\") }}}}\n\n## A heading\n",
+        version % 2
+    )
+}
+
+// Issue #27, point 4: a page added or deleted while another file was
+// broken stayed missing or served until that file itself was touched.
+// Random edits of every kind, broken files among them, each followed by
+// the rebuild `serve` does: after every one that succeeds, the output is
+// byte for byte a full build's; after one that fails, it is the last
+// good site.
+#[test]
+fn random_edits_with_broken_files_rebuild_to_the_bytes_of_a_full_build() {
+    use folio::serve::Rebuilder;
+    use folio::watch::Seen;
+    let site = slate_site("random_edits");
+    site.write(
+        "templates/shortcodes/badge.html",
+        "<aside class=\"badge\">{{ text }}</aside>",
+    );
+    let mut dice = Dice::new();
+    eprintln!("random edits with FOLIO_SEED={}", dice.0);
+    let edits: usize = std::env::var("FOLIO_EDITS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let mut posts: Vec<usize> = Vec::new();
+    let mut next_post = 100;
+    for _ in 0..4 {
+        site.write(
+            &format!("content/posts/p{next_post}.md"),
+            &post_text(next_post, 0, false),
+        );
+        posts.push(next_post);
+        next_post += 1;
+    }
+    let mut broken: Vec<usize> = Vec::new();
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    let (mut rebuilder, first) = Rebuilder::start(
+        &site.root,
+        Overrides::default(),
+        BuildOptions::default(),
+        false,
+        config,
+    );
+    first.unwrap();
+    let mut last_good = site.tree("public");
+    for step in 0..edits {
+        let post_path = |n: usize| site.root.join(format!("content/posts/p{n}.md"));
+        let (what, changed): (String, Vec<std::path::PathBuf>) = match dice.below(10) {
+            0 | 1 => {
+                let n = posts[dice.below(posts.len())];
+                let version = dice.below(100);
+                site.write(
+                    &format!("content/posts/p{n}.md"),
+                    &post_text(n, version, broken.contains(&n)),
+                );
+                (format!("edit p{n}"), vec![post_path(n)])
+            }
+            2 => {
+                let n = next_post;
+                next_post += 1;
+                posts.push(n);
+                site.write(&format!("content/posts/p{n}.md"), &post_text(n, 1, false));
+                (format!("add p{n}"), vec![post_path(n)])
+            }
+            3 if posts.len() > 2 => {
+                let n = posts.remove(dice.below(posts.len()));
+                broken.retain(|b| *b != n);
+                std::fs::remove_file(post_path(n)).unwrap();
+                (format!("delete p{n}"), vec![post_path(n)])
+            }
+            4 => {
+                let n = posts[dice.below(posts.len())];
+                if !broken.contains(&n) {
+                    broken.push(n);
+                }
+                site.write(&format!("content/posts/p{n}.md"), &post_text(n, 3, true));
+                (format!("break p{n}"), vec![post_path(n)])
+            }
+            5 if !broken.is_empty() => {
+                let n = broken.remove(dice.below(broken.len()));
+                site.write(&format!("content/posts/p{n}.md"), &post_text(n, 5, false));
+                (format!("fix p{n}"), vec![post_path(n)])
+            }
+            6 => {
+                let version = dice.below(5);
+                site.write(
+                    "templates/shortcodes/badge.html",
+                    &format!("<aside class=\"badge v{version}\">{{{{ text }}}}</aside>"),
+                );
+                (
+                    "edit a shortcode".to_string(),
+                    vec![site.root.join("templates/shortcodes/badge.html")],
+                )
+            }
+            7 => {
+                let version = dice.below(5);
+                site.write(
+                    "static/extra.css",
+                    &format!("body {{ margin: {version}px }}\n"),
+                );
+                (
+                    "edit a stylesheet".to_string(),
+                    vec![site.root.join("static/extra.css")],
+                )
+            }
+            8 => {
+                let version = dice.below(5);
+                site.write(
+                    "content/stack.yaml",
+                    &format!("- name: Rust\n  note: v{version}\n"),
+                );
+                (
+                    "edit a data file".to_string(),
+                    vec![site.root.join("content/stack.yaml")],
+                )
+            }
+            _ => {
+                let yaml = site.read("folio.yaml");
+                let title = yaml.lines().find(|l| l.starts_with("title:")).unwrap();
+                site.write(
+                    "folio.yaml",
+                    &yaml.replace(title, &format!("title: Site {}", dice.below(5))),
+                );
+                (
+                    "edit folio.yaml".to_string(),
+                    vec![site.root.join("folio.yaml")],
+                )
+            }
+        };
+        let batch = changed.into_iter().map(Seen::Path).collect();
+        let Some(outcome) = rebuilder.rebuild(batch) else {
+            continue;
+        };
+        let step = format!("step {step}: {what} (broken: {broken:?})");
+        if broken.is_empty() {
+            if let Err(errors) = outcome.result {
+                panic!("{step}: {errors:?}");
+            }
+            assert_same_as_full(&site, &step);
+            last_good = site.tree("public");
+        } else {
+            assert!(outcome.result.is_err(), "{step}: a broken page built");
+            assert!(
+                site.tree("public") == last_good,
+                "{step}: the last good site changed"
+            );
+        }
+    }
+    let mut last = None;
+    for n in std::mem::take(&mut broken) {
+        site.write(&format!("content/posts/p{n}.md"), &post_text(n, 7, false));
+        last = rebuilder.rebuild(vec![Seen::Path(
+            site.root.join(format!("content/posts/p{n}.md")),
+        )]);
+    }
+    if let Some(outcome) = last {
+        outcome.result.unwrap();
+    }
+    assert_same_as_full(&site, "every broken page fixed");
+}

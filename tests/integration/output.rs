@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::{Fixture, SmallDisk};
+use crate::support::{Fixture, PATIENCE, SmallDisk};
 
 /// Every file and link under `dir`, bytes included (the manifest too).
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -166,15 +166,11 @@ fn a_failure_while_putting_the_site_in_place_changes_nothing() {
     assert!(!site.root.join(".public.folio-next").exists());
 }
 
-/// A pseudo-random number below `bound`, different on every call.
+/// A pseudo-random number below `bound`, different on every call: each
+/// `RandomState` is seeded afresh by the standard library.
 fn random_below(bound: u64) -> u64 {
     use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .elapsed()
-            .map_or(0, |d| d.as_nanos()),
-    );
+    let hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.finish() % bound.max(1)
 }
 
@@ -252,21 +248,23 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
     assert!(!site.root.join(".public.folio-next").exists());
 }
 
-// Issue #11, point 7.
+// Issue #11, point 7, and #27, point 1: a link of the owner's where the
+// site writes is neither written through nor replaced.
 #[test]
-fn a_link_in_the_output_is_replaced_and_its_target_untouched() {
+fn a_link_in_the_output_where_the_site_writes_is_kept_and_never_written_through() {
     let site = Fixture::new("minimal");
     site.run(["build"]).success();
     std::fs::create_dir(site.root.join("victim")).unwrap();
     std::fs::remove_dir_all(site.root.join("public/posts")).unwrap();
     std::os::unix::fs::symlink(site.root.join("victim"), site.root.join("public/posts")).unwrap();
-    let run = site.run(["build"]).success();
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
     assert_eq!(names(&site.root.join("victim")), Vec::<String>::new());
-    assert!(site.root.join("public/posts/first/index.html").is_file());
-    assert!(!site.root.join("public/posts").is_symlink());
+    assert!(site.root.join("public/posts").is_symlink());
     assert_eq!(
         run.stderr,
-        "warning: replaced 1 file folio did not write, where the site now has its own: public/posts\n  help: nothing to do if the site's version is the one to keep; otherwise rename the page or the file\n"
+        "error: public: folio did not write 1 file where the site writes its own: posts\n  \
+         help: move it out of the output folder (or delete it) to publish the site's, or rename what writes it in the site\n"
     );
 }
 
@@ -348,7 +346,7 @@ fn a_named_pipe_in_content_is_an_error_not_a_hang() {
         .arg("build")
         .current_dir(&site.root)
         .env("NO_COLOR", "1")
-        .timeout(Duration::from_secs(60))
+        .timeout(PATIENCE)
         .output()
         .unwrap();
     assert_eq!(
@@ -501,4 +499,197 @@ fn a_spare_tree_holding_a_link_is_not_written_through() {
     );
     assert!(site.read("public/posts/first/index.html").contains("Two."));
     assert!(!spare.join("posts").is_symlink());
+}
+
+/// Gives the minimal site's first post the intro `text`, so that the
+/// next build writes.
+fn edit_first_post(site: &Fixture, text: &str) {
+    let first = site.read("content/posts/first.md");
+    let intro = first
+        .lines()
+        .find(|l| l.starts_with("Intro text.") || l.starts_with("Round "))
+        .unwrap()
+        .to_string();
+    site.write("content/posts/first.md", &first.replace(&intro, text));
+}
+
+// Issue #27, point 6: `public/a/b/c` of the owner's, empty, survived the
+// first build and was deleted by the second.
+#[test]
+fn nested_empty_folders_of_the_owner_s_are_kept_build_after_build() {
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    std::fs::create_dir_all(site.root.join("public/a/b/c")).unwrap();
+    std::fs::create_dir_all(site.root.join("public/posts/empty")).unwrap();
+    for round in 0..3 {
+        edit_first_post(&site, &format!("Round {round}."));
+        site.run(["build"]).success();
+        assert!(
+            site.root.join("public/a/b/c").is_dir(),
+            "round {round}: public/a/b/c is gone"
+        );
+        assert!(
+            site.root.join("public/posts/empty").is_dir(),
+            "round {round}: public/posts/empty is gone"
+        );
+    }
+}
+
+// Issue #27, point 1: a file of the owner's where the site now writes its
+// own was replaced with no word.
+#[test]
+fn a_file_of_the_owner_s_where_the_site_writes_stops_the_build_and_is_kept() {
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    site.write("public/custom.css", "/* mine */\n");
+    site.write("static/custom.css", "/* the site's */\n");
+    let before = snapshot(&site.root.join("public"));
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: public: folio did not write 1 file where the site writes its own: custom.css\n  \
+         help: move it out of the output folder (or delete it) to publish the site's, or rename what writes it in the site\n"
+    );
+    assert_eq!(snapshot(&site.root.join("public")), before);
+    assert_eq!(site.read("public/custom.css"), "/* mine */\n");
+    std::fs::remove_file(site.root.join("public/custom.css")).unwrap();
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/custom.css"), "/* the site's */\n");
+}
+
+// Issue #27, point 1: `--force` promises to keep what the folder holds.
+#[test]
+fn a_forced_first_build_keeps_an_index_html_it_did_not_write() {
+    let site = Fixture::new("minimal");
+    site.write("docs/index.html", "<p>an older site</p>\n");
+    site.write("docs/notes.txt", "notes\n");
+    let run = site.run(["build", "-o", "docs", "--force"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "error: docs: folio did not write 1 file where the site writes its own: index.html\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read("docs/index.html"), "<p>an older site</p>\n");
+    assert_eq!(names(&site.root.join("docs")), ["index.html", "notes.txt"]);
+}
+
+// Issue #27, point 1: a file of the owner's standing where the site needs
+// a folder is not replaced either.
+#[test]
+fn a_file_of_the_owner_s_where_the_site_needs_a_folder_is_kept() {
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    site.write("public/notes", "mine\n");
+    site.write("content/notes/one.md", "---\ntitle: One\n---\n");
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "error: public: folio did not write 1 file where the site writes its own: notes\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read("public/notes"), "mine\n");
+}
+
+// Issue #27, point 2: `chmod 700 public` came back as 755, then 700, then
+// 755 on every build.
+#[test]
+fn the_output_folder_keeps_its_mode_and_group_build_after_build() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let site = Fixture::new("minimal");
+    site.run(["build"]).success();
+    let public = site.root.join("public");
+    let set = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    set(&public, 0o2750);
+    set(&public.join("posts"), 0o700);
+    // A group other than the process's, where the system lets us.
+    let group = (std::os::unix::fs::chown(&public, None, Some(33)).is_ok()).then_some(33);
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().mode() & 0o7777;
+    for round in 0..3 {
+        edit_first_post(&site, &format!("Round {round}."));
+        site.write(
+            &format!("content/new{round}/page.md"),
+            "---\ntitle: New\n---\n",
+        );
+        site.run(["build"]).success();
+        assert_eq!(mode(&public), 0o2750, "round {round}: the output folder");
+        assert_eq!(mode(&public.join("posts")), 0o700, "round {round}: posts/");
+        // A folder new to the site takes the output folder's mode.
+        assert_eq!(
+            mode(&public.join(format!("new{round}"))),
+            0o2750,
+            "round {round}: a new folder"
+        );
+        if let Some(gid) = group {
+            assert_eq!(std::fs::metadata(&public).unwrap().gid(), gid);
+            assert_eq!(
+                std::fs::metadata(public.join(format!("new{round}")))
+                    .unwrap()
+                    .gid(),
+                gid
+            );
+        }
+    }
+}
+
+// Issue #27, point 7: a read-only folder in the output made every later
+// build fail until the owner removed `.public.folio-next` by hand.
+#[test]
+fn a_read_only_folder_in_the_output_does_not_stop_later_builds() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let site = Fixture::new("minimal");
+    let public = site.root.join("public");
+    let read_only = |path: &Path| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o555)).unwrap()
+    };
+    let build = |round: &str| match site.run_unprivileged(["build"]) {
+        Ok(run) => {
+            assert_eq!(run.code, 0, "{round}: {}", run.stderr);
+            true
+        }
+        Err(reason) => {
+            eprintln!("skipped: {reason}");
+            false
+        }
+    };
+    if !build("first build") {
+        return;
+    }
+    site.write("public/mine/notes.txt", "mine");
+    read_only(&public.join("mine"));
+    read_only(&public.join("posts"));
+    for round in 0..3 {
+        edit_first_post(&site, &format!("Round {round}."));
+        build(&format!("round {round}"));
+        assert_eq!(site.read("public/mine/notes.txt"), "mine");
+        assert!(
+            site.read("public/posts/first/index.html")
+                .contains(&format!("Round {round}."))
+        );
+        assert_eq!(
+            std::fs::metadata(public.join("posts")).unwrap().mode() & 0o777,
+            0o555
+        );
+    }
+    // What a killed build left, read-only inside, is cleared by the next.
+    let next = site.root.join(".public.folio-next");
+    std::fs::create_dir_all(next.join("a/b")).unwrap();
+    std::fs::write(next.join("a/b/page.html"), "half").unwrap();
+    read_only(&next.join("a/b"));
+    read_only(&next.join("a"));
+    edit_first_post(&site, "After a kill.");
+    build("after a kill");
+    assert!(!next.exists());
+    assert!(
+        site.read("public/posts/first/index.html")
+            .contains("After a kill.")
+    );
 }

@@ -273,3 +273,28 @@ fn check_finds_the_search_page_s_script_and_stylesheet() {
     assert!(run.stdout.starts_with("checked "), "{}", run.stdout);
     assert_eq!(run.stderr, "");
 }
+
+// Issue #27, point 8: a valid tag of 31 characters or more made Pagefind
+// panic, and `language: "x/y"` made a folder under `pagefind/`.
+#[test]
+fn a_long_language_tag_gets_the_index_of_its_language() {
+    let site = Fixture::new("search_index");
+    let config = site.read("folio.yaml");
+    site.write(
+        "folio.yaml",
+        &format!("{config}language: zh-Hant-TW-u-nu-hanidec-ca-chinese\n"),
+    );
+    let run = site.run(["build"]).success();
+    assert_eq!(run.stderr, "");
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.read("public/pagefind/pagefind-entry.json")).unwrap();
+    assert_eq!(entry["languages"]["zh"]["page_count"], 3, "{entry}");
+    site.write("folio.yaml", &format!("{config}language: \"x/y\"\n"));
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: folio.yaml:7:1: `language` must be a language tag like `en` or `pt-BR`, found \"x/y\"\n  \
+         help: write a BCP 47 tag: a language code, then a script or a region if needed, like `zh-Hant-TW`\n"
+    );
+}

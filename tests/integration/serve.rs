@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::support::{Fixture, SmallDisk};
+use crate::support::{Fixture, PATIENCE, SmallDisk};
 
 /// A running `folio serve`, stopped when dropped.
 struct Server {
@@ -54,7 +54,7 @@ impl Server {
                 }
             }
         });
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + PATIENCE;
         let mut before = Vec::new();
         let url = loop {
             let line = lines
@@ -87,9 +87,7 @@ impl Server {
     /// Sends a raw request line and returns the status code and the whole response.
     fn raw(&self, path: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
         write!(
             stream,
             "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
@@ -110,9 +108,7 @@ impl Server {
     /// returns it once the server has answered, so it is subscribed.
     fn events(&self) -> BufReader<TcpStream> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
         write!(
             stream,
             "GET /__folio/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
@@ -132,7 +128,7 @@ impl Server {
 
     /// Polls `path` until its response contains `needle`.
     fn wait_for(&self, path: &str, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let (_, text) = self.raw(path);
             if text.contains(needle) {
@@ -148,7 +144,7 @@ impl Server {
 
     /// Waits for a line of output that contains `needle`.
     fn wait_line(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let line = self
                 .lines
@@ -293,9 +289,7 @@ fn requests_outside_the_output_are_refused() {
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     stream.write_all(b"NONSENSE\r\n\r\n").unwrap();
     let mut reply = String::new();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     let _ = stream.read_to_string(&mut reply);
     assert!(
         reply.is_empty() || reply.starts_with("HTTP/1.1 400"),
@@ -323,7 +317,7 @@ fn an_edit_shows_up_and_a_broken_edit_keeps_the_old_page_and_reaches_the_browser
         "---\ntitle: First\ndate: not a date\n---\n",
     );
     let mut seen = String::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + PATIENCE;
     while !seen.contains("event: failure") {
         assert!(Instant::now() < deadline, "no failure event: {seen}");
         let mut line = String::new();
@@ -429,7 +423,7 @@ fn ctrl_c_stops_the_server_cleanly_even_with_a_browser_connected() {
             .unwrap()
             .success()
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + PATIENCE;
     let status = loop {
         if let Some(status) = server.child.try_wait().unwrap() {
             break status;
@@ -534,7 +528,7 @@ fn run_to_end(site: &Fixture, args: &[&str]) -> (i32, String) {
         .args(args)
         .current_dir(&site.root)
         .env("NO_COLOR", "1")
-        .timeout(Duration::from_secs(60))
+        .timeout(PATIENCE)
         .output()
         .unwrap();
     (
@@ -567,10 +561,42 @@ fn a_second_server_on_one_output_folder_is_refused_naming_the_first() {
     assert_eq!(
         stderr,
         format!(
-            "error: public: this output folder is served by another `folio serve` at {}\n  help: stop that server, or pass `--output-dir` to serve from another folder\n",
-            first.url
+            "error: public: this output folder is being written by `folio serve` at {} (process {})\n  help: stop it, or pass `--output-dir` to serve from another folder\n",
+            first.url,
+            first.child.id()
         )
     );
+}
+
+// Issue #27, point 3: `folio build` while `folio serve` ran left a mix of
+// the two sites in `public/`.
+#[test]
+fn a_build_while_the_server_writes_the_folder_is_refused_and_changes_nothing() {
+    let site = Fixture::new("minimal");
+    let mut server = Server::start(&site, &[]);
+    let served = site.tree("public");
+    let (code, stderr) = run_to_end(&site, &["build"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: public: this output folder is being written by `folio serve` at {} (process {})\n  help: wait for it to end or stop it, or pass `--output-dir` to build into another folder\n",
+            server.url,
+            server.child.id()
+        )
+    );
+    assert_eq!(site.tree("public"), served);
+    // Another folder is free.
+    let (code, stderr) = run_to_end(&site, &["build", "-o", "elsewhere"]);
+    assert_eq!(code, 0, "{stderr}");
+    // A killed server's lock is taken over by the next writer.
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    assert!(site.root.join(".public.folio-lock").exists());
+    let (code, stderr) = run_to_end(&site, &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!site.read("public/index.html").contains("__folio"));
+    assert!(!site.root.join(".public.folio-lock").exists());
 }
 
 // Issue #11: `--bind ::1` wrote `http://::1:PORT/` into links.
@@ -605,9 +631,7 @@ fn a_page_rewritten_while_it_is_requested_is_always_served_whole() {
             while !stop.load(std::sync::atomic::Ordering::Relaxed) && seen < 5_000 {
                 seen += 1;
                 let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(10)))
-                    .unwrap();
+                stream.set_read_timeout(Some(PATIENCE)).unwrap();
                 write!(
                     stream,
                     "GET /posts/big/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
@@ -704,7 +728,7 @@ fn an_edit_reaches_the_search_index_after_the_page() {
     );
     server.wait_for("/notes/kafka/", "A partition has one leader.");
     // The entry names the index by a hash of what it holds.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + PATIENCE;
     while entry(&server) == before {
         assert!(Instant::now() < deadline, "the index never changed");
         std::thread::sleep(Duration::from_millis(50));

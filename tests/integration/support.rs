@@ -9,6 +9,11 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 
+/// How long a test waits for something that must happen: an upper bound
+/// no healthy run comes near, even on a machine busy with another build,
+/// so that a test fails only when the event never comes.
+pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// A fixture site copied to a folder of its own.
 pub struct Fixture {
     pub root: PathBuf,
@@ -81,6 +86,42 @@ impl Fixture {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
+    }
+
+    /// Runs `folio ARGS` as a user without root's power to ignore file
+    /// modes: the test's own user when it is not root, or else `nobody`
+    /// (through `setpriv`, with the fixture given to it). Says why not
+    /// when that cannot be done here.
+    pub fn run_unprivileged<I, S>(&self, args: I) -> Result<Run, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        if unsafe { libc::geteuid() } != 0 {
+            return Ok(self.run(args));
+        }
+        let given = Process::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(&self.root)
+            .status()
+            .map_err(|e| format!("cannot run chown: {e}"))?;
+        if !given.success() {
+            return Err("chown -R to nobody failed".to_string());
+        }
+        let output = Process::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(assert_cmd::cargo::cargo_bin("folio"))
+            .args(args)
+            .current_dir(&self.root)
+            .env("NO_COLOR", "1")
+            .output()
+            .map_err(|e| format!("cannot run setpriv (util-linux): {e}"))?;
+        Ok(Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        })
     }
 
     /// Writes a file under the fixture root, creating folders.
