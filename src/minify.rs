@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use lightningcss::bundler::{Bundler, FileProvider};
+use lightningcss::bundler::{Bundler, FileProvider, ResolveResult, SourceProvider};
 use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
 
 use crate::error::{Error, Location, Result};
@@ -38,11 +38,11 @@ pub fn css(text: &str, origin: &Path) -> Result<String> {
     print(&mut sheet, origin)
 }
 
-/// Minifies a stylesheet file with every file it `@import`s (by a
-/// relative path) put in its place; `origin` is its path from the site
+/// Minifies a stylesheet file with every file it `@import`s by a
+/// relative path put in its place; `origin` is its path from the site
 /// root, for errors.
 pub fn css_file(path: &Path, origin: &Path) -> Result<String> {
-    let files = FileProvider::new();
+    let files = Imports(FileProvider::new());
     let mut bundler = Bundler::new(&files, None, ParserOptions::default());
     let mut sheet = bundler.bundle(path).map_err(|e| {
         let at = e.loc.as_ref().map(|l| Path::new(&l.filename));
@@ -56,6 +56,26 @@ pub fn css_file(path: &Path, origin: &Path) -> Result<String> {
         css_error(&origin, &e.kind.to_string(), e.loc)
     })?;
     print(&mut sheet, origin)
+}
+
+/// Reads the files a stylesheet imports by a relative path; an import of
+/// a URL (`https://…`, `//…`) or from the site root (`/…`) stays an
+/// `@import`.
+struct Imports(FileProvider);
+
+impl SourceProvider for Imports {
+    type Error = std::io::Error;
+
+    fn read<'a>(&'a self, file: &Path) -> std::io::Result<&'a str> {
+        self.0.read(file)
+    }
+
+    fn resolve(&self, specifier: &str, from: &Path) -> std::io::Result<ResolveResult> {
+        if crate::url::is_external(specifier) || specifier.starts_with('/') {
+            return Ok(ResolveResult::External(specifier.to_string()));
+        }
+        self.0.resolve(specifier, from)
+    }
 }
 
 fn print(sheet: &mut StyleSheet<'_>, origin: &Path) -> Result<String> {
@@ -137,6 +157,15 @@ mod tests {
         assert_eq!(
             css_file(&dir.path().join("site.css"), Path::new("static/site.css")).unwrap(),
             "b{margin:0}a{color:red}"
+        );
+        std::fs::write(
+            dir.path().join("far.css"),
+            "@import url(\"https://fonts.example/a.css\");\n@import \"/b.css\";\n@import \"parts.css\";\n",
+        )
+        .unwrap();
+        assert_eq!(
+            css_file(&dir.path().join("far.css"), Path::new("static/far.css")).unwrap(),
+            "@import \"https://fonts.example/a.css\";@import \"/b.css\";b{margin:0}"
         );
         std::fs::write(dir.path().join("bad.css"), "\n@import \"nope.css\";\n").unwrap();
         let error = css_file(&dir.path().join("bad.css"), Path::new("static/bad.css")).unwrap_err();

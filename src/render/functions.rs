@@ -38,7 +38,8 @@ pub struct StaticFile {
     /// Eight hex digits of its content hash.
     pub hash: String,
     /// The text to write instead of copying `source`: a file of the
-    /// built-in theme, or a stylesheet compiled from Sass.
+    /// built-in theme, a stylesheet compiled from Sass, or a stylesheet
+    /// minified.
     pub text: Option<Arc<str>>,
 }
 
