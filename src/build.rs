@@ -614,6 +614,7 @@ fn guard<'a>(config: &'a Config, options: &BuildOptions) -> Guard<'a> {
     let mut sources = vec![config.content_dir.clone(), config.root.join("themes")];
     sources.extend(config.template_dirs.iter().cloned());
     sources.extend(config.static_dirs.iter().cloned());
+    sources.extend(crate::sass::dirs(config));
     Guard {
         root: &config.root,
         sources,

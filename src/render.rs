@@ -341,6 +341,11 @@ impl Renderer {
     ) -> std::result::Result<RenderReport, Errors> {
         let taxonomies = values::taxonomies(config, content);
         let mut statics = hash_static_files(config).map_err(Errors::from)?;
+        let (sheets, sass_warnings) = crate::sass::compile(config)?;
+        functions::add_compiled(config, &mut statics, sheets).map_err(Errors::from)?;
+        if config.site.minify {
+            functions::minify_styles(config, &mut statics).map_err(Errors::from)?;
+        }
         // A `highlight.css` of the site's or the theme's own wins over folio's.
         let writes_palette = !statics.contains_key(bodies::PALETTE_FILE);
         if let Some(made_from) = bodies::palette_source(config).filter(|_| writes_palette) {
@@ -421,7 +426,8 @@ impl Renderer {
         for facts in &section_facts {
             errors.0.extend(facts.errors.iter().cloned());
         }
-        let warnings = bodies::warnings(content, &page_facts, &section_facts);
+        let mut warnings = bodies::warnings(content, &page_facts, &section_facts);
+        warnings.extend(sass_warnings);
         let highlighted = page_facts
             .iter()
             .chain(&section_facts)
@@ -458,7 +464,7 @@ impl Renderer {
         if built.palette.is_some() {
             match bodies::palette_css(built.resolver.options(), config, highlighted) {
                 Ok(Some(css)) => {
-                    if let Err(e) = run.send(palette_file(css)) {
+                    if let Err(e) = palette_file(config, css).and_then(|file| run.send(file)) {
                         errors.push(e);
                     }
                 }
@@ -603,7 +609,9 @@ impl Renderer {
         if newly_highlighted {
             match bodies::palette_css(built.resolver.options(), config, true) {
                 Ok(css) => {
-                    if let Some(Err(e)) = css.map(|css| run.send(palette_file(css))) {
+                    if let Some(Err(e)) =
+                        css.map(|css| palette_file(config, css).and_then(|file| run.send(file)))
+                    {
                         errors.push(e);
                     }
                     built.palette = Some(true);
@@ -945,6 +953,10 @@ fn html_file(
     options: &RenderOptions,
 ) -> OutputFile {
     let mut html = prefix_root_relative(html, &config.base_path);
+    // Before serve's script goes in, which stays as written.
+    if config.site.minify {
+        html = crate::minify::html(&html);
+    }
     if let Some(script) = &options.inject {
         match html.rfind("</body>") {
             Some(i) => html.insert_str(i, script),
@@ -975,11 +987,15 @@ fn static_files(
     statics
         .iter()
         .filter(|(_, file)| !file.is_generated())
-        .map(|(path, file)| match file.builtin {
+        .map(|(path, file)| match &file.text {
             Some(text) => OutputFile {
                 path: path.clone(),
                 contents: Contents::Text(text.to_string()),
-                origin: builtin_theme_path("static", path),
+                origin: if file.source.as_os_str().is_empty() {
+                    builtin_theme_path("static", path)
+                } else {
+                    site_relative(config, &file.source)
+                },
             },
             None => copy_of(config, path.clone(), &file.source),
         })
@@ -987,12 +1003,18 @@ fn static_files(
 }
 
 /// The highlight palette's stylesheet, as an output file.
-fn palette_file(css: String) -> OutputFile {
-    OutputFile {
+fn palette_file(config: &Config, css: String) -> Result<OutputFile> {
+    let origin = PathBuf::from(crate::config::CONFIG_FILE);
+    let css = if config.site.minify {
+        crate::minify::css(&css, Path::new(bodies::PALETTE_FILE))?
+    } else {
+        css
+    };
+    Ok(OutputFile {
         path: bodies::PALETTE_FILE.to_string(),
         contents: Contents::Text(css),
-        origin: PathBuf::from(crate::config::CONFIG_FILE),
-    }
+        origin,
+    })
 }
 
 fn copy_of(config: &Config, path: String, source: &Path) -> OutputFile {

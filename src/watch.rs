@@ -16,6 +16,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::is_ignored_name;
 use crate::error::{Error, Result};
+use crate::sass;
 
 /// What the watcher saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +44,9 @@ pub enum Change {
         /// Whether it is a `.css` file.
         css: bool,
     },
+    /// A file under a `sass/` folder, a partial or not: every stylesheet
+    /// is compiled again, and the browser can swap them without a reload.
+    Sass,
     /// Anything else: the output folder, editor leftovers, unrelated files.
     Ignored,
 }
@@ -99,6 +103,9 @@ pub fn classify(config: &Config, path: &Path) -> Change {
             css,
         };
     }
+    if sass::dirs(config).iter().any(|d| path.starts_with(d)) {
+        return Change::Sass;
+    }
     if config
         .theme_dir
         .as_ref()
@@ -149,6 +156,10 @@ pub fn plan(config: &Config, batch: &[Seen]) -> Plan {
             Change::Static { css, .. } => {
                 plan.full = true;
                 plan.css_only &= css;
+                continue;
+            }
+            Change::Sass => {
+                plan.full = true;
                 continue;
             }
             Change::Content(path) => {
@@ -247,6 +258,7 @@ pub fn source_folders(config: &Config) -> Vec<PathBuf> {
     dirs.extend(config.template_dirs.iter().cloned());
     dirs.extend(config.static_dirs.iter().cloned());
     dirs.extend(config.theme_dir.iter().cloned());
+    dirs.extend(sass::dirs(config));
     dirs.retain(|d| !d.starts_with(&config.output_dir));
     // A theme's folder holds its templates and static files: watch it once.
     let all = dirs.clone();
@@ -325,6 +337,11 @@ mod tests {
             Change::Ignored
         );
         assert_eq!(classify(&c, Path::new("/site/.git/index")), Change::Ignored);
+        assert_eq!(classify(&c, Path::new("/site/sass/_a.scss")), Change::Sass);
+        assert_eq!(
+            classify(&c, Path::new("/site/themes/t/sass/site.scss")),
+            Change::Sass
+        );
         assert_eq!(classify(&c, Path::new("/elsewhere/x")), Change::Ignored);
     }
 
@@ -372,6 +389,14 @@ mod tests {
             ],
         );
         assert!(mixed.full && !mixed.css_only);
+        let sass = plan(
+            &c,
+            &[
+                Seen::Path(PathBuf::from("/site/sass/_colors.scss")),
+                Seen::Path(PathBuf::from("/site/static/site.css")),
+            ],
+        );
+        assert!(sass.full && sass.css_only, "{sass:?}");
         let config_change = plan(&c, &[Seen::Path(PathBuf::from("/site/folio.yaml"))]);
         assert!(config_change.reload_config);
         assert!(plan(&c, &[Seen::Path(PathBuf::from("/site/public/a.html"))]).is_empty());
@@ -400,6 +425,7 @@ mod tests {
                 PathBuf::from("/site/templates"),
                 PathBuf::from("/site/static"),
                 PathBuf::from("/site/themes/t"),
+                PathBuf::from("/site/sass"),
             ]
         );
     }

@@ -32,12 +32,15 @@ pub const HELP_MARK: &str = "\n  help: ";
 /// A static file: where it comes from and its content hash.
 #[derive(Debug, Clone)]
 pub struct StaticFile {
-    /// The file to copy; empty for a file folio has in itself or makes.
+    /// The file to copy, or the Sass file it is compiled from; empty for
+    /// a file folio has in itself or makes.
     pub source: PathBuf,
     /// Eight hex digits of its content hash.
     pub hash: String,
-    /// The text of a file of the built-in theme, which has no file to copy.
-    pub builtin: Option<&'static str>,
+    /// The text to write instead of copying `source`: a file of the
+    /// built-in theme, a stylesheet compiled from Sass, or a stylesheet
+    /// minified.
+    pub text: Option<Arc<str>>,
 }
 
 impl StaticFile {
@@ -47,13 +50,13 @@ impl StaticFile {
         StaticFile {
             source: PathBuf::new(),
             hash: format!("{:016x}", fingerprint(made_from))[..8].to_string(),
-            builtin: None,
+            text: None,
         }
     }
 
     /// Whether folio makes it at the end of the build rather than copying it.
     pub fn is_generated(&self) -> bool {
-        self.source.as_os_str().is_empty() && self.builtin.is_none()
+        self.source.as_os_str().is_empty() && self.text.is_none()
     }
 }
 
@@ -195,7 +198,7 @@ pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>
             let file = StaticFile {
                 source: PathBuf::new(),
                 hash,
-                builtin: Some(text),
+                text: Some(Arc::from(text)),
             };
             files.insert(name.to_string(), file);
         }
@@ -236,12 +239,82 @@ pub fn hash_static_files(config: &Config) -> Result<BTreeMap<String, StaticFile>
                 StaticFile {
                     source: entry.path().to_path_buf(),
                     hash,
-                    builtin: None,
+                    text: None,
                 },
             );
         }
     }
     Ok(files)
+}
+
+/// Adds the stylesheets compiled from Sass to the static files: a site's
+/// own replaces its theme's file of the same path, and a static file and a
+/// Sass file of the same folder that write one path are an error.
+pub fn add_compiled(
+    config: &Config,
+    files: &mut BTreeMap<String, StaticFile>,
+    compiled: Vec<crate::sass::Compiled>,
+) -> Result<()> {
+    let in_theme = |path: &Path| {
+        config
+            .theme_dir
+            .as_ref()
+            .is_some_and(|theme| path.starts_with(theme))
+    };
+    for sheet in compiled {
+        if let Some(existing) = files
+            .get(&sheet.path)
+            .filter(|f| !f.source.as_os_str().is_empty())
+        {
+            match (in_theme(&existing.source), in_theme(&sheet.source)) {
+                // The site's static file wins over its theme's Sass.
+                (false, true) => continue,
+                (true, false) => {}
+                _ => {
+                    return Err(Error::at(
+                        site_relative(config, &sheet.source),
+                        None,
+                        format!(
+                            "this Sass file and `{}` both write `{}`",
+                            site_relative(config, &existing.source).display(),
+                            sheet.path
+                        ),
+                    )
+                    .help("remove one of the two, or rename one"));
+                }
+            }
+        }
+        let hash = format!("{:016x}", fingerprint(sheet.css.as_bytes()))[..8].to_string();
+        files.insert(
+            sheet.path,
+            StaticFile {
+                source: sheet.source,
+                hash,
+                text: Some(Arc::from(sheet.css)),
+            },
+        );
+    }
+    Ok(())
+}
+
+/// Minifies every stylesheet the site publishes, for `minify: true`: a
+/// file of `static/` with what it `@import`s put in its place.
+pub fn minify_styles(config: &Config, files: &mut BTreeMap<String, StaticFile>) -> Result<()> {
+    let sheets = files
+        .iter_mut()
+        .filter(|(path, file)| path.ends_with(".css") && !file.is_generated());
+    for (path, file) in sheets {
+        let css = match &file.text {
+            Some(text) if file.source.as_os_str().is_empty() => {
+                crate::minify::css(text, Path::new(path))?
+            }
+            Some(text) => crate::minify::css(text, &site_relative(config, &file.source))?,
+            None => crate::minify::css_file(&file.source, &site_relative(config, &file.source))?,
+        };
+        file.hash = format!("{:016x}", fingerprint(css.as_bytes()))[..8].to_string();
+        file.text = Some(Arc::from(css));
+    }
+    Ok(())
 }
 
 type Shared = Arc<RwLock<Arc<Lookup>>>;
@@ -332,10 +405,8 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
             let lookup = current(&s)?;
             let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
             let options = lookup.markdown.clone().unwrap_or(markdown::Options {
-                smart_punctuation: true,
                 heading_links: false,
-                base_path: "/".to_string(),
-                highlighter: None,
+                ..markdown::Options::default()
             });
             let html = markdown::to_html(text, &options, &|_| None).html;
             Ok(Value::safe_string(&if inline {

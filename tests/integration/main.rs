@@ -26,3 +26,4 @@ mod search;
 mod serve;
 mod shortcodes;
 mod support;
+mod writing;
