@@ -128,7 +128,7 @@ fn a_bundle_image_written_with_dot_slash_is_the_bundles_file() {
     assert_eq!(
         site.read("public/photo/index.html"),
         "<p><img src=\"./photo.png\" alt=\"A photo\" width=\"400\" height=\"300\" \
-         loading=\"lazy\" decoding=\"async\"></p>\n\n"
+         loading=\"eager\" decoding=\"async\"></p>\n\n"
     );
 }
 
