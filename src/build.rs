@@ -195,6 +195,8 @@ pub struct Changes {
     pub templates: bool,
     /// Static files that changed, were added or removed.
     pub statics: Vec<PathBuf>,
+    /// Whether a Sass file changed.
+    pub sass: bool,
     /// Render everything again, as if nothing were kept.
     pub everything: bool,
 }
@@ -253,6 +255,7 @@ impl Session {
             }
         }
         edit.statics = changes.statics.iter().cloned().collect();
+        edit.sass = changes.sass || changes.everything;
         let fresh = Changed::new(&self.written);
         let sink = |file: OutputFile| fresh.offer(file);
         let rendered = {
@@ -682,6 +685,7 @@ fn guard<'a>(config: &'a Config, options: &BuildOptions) -> Guard<'a> {
     let mut sources = vec![config.content_dir.clone(), config.root.join("themes")];
     sources.extend(config.template_dirs.iter().cloned());
     sources.extend(config.static_dirs.iter().cloned());
+    sources.extend(crate::sass::dirs(config));
     Guard {
         root: &config.root,
         sources,

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::build::BuildOptions;
 use crate::config::Overrides;
+use crate::import::{Generator, ImportOptions, Style};
 use crate::report::{Format, Verbosity};
 
 /// folio: a fast static site generator. Markdown and YAML in, plain HTML out.
@@ -42,6 +43,11 @@ pub enum Command {
     /// Create a page with its front matter filled in.
     #[command(after_help = "Example:\n  folio new content/projects/search-engine.md")]
     New(NewArgs),
+    /// Bring a Zola, Hugo or Jekyll site over, and report what is left to do.
+    #[command(
+        after_help = "Example:\n  folio import ../my-jekyll-blog my-site && cd my-site && folio build"
+    )]
+    Import(ImportArgs),
 }
 
 /// Options every site command shares.
@@ -172,6 +178,66 @@ pub struct NewArgs {
     /// The site folder.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+}
+
+/// `folio import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The site to bring over (its folder holds `config.toml`, `hugo.toml`
+    /// or `_config.yml`).
+    pub source: PathBuf,
+    /// The folder to write the folio site into.
+    #[arg(default_value = ".")]
+    pub dest: PathBuf,
+    /// The generator the site is made for, when folio cannot tell.
+    #[arg(long, value_enum, value_name = "GENERATOR")]
+    pub from: Option<FromArg>,
+    /// Write into a folder that is not empty: files of the same name are
+    /// replaced, others kept.
+    #[arg(long)]
+    pub force: bool,
+    /// Write every front matter in YAML (TOML front matter is kept otherwise).
+    #[arg(long)]
+    pub yaml: bool,
+    /// How to print the report: `plain` for people, `json` for scripts.
+    #[arg(long, value_enum, default_value_t = FormatArg::Plain)]
+    pub format: FormatArg,
+}
+
+/// The values of `--from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FromArg {
+    /// A Zola site.
+    Zola,
+    /// A Hugo site.
+    Hugo,
+    /// A Jekyll site.
+    Jekyll,
+}
+
+impl ImportArgs {
+    /// The import options these arguments ask for, with paths from `cwd`.
+    pub fn options(&self, cwd: &std::path::Path) -> ImportOptions {
+        ImportOptions {
+            source: cwd.join(&self.source),
+            dest: cwd.join(&self.dest),
+            from: self.from.map(|f| match f {
+                FromArg::Zola => Generator::Zola,
+                FromArg::Hugo => Generator::Hugo,
+                FromArg::Jekyll => Generator::Jekyll,
+            }),
+            force: self.force,
+            front_matter: self.yaml.then_some(Style::Yaml),
+        }
+    }
+
+    /// How the report is printed.
+    pub fn format(&self) -> Format {
+        match self.format {
+            FormatArg::Plain => Format::Plain,
+            FormatArg::Json => Format::Json,
+        }
+    }
 }
 
 impl Cli {

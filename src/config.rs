@@ -91,6 +91,9 @@ pub struct SiteConfig {
     /// UI files under `pagefind/`.
     #[serde(default)]
     pub search: bool,
+    /// Whether pages and stylesheets are written minified.
+    #[serde(default)]
+    pub minify: bool,
     /// The custom domain to write into `CNAME`.
     #[serde(default)]
     pub cname: Option<String>,
@@ -248,6 +251,22 @@ pub struct MarkdownConfig {
     /// The colours of highlighted code.
     #[serde(default)]
     pub highlight_themes: HighlightThemes,
+    /// Whether `$…$` and `$$…$$` are LaTeX math, rendered to MathML.
+    #[serde(default)]
+    pub math: bool,
+    /// The title shown on each kind of GitHub callout (`> [!NOTE]`).
+    #[serde(default)]
+    pub callout_titles: CalloutTitles,
+    /// Whether links that leave the site open in a new tab
+    /// (`target="_blank"`, with `rel="noopener"`).
+    #[serde(default)]
+    pub external_links_target_blank: bool,
+    /// Whether links that leave the site get `rel="nofollow"`.
+    #[serde(default)]
+    pub external_links_no_follow: bool,
+    /// Whether links that leave the site get `rel="noreferrer"`.
+    #[serde(default)]
+    pub external_links_no_referrer: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -257,8 +276,66 @@ impl Default for MarkdownConfig {
             heading_links: true,
             highlight_code: true,
             highlight_themes: HighlightThemes::default(),
+            math: false,
+            callout_titles: CalloutTitles::default(),
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
         }
     }
+}
+
+/// The words a callout's title shows, for a site not written in English.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalloutTitles {
+    /// `> [!NOTE]`.
+    #[serde(default = "note_title")]
+    pub note: String,
+    /// `> [!TIP]`.
+    #[serde(default = "tip_title")]
+    pub tip: String,
+    /// `> [!IMPORTANT]`.
+    #[serde(default = "important_title")]
+    pub important: String,
+    /// `> [!WARNING]`.
+    #[serde(default = "warning_title")]
+    pub warning: String,
+    /// `> [!CAUTION]`.
+    #[serde(default = "caution_title")]
+    pub caution: String,
+}
+
+impl Default for CalloutTitles {
+    fn default() -> Self {
+        CalloutTitles {
+            note: note_title(),
+            tip: tip_title(),
+            important: important_title(),
+            warning: warning_title(),
+            caution: caution_title(),
+        }
+    }
+}
+
+fn note_title() -> String {
+    "Note".to_string()
+}
+
+fn tip_title() -> String {
+    "Tip".to_string()
+}
+
+fn important_title() -> String {
+    "Important".to_string()
+}
+
+fn warning_title() -> String {
+    "Warning".to_string()
+}
+
+fn caution_title() -> String {
+    "Caution".to_string()
 }
 
 /// The two highlight themes: a built-in name, or `NAME` for a VS Code theme
@@ -728,7 +805,7 @@ fn follow<'t>(text: &'t str, path: &[Step<'_>]) -> (Option<Location>, Vec<YamlLi
         let start = match step {
             Step::Key(key) => scope
                 .iter()
-                .position(|l| l.indent == indent && key_of(l.content) == Some(key)),
+                .position(|l| l.indent == indent && key_of(l.content) == Some(*key)),
             Step::Index(n) => scope
                 .iter()
                 .enumerate()

@@ -19,7 +19,10 @@ mod front_matter;
 
 pub use crate::url::{is_inside_site, slugify};
 pub use date::{Date, DateError, parse_date, split_date_prefix};
-pub use front_matter::{FrontMatter, SortBy, Split, Unclosed, split_front_matter};
+pub use front_matter::{
+    Format as FrontMatterFormat, FrontMatter, SortBy, Split, Unclosed, split_front_matter,
+    toml_value,
+};
 
 use front_matter::parse_front_matter;
 

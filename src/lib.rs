@@ -16,11 +16,15 @@ pub mod embedded;
 pub mod config;
 pub mod content;
 
+// Stylesheets from Sass.
+pub mod sass;
+
 // Text to HTML.
 pub mod html;
 // `highlight` uses `html`; this line keeps rustfmt from sorting them.
 pub mod highlight;
 pub mod markdown;
+pub mod minify;
 
 // Writing files: the output folder and the build cache.
 pub mod output;
@@ -50,6 +54,9 @@ pub mod serve;
 
 // New sites and pages.
 pub mod init;
+
+// Sites of other generators, brought over.
+pub mod import;
 
 // What the terminal shows.
 pub mod report;

@@ -9,6 +9,7 @@ use folio::build;
 use folio::cli::{Cli, Command};
 use folio::config;
 use folio::error::Errors;
+use folio::import;
 use folio::init;
 use folio::links::external;
 use folio::report::{Format, Reporter};
@@ -132,6 +133,11 @@ fn run(cli: &Cli, reporter: &Reporter) -> Result<(), Errors> {
                 }
             ));
             reporter.info(&format!("next: cd {} && folio serve", args.dir.display()));
+            Ok(())
+        }
+        Command::Import(args) => {
+            let report = import::import(&args.options(&cwd))?;
+            reporter.imported(&report, &args.source, &args.dest, args.format());
             Ok(())
         }
         Command::New(args) => {

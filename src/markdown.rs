@@ -10,7 +10,8 @@
 use std::sync::Arc;
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, Options as CmarkOptions, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as CmarkOptions,
+    Parser, Tag, TagEnd,
 };
 
 use crate::highlight::{Fence, Highlighter};
@@ -28,6 +29,58 @@ pub struct Options {
     pub base_path: String,
     /// Colours fenced code; none leaves it plain.
     pub highlighter: Option<Arc<Highlighter>>,
+    /// The title of each GitHub callout (`> [!NOTE]`), in the order of
+    /// `CALLOUT_KINDS`.
+    pub callout_titles: [String; 5],
+    /// What links that leave the site get.
+    pub external_links: ExternalLinks,
+    /// Whether `$…$` and `$$…$$` are LaTeX math, written as MathML.
+    pub math: bool,
+}
+
+impl Default for Options {
+    /// Smart punctuation and heading links on, the base path `/`, code
+    /// left plain, callouts titled in English, external links as written,
+    /// dollar signs as text.
+    fn default() -> Self {
+        Options {
+            smart_punctuation: true,
+            heading_links: true,
+            base_path: "/".to_string(),
+            highlighter: None,
+            callout_titles: CALLOUT_KINDS.map(|(_, title)| title.to_string()),
+            external_links: ExternalLinks::default(),
+            math: false,
+        }
+    }
+}
+
+/// The five kinds of GitHub callout, by the class name folio gives each,
+/// with the title GitHub shows.
+pub const CALLOUT_KINDS: [(&str, &str); 5] = [
+    ("note", "Note"),
+    ("tip", "Tip"),
+    ("important", "Important"),
+    ("warning", "Warning"),
+    ("caution", "Caution"),
+];
+
+/// Attributes for links that leave the site (`http:`, `https:`, `//`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExternalLinks {
+    /// Open in a new tab: `target="_blank"`, with `rel="noopener"`.
+    pub target_blank: bool,
+    /// `rel="nofollow"`: search engines give the target no credit.
+    pub no_follow: bool,
+    /// `rel="noreferrer"`: the target is not told where the visitor came from.
+    pub no_referrer: bool,
+}
+
+impl ExternalLinks {
+    /// Whether any attribute is asked for.
+    fn any(&self) -> bool {
+        self.target_blank || self.no_follow || self.no_referrer
+    }
 }
 
 /// The rendered HTML and what was learnt while rendering it.
@@ -165,6 +218,7 @@ pub struct Link {
 }
 
 mod literal;
+mod math;
 mod shortcode;
 
 pub use literal::{LiteralTemplate, TemplateKind, find_literal_templates};
@@ -558,14 +612,25 @@ fn render_markdown(
         | CmarkOptions::ENABLE_FOOTNOTES
         | CmarkOptions::ENABLE_STRIKETHROUGH
         | CmarkOptions::ENABLE_TASKLISTS
-        | CmarkOptions::ENABLE_HEADING_ATTRIBUTES;
+        | CmarkOptions::ENABLE_HEADING_ATTRIBUTES
+        | CmarkOptions::ENABLE_GFM
+        | CmarkOptions::ENABLE_DEFINITION_LIST;
     if options.smart_punctuation {
         flags |= CmarkOptions::ENABLE_SMART_PUNCTUATION;
+    }
+    if options.math {
+        flags |= CmarkOptions::ENABLE_MATH;
     }
     let mut out = Rendered {
         literal_templates: find_literal_templates(source),
         ..Rendered::default()
     };
+    // `x^{{2}}` is math, not a template of another generator.
+    if options.math && !out.literal_templates.is_empty() {
+        let math = math_ranges(source);
+        out.literal_templates
+            .retain(|l| !math.iter().any(|m| m.contains(&l.range.start)));
+    }
     // Smart punctuation must not curl the quotes of a shortcode's arguments.
     let literals: Vec<std::ops::Range<usize>> = if options.smart_punctuation {
         out.literal_templates
@@ -588,6 +653,9 @@ fn render_markdown(
         // A task's checkbox and its text are one `<label>`, so the box has
         // a name for screen readers; it ends before a nested list.
         let mut in_task = false;
+        // The first image may be the largest thing the visitor sees first:
+        // it loads at once, and the others when they are scrolled to.
+        let mut seen_image = false;
         let events = std::iter::from_fn(|| {
             loop {
                 if let Some(event) = queue.pop_front() {
@@ -622,15 +690,18 @@ fn render_markdown(
                     let html = code_block(&mut parser, &info, range.start, options, out);
                     return Some(Event::Html(html.into()));
                 }
-                let image = match &event {
-                    Event::Start(Tag::Image {
-                        dest_url, title, ..
-                    }) => images(dest_url, range.start).map(|p| (p, title.to_string())),
+                let picture = match &event {
+                    Event::Start(Tag::Image { dest_url, .. }) => images(dest_url, range.start),
                     _ => None,
                 };
                 keep_as_written(&mut event, &range, source, &literals);
                 inspect(&mut event, range.start, options, resolve, out);
-                if let Some((picture, title)) = image {
+                if let Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) = &event
+                {
+                    let first = !seen_image;
+                    seen_image = true;
                     let mut alt = String::new();
                     let mut depth = 0usize;
                     for (mut inner, range) in parser.by_ref() {
@@ -640,13 +711,16 @@ fn render_markdown(
                             Event::End(TagEnd::Image) if depth == 0 => break,
                             Event::End(TagEnd::Image) => depth -= 1,
                             Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                            Event::SoftBreak | Event::HardBreak => alt.push(' '),
                             _ => {}
                         }
                         inspect(&mut inner, range.start, options, resolve, out);
                     }
-                    return Some(Event::InlineHtml(
-                        picture.to_html(&alt, Some(&title), false).into(),
-                    ));
+                    let html = match picture {
+                        Some(picture) => picture.to_html(&alt, Some(title), first),
+                        None => plain_image(dest_url, &alt, title, !first),
+                    };
+                    return Some(Event::InlineHtml(html.into()));
                 }
                 let Event::Start(Tag::Heading {
                     level,
@@ -655,6 +729,7 @@ fn render_markdown(
                     attrs,
                 }) = event
                 else {
+                    mark_external(&mut event, options.external_links);
                     return Some(event);
                 };
                 let mut pending = PendingHeading {
@@ -684,6 +759,116 @@ fn render_markdown(
     out.html = html;
     out.toc = nest(&flat);
     out
+}
+
+/// An image folio knows nothing of, written as pulldown-cmark writes it,
+/// with `loading="lazy"` and `decoding="async"` when `lazy`.
+fn plain_image(url: &str, alt: &str, title: &str, lazy: bool) -> String {
+    let mut html = String::from("<img src=\"");
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_href(&mut html, url);
+    html.push_str("\" alt=\"");
+    html.push_str(&escape_attr(alt));
+    if !title.is_empty() {
+        html.push_str("\" title=\"");
+        html.push_str(&escape_attr(title));
+    }
+    html.push('"');
+    if lazy {
+        html.push_str(" loading=\"lazy\" decoding=\"async\"");
+    }
+    html.push_str(" />");
+    html
+}
+
+/// Writes the opening of a link that leaves the site (`http:`, `https:`
+/// or `//`) with the attributes `links` asks for; other links are left to
+/// pulldown-cmark, whose `</a>` closes both.
+fn mark_external(event: &mut Event<'_>, links: ExternalLinks) {
+    if !links.any() {
+        return;
+    }
+    let Event::Start(Tag::Link {
+        link_type,
+        dest_url,
+        title,
+        ..
+    }) = event
+    else {
+        return;
+    };
+    if *link_type == LinkType::Email || !(url::is_http(dest_url) || dest_url.starts_with("//")) {
+        return;
+    }
+    let mut html = String::from("<a href=\"");
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_href(&mut html, dest_url);
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+    }
+    if links.target_blank {
+        html.push_str(" target=\"_blank\"");
+    }
+    let rel: Vec<&str> = [
+        (links.target_blank, "noopener"),
+        (links.no_follow, "nofollow"),
+        (links.no_referrer, "noreferrer"),
+    ]
+    .into_iter()
+    .filter_map(|(wanted, value)| wanted.then_some(value))
+    .collect();
+    if !rel.is_empty() {
+        html.push_str(&format!(" rel=\"{}\"", rel.join(" ")));
+    }
+    html.push('>');
+    *event = Event::InlineHtml(html.into());
+}
+
+/// A formula (its text starts at `offset` of the source) as MathML; a
+/// display formula is a block of its own, which scrolls sideways when it
+/// is wider than the page. An error leaves it out and fails the page.
+fn math_html<'a>(tex: &str, display: bool, offset: usize, out: &mut Rendered) -> Event<'a> {
+    match math::to_mathml(tex, display) {
+        Ok(mathml) if display => {
+            Event::InlineHtml(format!("<span class=\"math-display\">{mathml}</span>").into())
+        }
+        Ok(mathml) => Event::InlineHtml(mathml.into()),
+        Err(error) => {
+            out.errors.push(Note {
+                offset: offset + error.offset,
+                message: error.message,
+                help: "fix the LaTeX; to write a dollar sign as text, write `\\$`".to_string(),
+                causes: Vec::new(),
+            });
+            Event::Text(CowStr::Borrowed(""))
+        }
+    }
+}
+
+/// The opening of a GitHub callout (`> [!NOTE]`): a note with its title.
+fn callout_open(kind: BlockQuoteKind, options: &Options) -> String {
+    let index = match kind {
+        BlockQuoteKind::Note => 0,
+        BlockQuoteKind::Tip => 1,
+        BlockQuoteKind::Important => 2,
+        BlockQuoteKind::Warning => 3,
+        BlockQuoteKind::Caution => 4,
+    };
+    format!(
+        "<div class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
+        CALLOUT_KINDS[index].0,
+        escape_text(&options.callout_titles[index])
+    )
+}
+
+/// Where formulas are, in source bytes.
+fn math_ranges(source: &str) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(source, CmarkOptions::ENABLE_MATH)
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::InlineMath(_) | Event::DisplayMath(_)))
+        .map(|(_, range)| range)
+        .collect()
 }
 
 /// Puts back the text as written where smart punctuation changed it inside
@@ -780,6 +965,12 @@ fn inspect(
             *event = Event::Html(markup.into());
         }
         Event::End(TagEnd::FootnoteDefinition) => *event = Event::Html("</div>\n".into()),
+        Event::InlineMath(tex) => *event = math_html(tex, false, offset + 1, out),
+        Event::DisplayMath(tex) => *event = math_html(tex, true, offset + 2, out),
+        Event::Start(Tag::BlockQuote(Some(kind))) => {
+            *event = Event::Html(callout_open(*kind, options).into());
+        }
+        Event::End(TagEnd::BlockQuote(Some(_))) => *event = Event::Html("</div>\n".into()),
         Event::Text(text) => out.word_count += count_words(text),
         Event::Html(html) | Event::InlineHtml(html)
             if out.more_at.is_none() && is_more_marker(html) =>
@@ -878,7 +1069,10 @@ impl<'a> PendingHeading<'a> {
             ));
         }
         events.push(Event::Html(open.into()));
-        events.extend(self.inner);
+        events.extend(self.inner.into_iter().map(|mut event| {
+            mark_external(&mut event, options.external_links);
+            event
+        }));
         let close = if linked {
             format!("</a></h{level}>\n")
         } else {
@@ -1053,10 +1247,8 @@ mod tests {
 
     fn options(base_path: &str) -> Options {
         Options {
-            smart_punctuation: true,
-            heading_links: true,
             base_path: base_path.to_string(),
-            highlighter: None,
+            ..Options::default()
         }
     }
 
@@ -1163,7 +1355,7 @@ mod tests {
             &facts,
         );
         assert!(
-            out.html.contains("<p><img src=\"/x/a.jpg\" alt=\"A “cat” here\" title=\"T\" width=\"800\" height=\"600\" loading=\"lazy\" decoding=\"async\"></p>"),
+            out.html.contains("<p><img src=\"/x/a.jpg\" alt=\"A “cat” here\" title=\"T\" width=\"800\" height=\"600\" loading=\"eager\" decoding=\"async\"></p>"),
             "{}",
             out.html
         );
@@ -1173,9 +1365,188 @@ mod tests {
             out.html
         );
         assert!(
-            out.html.contains("<img src=\"/c.png\" alt=\"c\" />"),
+            out.html
+                .contains("<img src=\"/c.png\" alt=\"c\" loading=\"lazy\" decoding=\"async\" />"),
             "{}",
             out.html
+        );
+    }
+
+    #[test]
+    fn images_after_the_first_load_lazily() {
+        let out =
+            render("![a](/a.png \"T\")\n\n![b *c*\nd](/b.png)\n\n![e](https://e.com/e.png)\n");
+        assert_eq!(
+            out.html,
+            "<p><img src=\"/a.png\" alt=\"a\" title=\"T\" /></p>\n\
+             <p><img src=\"/b.png\" alt=\"b c d\" loading=\"lazy\" decoding=\"async\" /></p>\n\
+             <p><img src=\"https://e.com/e.png\" alt=\"e\" loading=\"lazy\" decoding=\"async\" /></p>\n"
+        );
+    }
+
+    #[test]
+    fn each_callout_kind_is_a_note_with_its_title() {
+        for (kind, class, title) in [
+            ("NOTE", "note", "Note"),
+            ("TIP", "tip", "Tip"),
+            ("IMPORTANT", "important", "Important"),
+            ("WARNING", "warning", "Warning"),
+            ("CAUTION", "caution", "Caution"),
+        ] {
+            let out = render(&format!("> [!{kind}]\n> Mind *this*.\n"));
+            assert_eq!(
+                out.html,
+                format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n<p>Mind <em>this</em>.</p>\n</div>\n"
+                )
+            );
+        }
+        let plain = render("> A quote.\n");
+        assert_eq!(plain.html, "<blockquote>\n<p>A quote.</p>\n</blockquote>\n");
+    }
+
+    #[test]
+    fn a_callout_title_comes_from_the_options() {
+        let mut french = options("/");
+        french.callout_titles[3] = "Attention <vraiment>".to_string();
+        let out = to_html("> [!WARNING]\n> Chaud.\n", &french, &|_| None);
+        assert!(
+            out.html
+                .contains("<p class=\"callout-title\">Attention &lt;vraiment&gt;</p>"),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn a_definition_list_is_a_dl() {
+        let out = render("Term\n: The *definition*.\n\nOther\n: One\n: Two\n");
+        assert_eq!(
+            out.html,
+            "<dl>\n<dt>Term</dt>\n<dd>The <em>definition</em>.</dd>\n<dt>Other</dt>\n<dd>One</dd>\n<dd>Two</dd>\n</dl>\n"
+        );
+    }
+
+    #[test]
+    fn external_links_get_the_attributes_asked_for() {
+        let source = "[out](https://e.com/?a=1&b=\"2\" \"T\") [in](/x/) [mail](mailto:a@e.com) <https://auto.example/>\n\n## See [there](https://e.com/)\n";
+        let out = render(source);
+        assert!(
+            out.html
+                .contains("<a href=\"https://e.com/?a=1&amp;b=%222%22\" title=\"T\">out</a>"),
+            "{}",
+            out.html
+        );
+        let mut asked = options("/");
+        asked.external_links = ExternalLinks {
+            target_blank: true,
+            no_follow: true,
+            no_referrer: true,
+        };
+        let out = to_html(source, &asked, &|_| None);
+        assert!(
+            out.html.contains("<a href=\"https://e.com/?a=1&amp;b=%222%22\" title=\"T\" target=\"_blank\" rel=\"noopener nofollow noreferrer\">out</a>"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("<a href=\"/x/\">in</a>"), "{}", out.html);
+        assert!(
+            out.html.contains("<a href=\"mailto:a@e.com\">mail</a>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<a href=\"https://auto.example/\" target=\"_blank\" rel=\"noopener nofollow noreferrer\">https://auto.example/</a>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<h2 id=\"see-there\">See <a href=\"https://e.com/\" target=\"_blank\" rel=\"noopener nofollow noreferrer\">there</a></h2>"),
+            "{}",
+            out.html
+        );
+        asked.external_links = ExternalLinks {
+            no_follow: true,
+            ..ExternalLinks::default()
+        };
+        let out = to_html("[x](//cdn.example/x)", &asked, &|_| None);
+        assert_eq!(
+            out.html,
+            "<p><a href=\"//cdn.example/x\" rel=\"nofollow\">x</a></p>\n"
+        );
+    }
+
+    fn with_math(source: &str) -> Rendered {
+        let options = Options {
+            math: true,
+            ..Options::default()
+        };
+        to_html(source, &options, &|_| None)
+    }
+
+    #[test]
+    fn math_is_mathml_when_asked_for_and_text_otherwise() {
+        let source = "Area $\\pi r^2$ and\n\n$$\n\\sum_{i=1}^n i\n$$\n";
+        let out = with_math(source);
+        assert!(
+            out.html
+                .starts_with("<p>Area <math display=\"inline\"><mi>π</mi>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html
+                .contains("<p><span class=\"math-display\"><math display=\"block\"><munderover>"),
+            "{}",
+            out.html
+        );
+        assert!(out.errors.is_empty());
+        assert_eq!(
+            render(source).html,
+            "<p>Area $\\pi r^2$ and</p>\n<p>$$\n\\sum_{i=1}^n i\n$$</p>\n"
+        );
+    }
+
+    #[test]
+    fn braces_in_math_are_not_templates_of_another_generator() {
+        let out = with_math("$x^{{2}}$ and $$\\frac{{1}}{2}$$ but {{ liquid }}\n");
+        assert_eq!(out.literal_templates.len(), 1);
+        assert_eq!(out.literal_templates[0].text, "{{ liquid }}");
+        assert!(out.html.contains("<msup>"), "{}", out.html);
+    }
+
+    #[test]
+    fn math_in_code_is_left_alone() {
+        let out = with_math("`$\\nope$` and\n\n```\n$$\\nope$$\n```\n");
+        assert_eq!(
+            out.html,
+            "<p><code>$\\nope$</code> and</p>\n<pre><code>$$\\nope$$\n</code></pre>\n"
+        );
+        assert!(out.errors.is_empty());
+    }
+
+    #[test]
+    fn a_latex_error_is_placed_at_its_command() {
+        let source =
+            "Some text.\n\nThen $x + \\frac{1}{2} + \\nope{y}$.\n\n$$\n\\sqrt{2} \\bad\n$$\n";
+        let out = with_math(source);
+        let places: Vec<(usize, &str)> = out
+            .errors
+            .iter()
+            .map(|e| (e.offset, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            places,
+            vec![
+                (
+                    source.find("\\nope").unwrap(),
+                    "math: unknown LaTeX command `\\nope`"
+                ),
+                (
+                    source.find("\\bad").unwrap(),
+                    "math: unknown LaTeX command `\\bad`"
+                ),
+            ]
         );
     }
 

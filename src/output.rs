@@ -1206,6 +1206,16 @@ pub fn remove_files(dir: &Path, paths: &[String]) -> Result<usize> {
 /// written before any is renamed, so a failure (a full disk) changes nothing.
 pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
     refuse_foreign(dir, files)?;
+    let count = replace_files(dir, files)?;
+    add_to_manifest(dir, files)?;
+    Ok(count)
+}
+
+/// Writes `files` in place under `dir`, each whole (a temporary file renamed
+/// over the old one), without a manifest: for `folio import --force`, which
+/// replaces the files of the site it writes. Every temporary file is
+/// written before any is renamed, so a failure changes nothing.
+pub fn replace_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
     let results: Vec<Result<(PathBuf, PathBuf)>> = files
         .par_iter()
         .map(|file| write_temporary(dir, file))
@@ -1235,7 +1245,6 @@ pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
             return Err(Error::at(&target, None, "cannot put the new file in place").cause(e));
         }
     }
-    add_to_manifest(dir, files)?;
     Ok(count)
 }
 

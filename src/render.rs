@@ -38,6 +38,7 @@ use crate::error::{Error, Errors, Result};
 use crate::fingerprint::fingerprint;
 use crate::html::prefix_root_relative;
 use crate::images::{Images, Made};
+use crate::sass;
 use crate::url::output_path;
 
 pub use bodies::{markdown_options, url_map};
@@ -109,6 +110,8 @@ pub struct Edit {
     pub templates: HashSet<String>,
     /// Static files that changed, where they are.
     pub statics: HashSet<PathBuf>,
+    /// Whether a Sass file changed: the stylesheets are compiled again.
+    pub sass: bool,
 }
 
 /// Renders a site: everything the first time, then what each edit changed.
@@ -131,6 +134,8 @@ pub struct Renderer {
     /// Templates changed since the last render that succeeded: a render
     /// that fails leaves them to the next.
     changed_templates: HashSet<String>,
+    /// What compiling the site's Sass last warned about.
+    sass_warnings: Vec<Error>,
 }
 
 /// The images and social cards of one build.
@@ -230,6 +235,7 @@ impl Renderer {
             memory: None,
             media: None,
             changed_templates: HashSet::new(),
+            sass_warnings: Vec::new(),
         })
     }
 
@@ -339,6 +345,7 @@ impl Renderer {
                 .extend(pass.memory.body.facts.errors.iter().cloned());
         }
         report.warnings = warnings(content, &passes, &sections, old.is_some());
+        report.warnings.append(&mut self.sass_warnings);
         let highlighted = page_facts
             .iter()
             .chain(&section_facts)
@@ -446,7 +453,7 @@ impl Renderer {
         if palette.is_some() && old.is_none_or(|m| m.palette != palette) {
             match bodies::palette_css(scene.resolver.options(), config, highlighted) {
                 Ok(Some(css)) => {
-                    if let Err(e) = run.send(palette_file(css)) {
+                    if let Err(e) = palette_file(config, css).and_then(|file| run.send(file)) {
                         errors.push(e);
                     }
                 }
@@ -963,12 +970,32 @@ impl Renderer {
     /// folio writes it; a file the last render hashed is hashed again only
     /// when it changed.
     fn static_files(
-        &self,
+        &mut self,
         config: &Config,
         edit: &Edit,
     ) -> std::result::Result<BTreeMap<String, StaticFile>, Errors> {
         let before = self.memory.as_ref().map(|m| (&m.statics, &edit.statics));
         let mut statics = statics::hash_static_files(config, before).map_err(Errors::from)?;
+        // Sass is compiled again when a Sass file changed; otherwise the
+        // stylesheets compiled before are kept.
+        let kept_sheets = self.memory.as_ref().filter(|_| !edit.sass).map(|m| {
+            m.statics
+                .iter()
+                .filter(|(_, file)| sass::is_sass(&file.source))
+                .map(|(path, file)| (path.clone(), file.clone()))
+                .collect::<Vec<_>>()
+        });
+        match kept_sheets {
+            Some(sheets) => statics.extend(sheets),
+            None => {
+                let (sheets, warnings) = sass::compile(config)?;
+                self.sass_warnings = warnings;
+                statics::add_compiled(config, &mut statics, sheets).map_err(Errors::from)?;
+            }
+        }
+        if config.site.minify {
+            statics::minify_styles(config, &mut statics).map_err(Errors::from)?;
+        }
         // A `highlight.css` of the site's or the theme's own wins over folio's.
         if !statics.contains_key(bodies::PALETTE_FILE)
             && let Some(made_from) = bodies::palette_source(config)
@@ -1198,6 +1225,10 @@ fn html_file(
     options: &RenderOptions,
 ) -> OutputFile {
     let mut html = prefix_root_relative(html, &config.base_path);
+    // Before serve's script goes in, which stays as written.
+    if config.site.minify {
+        html = crate::minify::html(&html);
+    }
     if let Some(script) = &options.inject {
         match html.rfind("</body>") {
             Some(i) => html.insert_str(i, script),
@@ -1224,11 +1255,15 @@ fn static_files(
         .filter(|(path, file)| {
             before.is_none_or(|b| b.get(*path).is_none_or(|old| old.hash != file.hash))
         })
-        .map(|(path, file)| match file.builtin {
+        .map(|(path, file)| match &file.text {
             Some(text) => OutputFile {
                 path: path.clone(),
                 contents: Contents::Text(text.to_string()),
-                origin: builtin_theme_path("static", path),
+                origin: if file.source.as_os_str().is_empty() {
+                    builtin_theme_path("static", path)
+                } else {
+                    site_relative(config, &file.source)
+                },
             },
             None => copy_of(config, path.clone(), &file.source),
         })
@@ -1236,12 +1271,18 @@ fn static_files(
 }
 
 /// The highlight palette's stylesheet, as an output file.
-fn palette_file(css: String) -> OutputFile {
-    OutputFile {
+fn palette_file(config: &Config, css: String) -> Result<OutputFile> {
+    let origin = PathBuf::from(crate::config::CONFIG_FILE);
+    let css = if config.site.minify {
+        crate::minify::css(&css, Path::new(bodies::PALETTE_FILE))?
+    } else {
+        css
+    };
+    Ok(OutputFile {
         path: bodies::PALETTE_FILE.to_string(),
         contents: Contents::Text(css),
-        origin: PathBuf::from(crate::config::CONFIG_FILE),
-    }
+        origin,
+    })
 }
 
 fn copy_of(config: &Config, path: String, source: &Path) -> OutputFile {

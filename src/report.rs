@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use crate::build::{BuildReport, Rebuild};
 use crate::error::{Error, Errors, Severity};
+use crate::import::{ImportReport, Leftover, Side};
 use crate::links::Problem;
 
 /// How `folio check` prints problems.
@@ -206,6 +207,22 @@ impl Reporter {
         }
     }
 
+    /// Prints what `folio import` did and left, on stdout: for people, or
+    /// one JSON object. `source` and `dest` are the folders as typed.
+    pub fn imported(
+        &self,
+        report: &ImportReport,
+        source: &std::path::Path,
+        dest: &std::path::Path,
+        format: Format,
+    ) {
+        match format {
+            Format::Json => println!("{}", import_json(report, source, dest)),
+            Format::Plain if self.verbosity == Verbosity::Quiet => {}
+            Format::Plain => print!("{}", import_text(report, source, dest)),
+        }
+    }
+
     /// Prints a line of information (suppressed by `--quiet`).
     pub fn info(&self, line: &str) {
         if self.verbosity != Verbosity::Quiet {
@@ -246,6 +263,139 @@ pub fn summary(report: &BuildReport, verb: &str) -> String {
         ));
     }
     line
+}
+
+/// The report of `folio import`, for people.
+pub fn import_text(
+    report: &ImportReport,
+    source: &std::path::Path,
+    dest: &std::path::Path,
+) -> String {
+    let mut out = format!(
+        "imported a {} site from {} into {}\n",
+        report.generator.name(),
+        shown(source),
+        shown(dest)
+    );
+    out.push_str(&format!(
+        "  {} {}, {} {}, {} data {}, {} other {}\n",
+        report.pages,
+        plural(report.pages, "page", "pages"),
+        report.sections,
+        plural(report.sections, "section", "sections"),
+        report.data,
+        plural(report.data, "file", "files"),
+        report.files,
+        plural(report.files, "file", "files"),
+    ));
+    if !report.rewrites.is_empty() {
+        out.push_str("rewritten:\n");
+        for (kind, n) in &report.rewrites {
+            out.push_str(&format!("  {n:>5}  {kind}\n"));
+        }
+    }
+    if !report.left.is_empty() {
+        out.push_str(&format!("left for you ({}):\n", report.left.len()));
+        for item in &report.left {
+            out.push_str(&format!(
+                "  {}: {}\n    help: {}\n",
+                leftover_place(item, source, dest),
+                item.message,
+                item.help
+            ));
+        }
+    }
+    if !report.templates.is_empty() {
+        out.push_str("templates to port (folio's own theme renders the site until then):\n");
+        for port in &report.templates {
+            out.push_str(&format!(
+                "  {} → {}\n",
+                shown(&source.join(&port.file)),
+                port.folio
+            ));
+            if let (Some(key), Some(first)) = (&port.key, port.named_by.first()) {
+                let n = port.named_by.len();
+                out.push_str(&format!(
+                    "    `{key}` naming it was removed from {n} {}, such as {}: set it again once ported\n",
+                    plural(n, "file", "files"),
+                    shown(&dest.join(first))
+                ));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "next: folio build --root {} --deny-warnings\n",
+        shown(dest)
+    ));
+    out
+}
+
+fn leftover_place(item: &Leftover, source: &std::path::Path, dest: &std::path::Path) -> String {
+    let root = match item.side {
+        Side::Source => source,
+        Side::Site => dest,
+    };
+    let file = shown(&root.join(&item.file));
+    match item.location {
+        Some(l) => format!("{file}:{}:{}", l.line, l.column),
+        None => file,
+    }
+}
+
+/// A path as the user typed it, `./` left out.
+fn shown(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}
+
+/// The report of `folio import` as one JSON object.
+fn import_json(
+    report: &ImportReport,
+    source: &std::path::Path,
+    dest: &std::path::Path,
+) -> serde_json::Value {
+    let left: Vec<serde_json::Value> = report
+        .left
+        .iter()
+        .map(|item| {
+            let root = match item.side {
+                Side::Source => source,
+                Side::Site => dest,
+            };
+            serde_json::json!({
+                "in": match item.side { Side::Source => "source", Side::Site => "site" },
+                "file": shown(&root.join(&item.file)),
+                "line": item.location.map(|l| l.line),
+                "column": item.location.map(|l| l.column),
+                "message": item.message,
+                "help": item.help,
+            })
+        })
+        .collect();
+    let templates: Vec<serde_json::Value> = report
+        .templates
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "file": shown(&source.join(&p.file)),
+                "folio": p.folio,
+                "key": p.key,
+                "named_by": p.named_by.iter().map(|f| shown(&dest.join(f))).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "generator": report.generator.name().to_lowercase(),
+        "source": shown(source),
+        "site": shown(dest),
+        "pages": report.pages,
+        "sections": report.sections,
+        "data": report.data,
+        "files": report.files,
+        "rewrites": report.rewrites,
+        "left": left,
+        "templates": templates,
+    })
 }
 
 /// One link problem as a JSON object.

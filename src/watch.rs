@@ -17,6 +17,7 @@ use crate::build::Changes;
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::is_ignored_name;
 use crate::error::{Error, Result};
+use crate::sass;
 
 /// What the watcher saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +45,9 @@ pub enum Change {
         /// Whether it is a `.css` file.
         css: bool,
     },
+    /// A file under a `sass/` folder, a partial or not: every stylesheet
+    /// is compiled again, and the browser can swap them without a reload.
+    Sass,
     /// Anything else: the output folder, editor leftovers, unrelated files.
     Ignored,
 }
@@ -59,6 +63,8 @@ pub struct Plan {
     pub templates: bool,
     /// Static files that changed.
     pub statics: Vec<PathBuf>,
+    /// Whether a Sass file changed.
+    pub sass: bool,
     /// Only stylesheets changed: the browser can swap them without a reload.
     pub css_only: bool,
     /// Short names of what changed, for the rebuild line.
@@ -68,7 +74,11 @@ pub struct Plan {
 impl Plan {
     /// Returns true when nothing needs doing.
     pub fn is_empty(&self) -> bool {
-        !self.reload_config && !self.templates && self.content.is_empty() && self.statics.is_empty()
+        !self.reload_config
+            && !self.templates
+            && !self.sass
+            && self.content.is_empty()
+            && self.statics.is_empty()
     }
 
     /// What the plan changes, for a kept site (`folio.yaml` aside).
@@ -77,6 +87,7 @@ impl Plan {
             content: self.content.clone(),
             templates: self.templates,
             statics: self.statics.clone(),
+            sass: self.sass,
             everything: false,
         }
     }
@@ -111,6 +122,9 @@ pub fn classify(config: &Config, path: &Path) -> Change {
             path: path.to_path_buf(),
             css,
         };
+    }
+    if sass::dirs(config).iter().any(|d| path.starts_with(d)) {
+        return Change::Sass;
     }
     if config
         .theme_dir
@@ -164,6 +178,10 @@ pub fn plan(config: &Config, batch: &[Seen]) -> Plan {
                     plan.statics.push(path);
                 }
                 plan.css_only &= css;
+                continue;
+            }
+            Change::Sass => {
+                plan.sass = true;
                 continue;
             }
             Change::Content(path) => {
@@ -262,6 +280,7 @@ pub fn source_folders(config: &Config) -> Vec<PathBuf> {
     dirs.extend(config.template_dirs.iter().cloned());
     dirs.extend(config.static_dirs.iter().cloned());
     dirs.extend(config.theme_dir.iter().cloned());
+    dirs.extend(sass::dirs(config));
     dirs.retain(|d| !d.starts_with(&config.output_dir));
     // A theme's folder holds its templates and static files: watch it once.
     let all = dirs.clone();
@@ -340,6 +359,11 @@ mod tests {
             Change::Ignored
         );
         assert_eq!(classify(&c, Path::new("/site/.git/index")), Change::Ignored);
+        assert_eq!(classify(&c, Path::new("/site/sass/_a.scss")), Change::Sass);
+        assert_eq!(
+            classify(&c, Path::new("/site/themes/t/sass/site.scss")),
+            Change::Sass
+        );
         assert_eq!(classify(&c, Path::new("/elsewhere/x")), Change::Ignored);
     }
 
@@ -388,6 +412,14 @@ mod tests {
             ],
         );
         assert!(mixed.templates && !mixed.css_only);
+        let sass = plan(
+            &c,
+            &[
+                Seen::Path(PathBuf::from("/site/sass/_colors.scss")),
+                Seen::Path(PathBuf::from("/site/static/site.css")),
+            ],
+        );
+        assert!(sass.sass && sass.css_only, "{sass:?}");
         let config_change = plan(&c, &[Seen::Path(PathBuf::from("/site/folio.yaml"))]);
         assert!(config_change.reload_config);
         assert!(plan(&c, &[Seen::Path(PathBuf::from("/site/public/a.html"))]).is_empty());
@@ -416,6 +448,7 @@ mod tests {
                 PathBuf::from("/site/templates"),
                 PathBuf::from("/site/static"),
                 PathBuf::from("/site/themes/t"),
+                PathBuf::from("/site/sass"),
             ]
         );
     }

@@ -396,7 +396,7 @@ fn toml_table(
 
 /// A TOML value as the YAML value it would be written as; a TOML date is
 /// text, as it is in YAML.
-fn toml_value(value: &toml::de::DeValue<'_>) -> serde_yaml::Value {
+pub fn toml_value(value: &toml::de::DeValue<'_>) -> serde_yaml::Value {
     use serde_yaml::Value as Yaml;
     match value {
         toml::de::DeValue::String(s) => Yaml::String(s.to_string()),

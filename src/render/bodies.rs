@@ -50,6 +50,23 @@ pub fn markdown_options(config: &Config) -> markdown::Options {
             .markdown
             .highlight_code
             .then(|| Arc::new(Highlighter::new(palette(config)))),
+        callout_titles: {
+            let titles = &config.site.markdown.callout_titles;
+            [
+                &titles.note,
+                &titles.tip,
+                &titles.important,
+                &titles.warning,
+                &titles.caution,
+            ]
+            .map(String::clone)
+        },
+        external_links: markdown::ExternalLinks {
+            target_blank: config.site.markdown.external_links_target_blank,
+            no_follow: config.site.markdown.external_links_no_follow,
+            no_referrer: config.site.markdown.external_links_no_referrer,
+        },
+        math: config.site.markdown.math,
     }
 }
 

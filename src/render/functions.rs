@@ -211,10 +211,8 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
             let lookup = current(&s)?;
             let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
             let options = lookup.markdown.clone().unwrap_or(markdown::Options {
-                smart_punctuation: true,
                 heading_links: false,
-                base_path: "/".to_string(),
-                highlighter: None,
+                ..markdown::Options::default()
             });
             let html = markdown::to_html(text, &options, &|_| None).html;
             Ok(Value::safe_string(&if inline {

@@ -71,9 +71,16 @@ impl Sources {
             message,
             help: help.to_string(),
         };
+        let written = path;
+        // `./photo.jpg` is the bundle's `photo.jpg`, as a browser reads it
+        // (Zola and Hugo sites write it so).
+        let mut path = path;
+        while let Some(rest) = path.strip_prefix("./") {
+            path = rest;
+        }
         if !crate::content::is_inside_site(path.trim_start_matches("@/")) {
             return Err(refused(
-                format!("image `{path}` is not a path inside the site"),
+                format!("image `{written}` is not a path inside the site"),
                 "name the image from `content/` (`@/projects/x/photo.jpg`), from the site root (`/img/photo.jpg`) or from the page bundle (`photo.jpg`)",
             ));
         }
@@ -112,7 +119,7 @@ impl Sources {
         } else {
             Err(refused(
                 format!(
-                    "image `{path}` is not in the page bundle `{}`",
+                    "image `{written}` is not in the page bundle `{}`",
                     page.unwrap_or_default()
                 ),
                 "put the image beside the page's `index.md`, or fix the name",

@@ -2,7 +2,8 @@
 //! `asset()` puts in their URLs. The built-in theme's come from the binary.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::site_relative;
@@ -12,12 +13,15 @@ use crate::fingerprint::fingerprint;
 /// A static file: where it comes from and its content hash.
 #[derive(Debug, Clone)]
 pub struct StaticFile {
-    /// The file to copy; empty for a file folio has in itself or makes.
+    /// The file to copy, or the Sass file it is compiled from; empty for
+    /// a file folio has in itself or makes.
     pub source: PathBuf,
     /// Eight hex digits of its content hash.
     pub hash: String,
-    /// The text of a file of the built-in theme, which has no file to copy.
-    pub builtin: Option<&'static str>,
+    /// The text to write instead of copying `source`: a file of the
+    /// built-in theme, a stylesheet compiled from Sass, or a stylesheet
+    /// minified.
+    pub text: Option<Arc<str>>,
     /// The source's size and modification time when it was hashed.
     pub stamp: Option<(u64, std::time::SystemTime)>,
 }
@@ -29,14 +33,14 @@ impl StaticFile {
         StaticFile {
             source: PathBuf::new(),
             hash: format!("{:016x}", fingerprint(made_from))[..8].to_string(),
-            builtin: None,
+            text: None,
             stamp: None,
         }
     }
 
     /// Whether folio makes it at the end of the build rather than copying it.
     pub fn is_generated(&self) -> bool {
-        self.source.as_os_str().is_empty() && self.builtin.is_none()
+        self.source.as_os_str().is_empty() && self.text.is_none()
     }
 }
 
@@ -55,7 +59,7 @@ pub fn hash_static_files(
             let file = StaticFile {
                 source: PathBuf::new(),
                 hash,
-                builtin: Some(text),
+                text: Some(Arc::from(text)),
                 stamp: None,
             };
             files.insert(name.to_string(), file);
@@ -102,25 +106,98 @@ pub fn hash_static_files(
                         && !changed.contains(entry.path())
                 })
             });
-            let hash = match known {
-                Some(old) => old.hash.clone(),
-                None => {
-                    let bytes = std::fs::read(entry.path()).map_err(|e| {
-                        Error::at(&rel_site, None, "cannot read the static file").cause(e)
-                    })?;
-                    format!("{:016x}", fingerprint(&bytes))[..8].to_string()
-                }
-            };
+            // Kept whole: a minified stylesheet keeps its minified text.
+            if let Some(old) = known {
+                files.insert(name, old.clone());
+                continue;
+            }
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| Error::at(&rel_site, None, "cannot read the static file").cause(e))?;
+            let hash = format!("{:016x}", fingerprint(&bytes))[..8].to_string();
             files.insert(
                 name,
                 StaticFile {
                     source: entry.path().to_path_buf(),
                     hash,
-                    builtin: None,
+                    text: None,
                     stamp,
                 },
             );
         }
     }
     Ok(files)
+}
+
+/// Adds the stylesheets compiled from Sass to the static files: a site's
+/// own replaces its theme's file of the same path, and a static file and a
+/// Sass file of the same folder that write one path are an error.
+pub fn add_compiled(
+    config: &Config,
+    files: &mut BTreeMap<String, StaticFile>,
+    compiled: Vec<crate::sass::Compiled>,
+) -> Result<()> {
+    let in_theme = |path: &Path| {
+        config
+            .theme_dir
+            .as_ref()
+            .is_some_and(|theme| path.starts_with(theme))
+    };
+    for sheet in compiled {
+        if let Some(existing) = files
+            .get(&sheet.path)
+            .filter(|f| !f.source.as_os_str().is_empty())
+        {
+            match (in_theme(&existing.source), in_theme(&sheet.source)) {
+                // The site's static file wins over its theme's Sass.
+                (false, true) => continue,
+                (true, false) => {}
+                _ => {
+                    return Err(Error::at(
+                        site_relative(config, &sheet.source),
+                        None,
+                        format!(
+                            "this Sass file and `{}` both write `{}`",
+                            site_relative(config, &existing.source).display(),
+                            sheet.path
+                        ),
+                    )
+                    .help("remove one of the two, or rename one"));
+                }
+            }
+        }
+        let hash = format!("{:016x}", fingerprint(sheet.css.as_bytes()))[..8].to_string();
+        files.insert(
+            sheet.path,
+            StaticFile {
+                source: sheet.source,
+                hash,
+                text: Some(Arc::from(sheet.css)),
+                stamp: None,
+            },
+        );
+    }
+    Ok(())
+}
+
+/// Minifies every stylesheet the site publishes, for `minify: true`: a
+/// file of `static/` with what it `@import`s put in its place.
+pub fn minify_styles(config: &Config, files: &mut BTreeMap<String, StaticFile>) -> Result<()> {
+    // A stylesheet kept from the last render (a stamp and text) is minified.
+    let sheets = files.iter_mut().filter(|(path, file)| {
+        path.ends_with(".css")
+            && !file.is_generated()
+            && !(file.stamp.is_some() && file.text.is_some())
+    });
+    for (path, file) in sheets {
+        let css = match &file.text {
+            Some(text) if file.source.as_os_str().is_empty() => {
+                crate::minify::css(text, Path::new(path))?
+            }
+            Some(text) => crate::minify::css(text, &site_relative(config, &file.source))?,
+            None => crate::minify::css_file(&file.source, &site_relative(config, &file.source))?,
+        };
+        file.hash = format!("{:016x}", fingerprint(css.as_bytes()))[..8].to_string();
+        file.text = Some(Arc::from(css));
+    }
+    Ok(())
 }

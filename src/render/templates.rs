@@ -155,7 +155,7 @@ impl Templates {
         let mut changed: HashSet<String> = self
             .sources
             .iter()
-            .filter(|(name, text)| earlier.sources.get(*name) != Some(text))
+            .filter(|(name, text)| earlier.sources.get(*name) != Some(*text))
             .map(|(name, _)| name.clone())
             .collect();
         changed.extend(

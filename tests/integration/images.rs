@@ -109,8 +109,26 @@ fn markdown_images_in_a_bundle_get_their_width_and_height() {
     assert_eq!(
         site.read("public/photo/index.html"),
         "<p><img src=\"photo.png\" alt=\"A photo\" title=\"Taken at noon\" width=\"400\" \
-         height=\"300\" loading=\"lazy\" decoding=\"async\"></p>\n\
-         <p><img src=\"https://example.org/x.png\" alt=\"Elsewhere\" /></p>\n\n"
+         height=\"300\" loading=\"eager\" decoding=\"async\"></p>\n\
+         <p><img src=\"https://example.org/x.png\" alt=\"Elsewhere\" loading=\"lazy\" \
+         decoding=\"async\" /></p>\n\n"
+    );
+}
+
+#[test]
+fn a_bundle_image_written_with_dot_slash_is_the_bundles_file() {
+    // Zola and Hugo sites write `./photo.png` for a file beside index.md.
+    let site = Fixture::new("image_markdown");
+    put(&site, "content/photo/photo.png", &photo());
+    site.write(
+        "content/photo/index.md",
+        "---\ntitle: Photo\n---\n![A photo](./photo.png)\n",
+    );
+    site.run(["build"]).success();
+    assert_eq!(
+        site.read("public/photo/index.html"),
+        "<p><img src=\"./photo.png\" alt=\"A photo\" width=\"400\" height=\"300\" \
+         loading=\"eager\" decoding=\"async\"></p>\n\n"
     );
 }
 
@@ -130,7 +148,7 @@ fn with_responsive_images_a_markdown_image_becomes_a_picture() {
         "<p><picture><source type=\"image/webp\" srcset=\"/sub/processed_images/{} 100w, \
          /sub/processed_images/{} 200w, /sub/processed_images/{} 400w\" sizes=\"(min-width: 40rem) \
          40rem, 100vw\"><img src=\"/sub/processed_images/{}\" alt=\"A photo\" width=\"400\" \
-         height=\"300\" loading=\"lazy\" decoding=\"async\"></picture></p>\n\n",
+         height=\"300\" loading=\"eager\" decoding=\"async\"></picture></p>\n\n",
         urls[0], urls[1], urls[2], urls[3]
     );
     assert_eq!(html, expected);
@@ -273,7 +291,7 @@ fn the_init_sample_post_shows_its_image_as_a_responsive_picture() {
         "{picture}"
     );
     assert!(
-        picture.contains("alt=\"A pale sun over green water and a dark shore\" width=\"1200\" height=\"675\" loading=\"lazy\""),
+        picture.contains("alt=\"A pale sun over green water and a dark shore\" width=\"1200\" height=\"675\" loading=\"eager\""),
         "{picture}"
     );
 }

@@ -222,6 +222,31 @@ fn the_slate_theme_rebuilds_incrementally_to_the_bytes_of_a_full_build() {
 }
 
 #[test]
+fn a_minified_site_with_math_rebuilds_incrementally_to_the_bytes_of_a_full_build() {
+    let site = slate_site("minified_incremental");
+    let config_text = site
+        .read("folio.yaml")
+        .replace("\nmarkdown:\n", "\nminify: true\nmarkdown:\n  math: true\n");
+    site.write("folio.yaml", &config_text);
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    assert!(config.site.minify && config.site.markdown.math);
+    let (mut session, _) = Session::start(config, BuildOptions::default()).unwrap();
+    site.write(
+        "content/posts/post-3.md",
+        "---\ntitle: Post 3\ndate: 2024-03-01\nstack: [Rust, Go]\n---\nNow $a^2 + b^2$, and\n\n$$\n\\frac{1}{2}\n$$\n\n> [!TIP]\n> Code:\n\n```rust\nfn  main() {}\n```\n",
+    );
+    let rebuild = session
+        .apply(&edited(&[site.root.join("content/posts/post-3.md")]))
+        .unwrap();
+    assert!(!rebuild.full);
+    assert!(
+        site.read("public/posts/post-3/index.html")
+            .contains("<mfrac>")
+    );
+    assert_same_as_full(&site, "math, a callout and code, minified");
+}
+
+#[test]
 fn a_page_that_asks_for_another_by_name_is_rendered_again_when_that_one_changes() {
     let site = Fixture::new("minimal");
     site.write(
@@ -379,6 +404,11 @@ fn random_edits(name: &str, options: &BuildOptions, dice: &mut Dice) {
     use folio::serve::Rebuilder;
     use folio::watch::Seen;
     let site = slate_site(name);
+    site.write("sass/_colors.scss", "$accent: #0000;\n");
+    site.write(
+        "sass/more.scss",
+        "@use \"colors\";\na { color: colors.$accent; }\n",
+    );
     site.write(
         "templates/shortcodes/badge.html",
         "<aside class=\"badge\">{{ text }}</aside>",
@@ -483,6 +513,17 @@ fn random_edits(name: &str, options: &BuildOptions, dice: &mut Dice) {
                 (
                     "edit a stylesheet".to_string(),
                     vec![site.root.join("static/extra.css")],
+                )
+            }
+            8 if dice.below(3) == 0 => {
+                let version = dice.below(5);
+                site.write(
+                    "sass/_colors.scss",
+                    &format!("$accent: #00{version}{version}{version}{version};\n"),
+                );
+                (
+                    "edit a Sass partial".to_string(),
+                    vec![site.root.join("sass/_colors.scss")],
                 )
             }
             8 => {

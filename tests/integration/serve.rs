@@ -236,6 +236,28 @@ fn the_built_site_has_no_reload_script_but_served_pages_do() {
 }
 
 #[test]
+fn a_minified_page_is_served_with_the_reload_script_as_written() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        &format!("{}minify: true\n", site.read("folio.yaml")),
+    );
+    let server = Server::start(&site, &[]);
+    let (status, page) = server.raw("/posts/first/");
+    assert_eq!(status, 200);
+    let body = &page[page.find("<!doctype html>").expect("a minified page")..];
+    let script_at = body.find("<script>").expect("the reload script");
+    assert!(
+        !body[..script_at].contains("\n"),
+        "the page before the script is minified"
+    );
+    assert!(
+        body[script_at..].starts_with(&folio::serve::reload_script("/")),
+        "the script is as serve writes it: {body}"
+    );
+}
+
+#[test]
 fn requests_outside_the_output_are_refused() {
     let site = Fixture::new("minimal");
     site.write("secret.txt", "top secret");
@@ -356,6 +378,32 @@ fn a_css_edit_asks_the_browser_to_swap_stylesheets() {
         assert!(
             !line.contains("event: reload"),
             "a CSS edit reloaded the page"
+        );
+        seen.push_str(&line);
+    }
+    server.wait_for("/site.css", "color: red");
+}
+
+#[test]
+fn an_edit_to_a_sass_partial_recompiles_and_swaps_stylesheets() {
+    let site = Fixture::new("minimal");
+    std::fs::remove_file(site.root.join("static/site.css")).unwrap();
+    site.write("sass/_ink.scss", "$ink: blue;\n");
+    site.write(
+        "sass/site.scss",
+        "@use \"ink\";\nbody { color: ink.$ink; }\n",
+    );
+    let server = Server::start(&site, &[]);
+    server.wait_for("/site.css", "color: blue");
+    let mut reader = server.events();
+    site.write("sass/_ink.scss", "$ink: red;\n");
+    let mut seen = String::new();
+    while !seen.contains("event: css") {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(
+            !line.contains("event: reload"),
+            "a Sass edit reloaded the page"
         );
         seen.push_str(&line);
     }
