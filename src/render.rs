@@ -292,7 +292,7 @@ impl Renderer {
             }
             Err(errors) => {
                 self.memory = old;
-                Err(errors)
+                Err(templates::merge_repeated(errors))
             }
         }
     }
