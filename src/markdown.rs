@@ -748,8 +748,9 @@ fn render_markdown(
                     pending.inner.push(event);
                 }
                 let mut emitted = Vec::new();
-                let (level, id, title) = pending.emit(&mut emitted, options, unique);
+                let (level, id, github, title) = pending.emit(&mut emitted, options, unique);
                 out.ids.push(id.clone());
+                out.ids.extend(github);
                 flat.push((level, id, title));
                 queue.extend(emitted);
             }
@@ -977,8 +978,37 @@ fn inspect(
         {
             out.more_at = Some(offset);
         }
+        Event::Html(html) | Event::InlineHtml(html) => out.ids.extend(html_ids(html)),
         _ => {}
     }
+}
+
+/// The ids raw HTML written in Markdown gives (`<a id="x">`, `<h2
+/// id='y'>`, `<a name="z">`): somewhere a `#fragment` can point.
+fn html_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    for name in [" id=", " name=", "\tid=", "\nid="] {
+        for (at, _) in lower.match_indices(name) {
+            let in_tag = lower[..at].rfind('<') > lower[..at].rfind('>');
+            if name == " name="
+                && !lower[..at]
+                    .rfind('<')
+                    .is_some_and(|i| lower[i..].starts_with("<a "))
+            {
+                continue;
+            }
+            let rest = &html[at + name.len()..];
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest[1..].split(q).next(),
+                _ => rest.split([' ', '>', '/', '\t', '\n']).next(),
+            };
+            if let Some(value) = value.filter(|v| in_tag && !v.is_empty()) {
+                ids.push(value.to_string());
+            }
+        }
+    }
+    ids
 }
 
 /// Counts words: runs of bytes above the space character. Control bytes
@@ -1017,7 +1047,7 @@ impl<'a> PendingHeading<'a> {
         events: &mut Vec<Event<'a>>,
         options: &Options,
         ids: &mut UniqueIds,
-    ) -> (u8, String, String) {
+    ) -> (u8, String, Option<String>, String) {
         let level = self.level as u8;
         let mut title = String::new();
         let mut has_link = false;
@@ -1040,7 +1070,7 @@ impl<'a> PendingHeading<'a> {
         let wanted = match &self.id {
             Some(id) => id.to_string(),
             None => {
-                let slug = heading_slug(&title);
+                let slug = url::slugify(&title);
                 if slug.is_empty() {
                     "section".to_string()
                 } else {
@@ -1049,6 +1079,12 @@ impl<'a> PendingHeading<'a> {
             }
         };
         let id = ids.claim(&wanted);
+        // A heading with an emoji also answers to GitHub's id, so that
+        // links into a README moved into the site keep working.
+        let github = (self.id.is_none() && title.chars().any(is_emoji))
+            .then(|| github_slug(&title))
+            .filter(|g| !g.is_empty() && *g != wanted)
+            .map(|g| ids.claim(&g));
         let mut open = format!("<h{level} id=\"{}\"", escape_attr(&id));
         if !self.classes.is_empty() {
             let classes: Vec<&str> = self.classes.iter().map(|c| c.as_ref()).collect();
@@ -1061,6 +1097,9 @@ impl<'a> PendingHeading<'a> {
             }
         }
         open.push('>');
+        if let Some(github) = &github {
+            open.push_str(&format!("<span id=\"{}\"></span>", escape_attr(github)));
+        }
         let linked = options.heading_links && !has_link;
         if linked {
             open.push_str(&format!(
@@ -1079,7 +1118,7 @@ impl<'a> PendingHeading<'a> {
             format!("</h{level}>\n")
         };
         events.push(Event::Html(close.into()));
-        (level, id, title)
+        (level, id, github, title)
     }
 }
 
@@ -1098,15 +1137,12 @@ fn without_placeholders(text: &str) -> String {
     out
 }
 
-/// The id a heading's text gives: GitHub's when the text holds an emoji,
-/// so that links into a README moved into the site keep working
-/// (`✨ Features` → `-features`), a slug otherwise.
-fn heading_slug(title: &str) -> String {
-    if !title.chars().any(is_emoji) {
-        return slug::slugify(title);
-    }
-    // GitHub lowercases, drops everything but letters, digits, `-`, `_`
-    // and spaces, and turns each space into `-`.
+/// The id GitHub gives a heading: lower case, everything but letters,
+/// digits, `-`, `_` and spaces dropped, each space a `-` (`✨ Features` →
+/// `-features`). Headings get Zola's ids (`Async Rust (🦀)` →
+/// `async-rust-crab`), the slug of their text, and an emoji heading
+/// answers to this one too.
+fn github_slug(title: &str) -> String {
     title
         .to_lowercase()
         .chars()
@@ -1594,9 +1630,18 @@ mod tests {
     }
 
     #[test]
-    fn emoji_headings_get_the_ids_github_gives_them() {
+    fn emoji_headings_get_zola_s_ids_and_answer_to_github_s() {
         let out = render("## ✨ Features\n\n## 🚀 Quick start!\n\n## Plain Title\n");
-        assert_eq!(out.ids, vec!["-features", "-quick-start", "plain-title"]);
+        assert_eq!(
+            out.ids,
+            vec![
+                "sparkles-features",
+                "-features",
+                "rocket-quick-start",
+                "-quick-start",
+                "plain-title"
+            ]
+        );
     }
 
     #[test]

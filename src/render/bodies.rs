@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::config::{Config, Level};
 use crate::content::{self, Content, Page, site_relative};
 use crate::error::{Error, Errors, Location, Result};
 use crate::highlight::{BUILTIN_THEMES, Highlighter, Palette, Side, Theme, ThemeError};
@@ -482,8 +482,15 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-/// Checks every `@/` link and `#anchor` written in Markdown, all at once.
-pub fn check_links(content: &Content, pages: &[&Facts], sections: &[&Facts]) -> Errors {
+/// Checks every `@/` link and `#anchor` written in Markdown, all at once;
+/// a missing anchor fails the build only when `check: { anchors }` is
+/// `error` (`folio check` still warns of it under `warn`).
+pub fn check_links(
+    content: &Content,
+    pages: &[&Facts],
+    sections: &[&Facts],
+    anchors: Level,
+) -> Errors {
     let mut ids: HashMap<&str, &[String]> = HashMap::new();
     for (p, facts) in content.pages.iter().zip(pages) {
         ids.insert(&p.relative_path, &facts.ids);
@@ -522,6 +529,7 @@ pub fn check_links(content: &Content, pages: &[&Facts], sections: &[&Facts]) -> 
                 continue;
             }
             if let Some(fragment) = &link.fragment
+                && anchors == Level::Error
                 && !ids
                     .get(target)
                     .is_some_and(|ids| ids.iter().any(|id| id == fragment))
