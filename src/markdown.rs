@@ -914,6 +914,7 @@ fn code_block<'a>(
             _ => {}
         }
     }
+    let code = unescape_calls(&code);
     let read = FenceInfo::parse(info);
     let fence = Fence::new(read.language, &read.attributes);
     for problem in &fence.problems {
@@ -972,6 +973,9 @@ fn inspect(
             *event = Event::Html(callout_open(*kind, options).into());
         }
         Event::End(TagEnd::BlockQuote(Some(_))) => *event = Event::Html("</div>\n".into()),
+        Event::Code(code) if code.contains("/*") => {
+            *code = unescape_calls(code).into_owned().into();
+        }
         Event::Text(text) => out.word_count += count_words(text),
         Event::Html(html) | Event::InlineHtml(html)
             if out.more_at.is_none() && is_more_marker(html) =>
@@ -1009,6 +1013,58 @@ fn html_ids(html: &str) -> Vec<String> {
         }
     }
     ids
+}
+
+/// Code with Zola's escaped shortcode calls (`{{/* x() */}}`,
+/// `{%/* x() */%}`, `{%/* end */%}`) printed as calls, as Zola prints them
+/// in code too. Only what is shaped like a call is touched: a Go template comment
+/// `{{/* a note */}}` stays as written.
+fn unescape_calls(code: &str) -> std::borrow::Cow<'_, str> {
+    if !code.contains("{{/*") && !code.contains("{%/*") {
+        return code.into();
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let unescaped = [("{{/*", "*/}}", "{{", "}}"), ("{%/*", "*/%}", "{%", "%}")]
+            .into_iter()
+            .find_map(|(open, close, left, right)| {
+                let inner = tail.strip_prefix(open)?;
+                let end = inner.find(close)?;
+                is_call_shaped(&inner[..end]).then(|| {
+                    (
+                        format!("{left}{}{right}", &inner[..end]),
+                        open.len() + end + close.len(),
+                    )
+                })
+            });
+        match unescaped {
+            Some((call, used)) => {
+                out.push_str(&call);
+                rest = &tail[used..];
+            }
+            None => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// Whether the text inside an escape is a call, `name(…)`, or `end`.
+fn is_call_shaped(inner: &str) -> bool {
+    let inner = inner.trim();
+    if inner == "end" {
+        return true;
+    }
+    let name_end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    name_end > 0 && inner[name_end..].trim_start().starts_with('(') && inner.ends_with(')')
 }
 
 /// Counts words: runs of bytes above the space character. Control bytes
@@ -1766,6 +1822,17 @@ mod tests {
             "<p>{{ x(a=\"&lt;b&gt;\") }} and <code>{{ y() }}</code></p>\n"
         );
         assert_eq!(out.literal_templates.len(), 0);
+    }
+
+    #[test]
+    fn an_escaped_call_in_code_prints_as_a_call_and_a_go_comment_stays() {
+        let out = render(
+            "`{{/* x(a=1) */}}`\n\n```\n{%/* note() */%}\nhi\n{%/* end */%}\n{{/* a note */}}\n```\n",
+        );
+        assert_eq!(
+            out.html,
+            "<p><code>{{ x(a=1) }}</code></p>\n<pre><code>{% note() %}\nhi\n{% end %}\n{{/* a note */}}\n</code></pre>\n"
+        );
     }
 
     #[test]
