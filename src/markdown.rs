@@ -982,9 +982,65 @@ fn inspect(
         {
             out.more_at = Some(offset);
         }
-        Event::Html(html) | Event::InlineHtml(html) => out.ids.extend(html_ids(html)),
+        Event::Html(html) | Event::InlineHtml(html) => {
+            out.ids.extend(html_ids(html));
+            if html.contains("@/") {
+                let rewritten = rewrite_html_links(html, offset, options, resolve, &mut out.links);
+                *html = rewritten.into();
+            }
+        }
         _ => {}
     }
+}
+
+/// Raw HTML with each `@/` link of an attribute (`<a href="@/b.md">`,
+/// `<img src="@/p/x.png">`) resolved like a Markdown link, so that none
+/// ships as written; one that points at nothing is recorded to fail the
+/// build at its place.
+fn rewrite_html_links(
+    html: &str,
+    offset: usize,
+    options: &Options,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    links: &mut Vec<Link>,
+) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(i) = html[from..].find("@/") {
+        let at = from + i;
+        from = at + 2;
+        let Some(quote) = html[..at]
+            .chars()
+            .next_back()
+            .filter(|q| matches!(q, '"' | '\''))
+        else {
+            continue;
+        };
+        let before = html[..at - 1].trim_end();
+        let Some(attribute) = before.strip_suffix('=').map(str::trim_end) else {
+            continue;
+        };
+        let name = attribute
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !matches!(name.as_str(), "href" | "src" | "poster") {
+            continue;
+        }
+        let Some(len) = html[at..].find(quote) else {
+            continue;
+        };
+        let url = &html[at..at + len];
+        let resolved = rewrite_url(CowStr::Borrowed(url), offset + at, options, resolve, links);
+        out.push_str(&html[copied..at]);
+        out.push_str(&escape_attr(&resolved));
+        copied = at + len;
+        from = copied;
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 /// The ids raw HTML written in Markdown gives (`<a id="x">`, `<h2

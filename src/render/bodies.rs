@@ -215,12 +215,35 @@ fn palette_error(config: &Config, e: ThemeError) -> Error {
     }
 }
 
-/// Every page's and section's source path → its URL path with the base path.
+/// Every page's and section's source path → its URL path with the base
+/// path; and every file of `content/` the site publishes (a page bundle's
+/// included), so that `@/p/shot.png` names an image as `@/p.md` a page.
 pub fn url_map(config: &Config, content: &Content) -> HashMap<String, String> {
-    content
-        .pages
-        .iter()
-        .map(|p| (p.relative_path.clone(), config.with_base(&p.url)))
+    let in_content = |path: &Path| {
+        path.strip_prefix(&config.content_dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|p| p.replace('\\', "/"))
+    };
+    let files = content.files.iter().filter_map(|file| {
+        let key = in_content(&file.source)?;
+        Some((key, config.with_base(&format!("/{}", file.dest))))
+    });
+    let assets = content.pages.iter().flat_map(|page| {
+        let dir = page.bundle_dir.as_deref().and_then(in_content);
+        page.assets.iter().filter_map(move |asset| {
+            let key = format!("{}/{asset}", dir.as_ref()?);
+            Some((key, config.with_base(&format!("{}{asset}", page.url))))
+        })
+    });
+    files
+        .chain(assets)
+        .chain(
+            content
+                .pages
+                .iter()
+                .map(|p| (p.relative_path.clone(), config.with_base(&p.url))),
+        )
         .chain(
             content
                 .sections

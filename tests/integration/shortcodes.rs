@@ -154,5 +154,8 @@ fn an_escaped_call_in_a_code_block_prints_without_its_markers() {
     );
     site.run(["build"]).success();
     let html = site.read("public/posts/first/index.html");
-    assert!(html.contains("<code>{{ youtube(id=1) }}\n</code>"), "{html}");
+    assert!(
+        html.contains("<code>{{ youtube(id=1) }}\n</code>"),
+        "{html}"
+    );
 }
