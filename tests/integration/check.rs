@@ -591,3 +591,35 @@ fn anchors_off_in_check_also_turns_off_the_build_s_anchor_errors() {
     );
     site.run(["build"]).success();
 }
+
+#[test]
+fn an_anchor_through_an_alias_is_checked_on_the_page_it_redirects_to() {
+    // Issue #27: 118 false problems on a blog that links to its old addresses.
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/first.md",
+        "---\ntitle: First\naliases: [old.html]\n---\n## Details\n\n[ok](/old.html#details)\n\n[bad](/old.html#nope)\n",
+    );
+    let run = site.run(["check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/posts/first.md:9:7: anchor `#nope` of link `/old.html#nope` does not exist on its page (in `posts/first/index.html`)\n  \
+         help: link to an id the page has; the nearest: `#details`\n"
+    );
+}
+
+#[test]
+fn the_same_broken_link_on_several_lines_is_reported_at_each_line() {
+    let site = with_post("[a](/nope/)\n\nText.\n\n[b](/nope/)");
+    let run = site.run(["check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/posts/first.md:4:5: link `/nope/` points at nothing in the site (in `posts/first/index.html`)\n  \
+         help: fix the link in the page or in the template that writes it\n\
+         error: content/posts/first.md:8:5: link `/nope/` points at nothing in the site (in `posts/first/index.html`)\n  \
+         help: fix the link in the page or in the template that writes it\n\
+         error: 2 problems in 1 file\n"
+    );
+}
