@@ -347,13 +347,7 @@ impl Resolver {
                     .warning()
             })
             .collect();
-        let image_errors =
-            problems
-                .into_inner()
-                .into_iter()
-                .map(|(at, problem): (Location, Problem)| {
-                    Error::at(file, Some(at), problem.message).help(problem.help)
-                });
+        let image_errors = image_errors(file, problems.into_inner());
         let errors = std::mem::take(&mut rendered.errors)
             .into_iter()
             .map(|note| {
@@ -393,6 +387,28 @@ impl Resolver {
             }
         }))
     }
+}
+
+/// The images of one body it cannot use: one error at the place of each,
+/// or, for several, one error at the first that lists them all at their
+/// lines, so that a page with many shows them at once and briefly.
+fn image_errors(file: &Path, mut problems: Vec<(Location, Problem)>) -> Option<Error> {
+    if problems.len() < 2 {
+        let (at, problem) = problems.pop()?;
+        return Some(Error::at(file, Some(at), problem.message).help(problem.help));
+    }
+    let first = problems[0].0;
+    let mut error = Error::at(
+        file,
+        Some(first),
+        format!("{} images of this page cannot be used", problems.len()),
+    );
+    for (at, problem) in &problems {
+        error = error.cause(format!("{}:{}: {}", at.line, at.column, problem.message));
+    }
+    Some(error.help(
+        "put each image where its path says (beside the page's `index.md` for a bare name), or fix the path",
+    ))
 }
 
 /// Reads page `page`'s body and renders it with its summary: the `summary`

@@ -376,3 +376,22 @@ fn an_at_link_in_raw_html_resolves_or_fails_at_its_line() {
          help: link to a file under `content/`, like `@/projects/x.md`\n"
     );
 }
+
+#[test]
+fn the_missing_images_of_a_page_are_one_error_listing_each_at_its_line() {
+    let site = Fixture::new("image_markdown");
+    put(&site, "content/photo/photo.png", &photo());
+    site.write(
+        "content/photo/index.md",
+        "---\ntitle: Photo\n---\n![a](./gone.png)\n\n![b](photo.png)\n\n![c](../nowhere/x.png)\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/photo/index.md:4:1: 2 images of this page cannot be used\n  \
+         caused by: 4:1: image `./gone.png` is not in the page bundle `photo/index.md`\n  \
+         caused by: 8:1: image `../nowhere/x.png` is not a file the site publishes: from `/photo/` it is `/nowhere/x.png`\n  \
+         help: put each image where its path says (beside the page's `index.md` for a bare name), or fix the path\n"
+    );
+}
