@@ -130,10 +130,15 @@ pub fn check(config: &Config, files: &[OutputFile]) -> Checked {
             (f.path.as_str(), ids)
         })
         .collect();
+    let redirects: HashMap<&str, String> = pages
+        .iter()
+        .filter_map(|(f, text, _)| Some((f.path.as_str(), redirect_target(text)?)))
+        .collect();
     let site = Site {
         config,
         paths: &paths,
         ids: &ids,
+        redirects: &redirects,
     };
     let mut checked = Checked::default();
     let mut external: HashMap<String, usize> = HashMap::new();
@@ -187,9 +192,14 @@ pub fn check(config: &Config, files: &[OutputFile]) -> Checked {
                 }
             }
         }
+        // The same URL written on several lines: each problem at its own.
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for problem in &mut found {
             if let Some(url) = &problem.url {
-                problem.location = sources.locate(&problem.file, &url_as_written(config, url));
+                let nth = seen.entry(url.clone()).or_default();
+                problem.location =
+                    sources.locate(&problem.file, &url_as_written(config, url), *nth);
+                *nth += 1;
             }
         }
         checked.problems.extend(found);
@@ -260,6 +270,8 @@ struct Site<'a> {
     config: &'a Config,
     paths: &'a HashSet<&'a str>,
     ids: &'a HashMap<&'a str, HashSet<&'a str>>,
+    /// Redirect pages (an alias's) → the URL they send to.
+    redirects: &'a HashMap<&'a str, String>,
 }
 
 impl Site<'_> {
@@ -364,7 +376,15 @@ impl Site<'_> {
         }
         match fragment {
             Some(f) if settings.anchors != Level::Off && !f.is_empty() => {
-                self.anchor_verdict(url, &file, f)
+                // An alias's redirect page sends the anchor on: it is
+                // checked on the page it lands on.
+                match self.redirects.get(file.as_str()) {
+                    Some(target) if !self.redirects.contains_key(page) => {
+                        let target = self.under_base_url(target).unwrap_or(target.clone());
+                        self.internal_verdict(&file, url, &format!("{target}#{f}"))
+                    }
+                    _ => self.anchor_verdict(url, &file, f),
+                }
             }
             _ => Verdict::Fine,
         }
@@ -402,6 +422,17 @@ impl Site<'_> {
             help,
         )
     }
+}
+
+/// Where a redirect page (`<meta http-equiv="refresh" content="0;
+/// url=…">`, as folio writes one for an alias) sends the browser.
+fn redirect_target(text: &str) -> Option<String> {
+    let at = text.find("http-equiv=\"refresh\"")?;
+    let rest = &text[at..];
+    let content = &rest[rest.find("content=\"")? + 9..];
+    let content = &content[..content.find('"')?];
+    let (_, url) = content.split_once("url=")?;
+    Some(html::decode(url.trim()))
 }
 
 /// Every id given to two or more elements of one page.
@@ -475,8 +506,9 @@ impl<'a> Sources<'a> {
         }
     }
 
-    /// Where one of `urls` is written as a link in `file`, if it is.
-    fn locate(&mut self, file: &Path, urls: &[String]) -> Option<Location> {
+    /// Where one of `urls` is written as a link in `file` for the `nth`
+    /// time (from 0), or its last place when it is written fewer times.
+    fn locate(&mut self, file: &Path, urls: &[String], nth: usize) -> Option<Location> {
         let text = self
             .texts
             .entry(file.to_path_buf())
@@ -491,15 +523,24 @@ impl<'a> Sources<'a> {
             ("<", ">"),
             ("]: ", ""),
         ];
-        urls.iter()
+        let mut places: Vec<usize> = urls
+            .iter()
             .filter(|u| u.len() > 1)
-            .find_map(|u| {
-                AROUND.iter().find_map(|(before, after)| {
-                    text.find(&format!("{before}{u}{after}"))
-                        .map(|at| at + before.len())
+            .flat_map(|u| {
+                AROUND.iter().flat_map(move |(before, after)| {
+                    let written = format!("{before}{u}{after}");
+                    text.match_indices(&written)
+                        .map(|(at, _)| at + before.len())
+                        .collect::<Vec<_>>()
                 })
             })
-            .map(|at| Location::of_offset(text, at))
+            .collect();
+        places.sort_unstable();
+        places.dedup();
+        places
+            .get(nth)
+            .or(places.last())
+            .map(|&at| Location::of_offset(text, at))
     }
 }
 

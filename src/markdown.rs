@@ -748,8 +748,9 @@ fn render_markdown(
                     pending.inner.push(event);
                 }
                 let mut emitted = Vec::new();
-                let (level, id, title) = pending.emit(&mut emitted, options, unique);
+                let (level, id, github, title) = pending.emit(&mut emitted, options, unique);
                 out.ids.push(id.clone());
+                out.ids.extend(github);
                 flat.push((level, id, title));
                 queue.extend(emitted);
             }
@@ -913,6 +914,7 @@ fn code_block<'a>(
             _ => {}
         }
     }
+    let code = unescape_calls(&code);
     let read = FenceInfo::parse(info);
     let fence = Fence::new(read.language, &read.attributes);
     for problem in &fence.problems {
@@ -971,14 +973,154 @@ fn inspect(
             *event = Event::Html(callout_open(*kind, options).into());
         }
         Event::End(TagEnd::BlockQuote(Some(_))) => *event = Event::Html("</div>\n".into()),
+        Event::Code(code) if code.contains("/*") => {
+            *code = unescape_calls(code).into_owned().into();
+        }
         Event::Text(text) => out.word_count += count_words(text),
         Event::Html(html) | Event::InlineHtml(html)
             if out.more_at.is_none() && is_more_marker(html) =>
         {
             out.more_at = Some(offset);
         }
+        Event::Html(html) | Event::InlineHtml(html) => {
+            out.ids.extend(html_ids(html));
+            if html.contains("@/") {
+                let rewritten = rewrite_html_links(html, offset, options, resolve, &mut out.links);
+                *html = rewritten.into();
+            }
+        }
         _ => {}
     }
+}
+
+/// Raw HTML with each `@/` link of an attribute (`<a href="@/b.md">`,
+/// `<img src="@/p/x.png">`) resolved like a Markdown link, so that none
+/// ships as written; one that points at nothing is recorded to fail the
+/// build at its place.
+fn rewrite_html_links(
+    html: &str,
+    offset: usize,
+    options: &Options,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    links: &mut Vec<Link>,
+) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(i) = html[from..].find("@/") {
+        let at = from + i;
+        from = at + 2;
+        let Some(quote) = html[..at]
+            .chars()
+            .next_back()
+            .filter(|q| matches!(q, '"' | '\''))
+        else {
+            continue;
+        };
+        let before = html[..at - 1].trim_end();
+        let Some(attribute) = before.strip_suffix('=').map(str::trim_end) else {
+            continue;
+        };
+        let name = attribute
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !matches!(name.as_str(), "href" | "src" | "poster") {
+            continue;
+        }
+        let Some(len) = html[at..].find(quote) else {
+            continue;
+        };
+        let url = &html[at..at + len];
+        let resolved = rewrite_url(CowStr::Borrowed(url), offset + at, options, resolve, links);
+        out.push_str(&html[copied..at]);
+        out.push_str(&escape_attr(&resolved));
+        copied = at + len;
+        from = copied;
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+/// The ids raw HTML written in Markdown gives (`<a id="x">`, `<h2
+/// id='y'>`, `<a name="z">`): somewhere a `#fragment` can point.
+fn html_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    for name in [" id=", " name=", "\tid=", "\nid="] {
+        for (at, _) in lower.match_indices(name) {
+            let in_tag = lower[..at].rfind('<') > lower[..at].rfind('>');
+            if name == " name="
+                && !lower[..at]
+                    .rfind('<')
+                    .is_some_and(|i| lower[i..].starts_with("<a "))
+            {
+                continue;
+            }
+            let rest = &html[at + name.len()..];
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest[1..].split(q).next(),
+                _ => rest.split([' ', '>', '/', '\t', '\n']).next(),
+            };
+            if let Some(value) = value.filter(|v| in_tag && !v.is_empty()) {
+                ids.push(value.to_string());
+            }
+        }
+    }
+    ids
+}
+
+/// Code with Zola's escaped shortcode calls (`{{/* x() */}}`,
+/// `{%/* x() */%}`, `{%/* end */%}`) printed as calls, as Zola prints them
+/// in code too. Only what is shaped like a call is touched: a Go template comment
+/// `{{/* a note */}}` stays as written.
+fn unescape_calls(code: &str) -> std::borrow::Cow<'_, str> {
+    if !code.contains("{{/*") && !code.contains("{%/*") {
+        return code.into();
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let unescaped = [("{{/*", "*/}}", "{{", "}}"), ("{%/*", "*/%}", "{%", "%}")]
+            .into_iter()
+            .find_map(|(open, close, left, right)| {
+                let inner = tail.strip_prefix(open)?;
+                let end = inner.find(close)?;
+                is_call_shaped(&inner[..end]).then(|| {
+                    (
+                        format!("{left}{}{right}", &inner[..end]),
+                        open.len() + end + close.len(),
+                    )
+                })
+            });
+        match unescaped {
+            Some((call, used)) => {
+                out.push_str(&call);
+                rest = &tail[used..];
+            }
+            None => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// Whether the text inside an escape is a call, `name(…)`, or `end`.
+fn is_call_shaped(inner: &str) -> bool {
+    let inner = inner.trim();
+    if inner == "end" {
+        return true;
+    }
+    let name_end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    name_end > 0 && inner[name_end..].trim_start().starts_with('(') && inner.ends_with(')')
 }
 
 /// Counts words: runs of bytes above the space character. Control bytes
@@ -1017,7 +1159,7 @@ impl<'a> PendingHeading<'a> {
         events: &mut Vec<Event<'a>>,
         options: &Options,
         ids: &mut UniqueIds,
-    ) -> (u8, String, String) {
+    ) -> (u8, String, Option<String>, String) {
         let level = self.level as u8;
         let mut title = String::new();
         let mut has_link = false;
@@ -1040,7 +1182,7 @@ impl<'a> PendingHeading<'a> {
         let wanted = match &self.id {
             Some(id) => id.to_string(),
             None => {
-                let slug = heading_slug(&title);
+                let slug = url::slugify(&title);
                 if slug.is_empty() {
                     "section".to_string()
                 } else {
@@ -1049,6 +1191,12 @@ impl<'a> PendingHeading<'a> {
             }
         };
         let id = ids.claim(&wanted);
+        // A heading with an emoji also answers to GitHub's id, so that
+        // links into a README moved into the site keep working.
+        let github = (self.id.is_none() && title.chars().any(is_emoji))
+            .then(|| github_slug(&title))
+            .filter(|g| !g.is_empty() && *g != wanted)
+            .map(|g| ids.claim(&g));
         let mut open = format!("<h{level} id=\"{}\"", escape_attr(&id));
         if !self.classes.is_empty() {
             let classes: Vec<&str> = self.classes.iter().map(|c| c.as_ref()).collect();
@@ -1061,6 +1209,9 @@ impl<'a> PendingHeading<'a> {
             }
         }
         open.push('>');
+        if let Some(github) = &github {
+            open.push_str(&format!("<span id=\"{}\"></span>", escape_attr(github)));
+        }
         let linked = options.heading_links && !has_link;
         if linked {
             open.push_str(&format!(
@@ -1079,7 +1230,7 @@ impl<'a> PendingHeading<'a> {
             format!("</h{level}>\n")
         };
         events.push(Event::Html(close.into()));
-        (level, id, title)
+        (level, id, github, title)
     }
 }
 
@@ -1098,15 +1249,12 @@ fn without_placeholders(text: &str) -> String {
     out
 }
 
-/// The id a heading's text gives: GitHub's when the text holds an emoji,
-/// so that links into a README moved into the site keep working
-/// (`✨ Features` → `-features`), a slug otherwise.
-fn heading_slug(title: &str) -> String {
-    if !title.chars().any(is_emoji) {
-        return slug::slugify(title);
-    }
-    // GitHub lowercases, drops everything but letters, digits, `-`, `_`
-    // and spaces, and turns each space into `-`.
+/// The id GitHub gives a heading: lower case, everything but letters,
+/// digits, `-`, `_` and spaces dropped, each space a `-` (`✨ Features` →
+/// `-features`). Headings get Zola's ids (`Async Rust (🦀)` →
+/// `async-rust-crab`), the slug of their text, and an emoji heading
+/// answers to this one too.
+fn github_slug(title: &str) -> String {
     title
         .to_lowercase()
         .chars()
@@ -1594,9 +1742,18 @@ mod tests {
     }
 
     #[test]
-    fn emoji_headings_get_the_ids_github_gives_them() {
+    fn emoji_headings_get_zola_s_ids_and_answer_to_github_s() {
         let out = render("## ✨ Features\n\n## 🚀 Quick start!\n\n## Plain Title\n");
-        assert_eq!(out.ids, vec!["-features", "-quick-start", "plain-title"]);
+        assert_eq!(
+            out.ids,
+            vec![
+                "sparkles-features",
+                "-features",
+                "rocket-quick-start",
+                "-quick-start",
+                "plain-title"
+            ]
+        );
     }
 
     #[test]
@@ -1721,6 +1878,17 @@ mod tests {
             "<p>{{ x(a=\"&lt;b&gt;\") }} and <code>{{ y() }}</code></p>\n"
         );
         assert_eq!(out.literal_templates.len(), 0);
+    }
+
+    #[test]
+    fn an_escaped_call_in_code_prints_as_a_call_and_a_go_comment_stays() {
+        let out = render(
+            "`{{/* x(a=1) */}}`\n\n```\n{%/* note() */%}\nhi\n{%/* end */%}\n{{/* a note */}}\n```\n",
+        );
+        assert_eq!(
+            out.html,
+            "<p><code>{{ x(a=1) }}</code></p>\n<pre><code>{% note() %}\nhi\n{% end %}\n{{/* a note */}}\n</code></pre>\n"
+        );
     }
 
     #[test]

@@ -292,7 +292,7 @@ impl Renderer {
             }
             Err(errors) => {
                 self.memory = old;
-                Err(errors)
+                Err(templates::merge_repeated(errors))
             }
         }
     }
@@ -336,9 +336,15 @@ impl Renderer {
         }
         let page_facts: Vec<&Facts> = passes.iter().map(|p| &p.body.facts).collect();
         let section_facts: Vec<&Facts> = sections.iter().map(|s| &s.memory.body.facts).collect();
-        errors
-            .0
-            .extend(bodies::check_links(content, &page_facts, &section_facts).0);
+        errors.0.extend(
+            bodies::check_links(
+                content,
+                &page_facts,
+                &section_facts,
+                config.site.check.anchors,
+            )
+            .0,
+        );
         for pass in sections.iter().filter(|s| s.fresh) {
             errors
                 .0

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::config::{Config, Level};
 use crate::content::{self, Content, Page, site_relative};
 use crate::error::{Error, Errors, Location, Result};
 use crate::highlight::{BUILTIN_THEMES, Highlighter, Palette, Side, Theme, ThemeError};
@@ -215,12 +215,35 @@ fn palette_error(config: &Config, e: ThemeError) -> Error {
     }
 }
 
-/// Every page's and section's source path → its URL path with the base path.
+/// Every page's and section's source path → its URL path with the base
+/// path; and every file of `content/` the site publishes (a page bundle's
+/// included), so that `@/p/shot.png` names an image as `@/p.md` a page.
 pub fn url_map(config: &Config, content: &Content) -> HashMap<String, String> {
-    content
-        .pages
-        .iter()
-        .map(|p| (p.relative_path.clone(), config.with_base(&p.url)))
+    let in_content = |path: &Path| {
+        path.strip_prefix(&config.content_dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|p| p.replace('\\', "/"))
+    };
+    let files = content.files.iter().filter_map(|file| {
+        let key = in_content(&file.source)?;
+        Some((key, config.with_base(&format!("/{}", file.dest))))
+    });
+    let assets = content.pages.iter().flat_map(|page| {
+        let dir = page.bundle_dir.as_deref().and_then(in_content);
+        page.assets.iter().filter_map(move |asset| {
+            let key = format!("{}/{asset}", dir.as_ref()?);
+            Some((key, config.with_base(&format!("{}{asset}", page.url))))
+        })
+    });
+    files
+        .chain(assets)
+        .chain(
+            content
+                .pages
+                .iter()
+                .map(|p| (p.relative_path.clone(), config.with_base(&p.url))),
+        )
         .chain(
             content
                 .sections
@@ -324,13 +347,7 @@ impl Resolver {
                     .warning()
             })
             .collect();
-        let image_errors =
-            problems
-                .into_inner()
-                .into_iter()
-                .map(|(at, problem): (Location, Problem)| {
-                    Error::at(file, Some(at), problem.message).help(problem.help)
-                });
+        let image_errors = image_errors(file, problems.into_inner());
         let errors = std::mem::take(&mut rendered.errors)
             .into_iter()
             .map(|note| {
@@ -370,6 +387,28 @@ impl Resolver {
             }
         }))
     }
+}
+
+/// The images of one body it cannot use: one error at the place of each,
+/// or, for several, one error at the first that lists them all at their
+/// lines, so that a page with many shows them at once and briefly.
+fn image_errors(file: &Path, mut problems: Vec<(Location, Problem)>) -> Option<Error> {
+    if problems.len() < 2 {
+        let (at, problem) = problems.pop()?;
+        return Some(Error::at(file, Some(at), problem.message).help(problem.help));
+    }
+    let first = problems[0].0;
+    let mut error = Error::at(
+        file,
+        Some(first),
+        format!("{} images of this page cannot be used", problems.len()),
+    );
+    for (at, problem) in &problems {
+        error = error.cause(format!("{}:{}: {}", at.line, at.column, problem.message));
+    }
+    Some(error.help(
+        "put each image where its path says (beside the page's `index.md` for a bare name), or fix the path",
+    ))
 }
 
 /// Reads page `page`'s body and renders it with its summary: the `summary`
@@ -482,8 +521,15 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-/// Checks every `@/` link and `#anchor` written in Markdown, all at once.
-pub fn check_links(content: &Content, pages: &[&Facts], sections: &[&Facts]) -> Errors {
+/// Checks every `@/` link and `#anchor` written in Markdown, all at once;
+/// a missing anchor fails the build only when `check: { anchors }` is
+/// `error` (`folio check` still warns of it under `warn`).
+pub fn check_links(
+    content: &Content,
+    pages: &[&Facts],
+    sections: &[&Facts],
+    anchors: Level,
+) -> Errors {
     let mut ids: HashMap<&str, &[String]> = HashMap::new();
     for (p, facts) in content.pages.iter().zip(pages) {
         ids.insert(&p.relative_path, &facts.ids);
@@ -522,6 +568,7 @@ pub fn check_links(content: &Content, pages: &[&Facts], sections: &[&Facts]) -> 
                 continue;
             }
             if let Some(fragment) = &link.fragment
+                && anchors == Level::Error
                 && !ids
                     .get(target)
                     .is_some_and(|ids| ids.iter().any(|id| id == fragment))

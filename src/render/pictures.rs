@@ -142,9 +142,37 @@ impl Sources {
                 .trim_start_matches('/');
             return self.published.get(trimmed).cloned().map(Ok);
         }
+        // `../q/x.png` is read from the page's address, as a browser (and
+        // Zola, which leaves it as written) reads it.
+        if path.split('/').any(|s| s == "..") {
+            let page = page?;
+            let joined = up_and_down(&format!("{}{path}", page.url));
+            return Some(self.published.get(&joined).cloned().ok_or_else(|| Problem {
+                message: format!(
+                    "image `{path}` is not a file the site publishes: from `{}` it is `/{joined}`",
+                    page.url
+                ),
+                help: "check the path, which starts from the page's address".to_string(),
+            }));
+        }
         let page = page.filter(|p| p.bundle_dir.is_some())?;
         Some(self.find(&path, Some(&page.relative_path)))
     }
+}
+
+/// A URL path with its `.` and `..` segments walked, without the leading `/`.
+fn up_and_down(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 /// How a responsive image is made: the widths of its `srcset`, the format

@@ -124,7 +124,10 @@ pub fn load(config: &Config) -> std::result::Result<Templates, Errors> {
             .map(|n| (n.as_str(), sources[n.as_str()].as_str())),
     )
     .map_err(|e| {
-        missing_parent(&sources, &files).unwrap_or_else(|| template_errors(&e, &files, None))
+        syntax_errors(&sources, &files)
+            .or_else(|| missing_parent(&sources, &files))
+            .or_else(|| component_twice(&e, &sources, &files))
+            .unwrap_or_else(|| template_errors(&e, &sources, &files))
     })?;
     // Tera's parser lists the variables a template and everything it
     // extends or includes loads: one that never names `site` cannot read it.
@@ -254,29 +257,222 @@ pub fn template_error(
     located_template_error(file, location, cause, files, rendering)
 }
 
+/// The errors of a render with each template error that several files met
+/// shown once: a mistake in `page.html` fails every page, and is one
+/// problem to fix.
+pub fn merge_repeated(errors: Errors) -> Errors {
+    let mut merged: Vec<(Error, usize)> = Vec::new();
+    for error in errors.0 {
+        let same = merged.iter_mut().find(|(kept, _)| {
+            kept.message.starts_with(RENDER_FAILED)
+                && error.message.starts_with(RENDER_FAILED)
+                && kept.path == error.path
+                && kept.location == error.location
+                && kept.causes == error.causes
+        });
+        match same {
+            Some((_, others)) => *others += 1,
+            None => merged.push((error, 0)),
+        }
+    }
+    Errors(
+        merged
+            .into_iter()
+            .map(|(mut error, others)| {
+                if others > 0 {
+                    let files = if others == 1 { "file" } else { "files" };
+                    error.message = format!("{} and {others} other {files}", error.message);
+                }
+                error
+            })
+            .collect(),
+    )
+}
+
+/// How the error of a file a template failed to render starts.
+const RENDER_FAILED: &str = "failed to render ";
+
 /// Turns a Tera error into one folio error per problem: Tera reports every
 /// unknown filter, function or block of all the templates at once, as one
 /// message of several reports, and each is a problem of its own.
 fn template_errors(
     e: &tera::Error,
+    sources: &HashMap<String, String>,
     files: &HashMap<String, PathBuf>,
-    rendering: Option<&Path>,
 ) -> Errors {
     let tera::ErrorKind::Msg(text) = e.kind() else {
-        return Errors::from(template_error(e, files, rendering));
+        return Errors::from(template_error(e, files, None));
     };
     let reports = split_reports(text);
     if reports.is_empty() {
-        return Errors::from(template_error(e, files, rendering));
+        return Errors::from(template_error(e, files, None));
     }
     Errors(
         reports
             .into_iter()
             .map(|(file, location, cause)| {
-                located_template_error(Some(file), Some(location), cause, files, rendering)
+                let help = sources
+                    .get(&file)
+                    .and_then(|text| tera1_help(&cause, before(text, location)));
+                let error = located_template_error(Some(file), Some(location), cause, files, None);
+                match help {
+                    Some(help) => error.help(help),
+                    None => error,
+                }
             })
             .collect(),
     )
+}
+
+/// Every template that does not parse, each at its place, or none when
+/// they all do. Tera stops at the first; a site brought from Tera 1 has
+/// many, and each would otherwise cost a build to see.
+fn syntax_errors(
+    sources: &HashMap<String, String>,
+    files: &HashMap<String, PathBuf>,
+) -> Option<Errors> {
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    let errors: Vec<Error> = names
+        .into_iter()
+        .filter_map(|name| {
+            let text = &sources[name];
+            let e = Tera::new().add_raw_template(name, text).err()?;
+            let tera::ErrorKind::SyntaxError(r) = e.kind() else {
+                return None;
+            };
+            let span = r.span();
+            let location = Location {
+                line: span.start_line,
+                column: span.start_col + 1,
+            };
+            let error = template_error(&e, files, None);
+            Some(match tera1_help(r.message(), before(text, location)) {
+                Some(help) => error.help(help),
+                None => error,
+            })
+        })
+        .collect();
+    (!errors.is_empty()).then_some(Errors(errors))
+}
+
+/// The text of `location`'s line before its column.
+fn before(text: &str, location: Location) -> &str {
+    let line = text
+        .lines()
+        .nth(location.line.saturating_sub(1))
+        .unwrap_or("");
+    let end = line
+        .char_indices()
+        .nth(location.column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    &line[..end]
+}
+
+/// What to write instead of a Tera 1 form that Tera 2 refuses, from
+/// Tera's message and the line's text before the place it points at.
+fn tera1_help(message: &str, before: &str) -> Option<String> {
+    const MATCHING: &str = "Tera 2 has no `matching` test: test with `starting_with`, \
+        `ending_with` or `containing`, like `is containing(pat=\"x\")`, or set a flag in the \
+        front matter";
+    if message.contains("Unknown test `matching`") {
+        return Some(MATCHING.to_string());
+    }
+    if message.contains("Unknown filter `slice`") {
+        return Some(
+            "Tera 2 has no `slice` filter: slice with brackets, `xs[:-1]` for \
+             `slice(end=-1)`, `xs[1:3]` for `slice(start=1, end=3)`"
+                .to_string(),
+        );
+    }
+    if !message.contains("but expected identifier") {
+        return None;
+    }
+    let before = before.trim_end();
+    if before.ends_with('.') && message.starts_with("Found integer") {
+        return Some("Tera 2 indexes with brackets: write `xs[0]`, not `xs.0`".to_string());
+    }
+    // `is starting_with("a")`: Tera 2's tests take their arguments by name.
+    let call = before.strip_suffix('(')?.trim_end();
+    let test = call
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .filter(|t| !t.is_empty())?;
+    let is = call[..call.len() - test.len()].trim_end();
+    if !(is.ends_with(" is") || is.ends_with(" is not")) {
+        return None;
+    }
+    Some(match test {
+        "matching" => MATCHING.to_string(),
+        "divisible_by" => {
+            "Tera 2 names a test's argument: write `is divisible_by(divisor=…)`".to_string()
+        }
+        _ => format!("Tera 2 names a test's argument: write `is {test}(pat=…)`"),
+    })
+}
+
+/// A component defined in two templates, as an error at the first
+/// definition naming the second: Tera's own message has no place.
+fn component_twice(
+    e: &tera::Error,
+    sources: &HashMap<String, String>,
+    files: &HashMap<String, PathBuf>,
+) -> Option<Errors> {
+    let tera::ErrorKind::Msg(text) = e.kind() else {
+        return None;
+    };
+    let rest = text.strip_prefix("Component `")?;
+    let (component, rest) = rest.split_once("` is defined in both `")?;
+    let (first, rest) = rest.split_once("` and `")?;
+    let second = rest.strip_suffix('`')?;
+    let place = |name: &str| -> Option<(PathBuf, Location)> {
+        let text = sources.get(name)?;
+        let at = tags(text)
+            .find(|(_, code)| component_name(code) == Some(component))
+            .map(|(at, _)| at)?;
+        let path = files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name));
+        Some((path, Location::of_offset(text, at)))
+    };
+    let (first_path, first_at) = place(first)?;
+    let (second_path, second_at) = place(second)?;
+    Some(Errors::from(
+        Error::at(
+            first_path,
+            Some(first_at),
+            format!("component `{component}` is defined twice"),
+        )
+        .cause(format!(
+            "it is defined again at {}:{}:{}",
+            second_path.display(),
+            second_at.line,
+            second_at.column
+        ))
+        .help("rename one of them, or remove one"),
+    ))
+}
+
+/// The name a `{% component name(…) %}` tag's code defines.
+fn component_name(code: &str) -> Option<&str> {
+    let rest = code.strip_prefix("component")?;
+    let name = rest.trim_start();
+    if name.len() == rest.len() {
+        return None;
+    }
+    let end = name
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(name.len());
+    Some(&name[..end])
+}
+
+/// Each `{% … %}` tag of a template: its offset and its code, trimmed.
+fn tags(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.match_indices("{%").map(move |(at, _)| {
+        let code = text[at + 2..].trim_start_matches('-').trim_start();
+        (at, code)
+    })
 }
 
 /// The first template whose `{% extends "…" %}` names a template that does
@@ -376,7 +572,7 @@ fn located_template_error(
         .or(file.map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("templates"));
     let message = match rendering {
-        Some(source) => format!("failed to render {}", source.display()),
+        Some(source) => format!("{RENDER_FAILED}{}", source.display()),
         None => "template does not parse".to_string(),
     };
     let listing_field = ["content", "toc"].into_iter().find(|f| {

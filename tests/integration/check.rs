@@ -149,9 +149,9 @@ fn a_missing_anchor_names_the_nearest_ids_and_emoji_headings_match_github() {
     assert_eq!(
         run.stderr,
         "error: content/posts/first.md:6:25: anchor `#feature` of link `/posts/first/#feature` does not exist on its page (in `posts/first/index.html`)\n  \
-         help: link to an id the page has; the nearest: `#-features`, `#details`\n\
+         help: link to an id the page has; the nearest: `#-features`, `#sparkles-features`, `#details`\n\
          error: content/posts/first.md:6:55: anchor `#detail` of link `/posts/first/#detail` does not exist on its page (in `posts/first/index.html`)\n  \
-         help: link to an id the page has; the nearest: `#details`, `#-features`\n\
+         help: link to an id the page has; the nearest: `#details`, `#-features`, `#sparkles-features`\n\
          error: 2 problems in 1 file\n"
     );
 }
@@ -558,4 +558,68 @@ fn the_guide_and_three_hundred_pages_check_clean_at_the_root_and_under_a_sub_pat
         .run(["check", "--base-url", "https://example.com/docs/"])
         .success();
     assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn headings_get_zola_ids_and_emoji_headings_answer_to_github_too() {
+    // Issue #27: anchors written for Zola name the emoji (`🦀` → `crab`).
+    let site = with_post("## Async Rust (🦀)\n\n[zola](#async-rust-crab) [github](#async-rust-)");
+    site.run(["check"]).success();
+    site.run(["build"]).success();
+    let html = site.read("public/posts/first/index.html");
+    assert!(
+        html.contains("<h2 id=\"async-rust-crab\"><span id=\"async-rust-\"></span>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn ids_written_in_raw_html_are_anchors_for_the_build() {
+    let site = with_post(
+        "<a id=\"start\"></a>\n\n<h2 id='raw-heading'>Raw</h2>\n\n[a](#start) [b](@/posts/first.md#raw-heading)",
+    );
+    site.run(["build"]).success();
+}
+
+#[test]
+fn anchors_off_in_check_also_turns_off_the_build_s_anchor_errors() {
+    let site = with_post("[a](#nowhere)");
+    assert_eq!(site.run(["build"]).code, 1);
+    site.write(
+        "folio.yaml",
+        &format!("{}check: {{ anchors: off }}\n", site.read("folio.yaml")),
+    );
+    site.run(["build"]).success();
+}
+
+#[test]
+fn an_anchor_through_an_alias_is_checked_on_the_page_it_redirects_to() {
+    // Issue #27: 118 false problems on a blog that links to its old addresses.
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/first.md",
+        "---\ntitle: First\naliases: [old.html]\n---\n## Details\n\n[ok](/old.html#details)\n\n[bad](/old.html#nope)\n",
+    );
+    let run = site.run(["check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/posts/first.md:9:7: anchor `#nope` of link `/old.html#nope` does not exist on its page (in `posts/first/index.html`)\n  \
+         help: link to an id the page has; the nearest: `#details`\n"
+    );
+}
+
+#[test]
+fn the_same_broken_link_on_several_lines_is_reported_at_each_line() {
+    let site = with_post("[a](/nope/)\n\nText.\n\n[b](/nope/)");
+    let run = site.run(["check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/posts/first.md:4:5: link `/nope/` points at nothing in the site (in `posts/first/index.html`)\n  \
+         help: fix the link in the page or in the template that writes it\n\
+         error: content/posts/first.md:8:5: link `/nope/` points at nothing in the site (in `posts/first/index.html`)\n  \
+         help: fix the link in the page or in the template that writes it\n\
+         error: 2 problems in 1 file\n"
+    );
 }

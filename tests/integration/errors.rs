@@ -491,3 +491,85 @@ fn a_list_that_prints_a_pages_content_is_told_to_ask_for_the_page() {
         "{stderr}"
     );
 }
+
+#[test]
+fn every_template_that_does_not_parse_is_reported_in_one_build() {
+    // Issue #27: a site brought from Tera 1 needed one build per template
+    // to see them all.
+    let site = Fixture::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% if page.title is starting_with(\"A\") %}a{% endif %}\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{% if section.title is matching(\"^A\") %}a{% endif %}\n",
+    );
+    site.write(
+        "templates/tags.html",
+        "<p>\n{{ page.taxonomies.tags.0 }}</p>\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: templates/page.html:1:35: template does not parse\n  \
+         caused by: Found string but expected identifier.\n     --> page.html:1:35\n      |\n    1 | {% if page.title is starting_with(\"A\") %}a{% endif %}\n      |                                   ^^^\n  \
+         help: Tera 2 names a test's argument: write `is starting_with(pat=…)`\n\
+         error: templates/section.html:1:33: template does not parse\n  \
+         caused by: Found string but expected identifier.\n     --> section.html:1:33\n      |\n    1 | {% if section.title is matching(\"^A\") %}a{% endif %}\n      |                                 ^^^^\n  \
+         help: Tera 2 has no `matching` test: test with `starting_with`, `ending_with` or `containing`, like `is containing(pat=\"x\")`, or set a flag in the front matter\n\
+         error: templates/tags.html:2:25: template does not parse\n  \
+         caused by: Found integer but expected identifier.\n     --> tags.html:2:25\n      |\n    2 | {{ page.taxonomies.tags.0 }}</p>\n      |                         ^\n  \
+         help: Tera 2 indexes with brackets: write `xs[0]`, not `xs.0`\n\
+         error: 3 problems; nothing was written\n"
+    );
+}
+
+#[test]
+fn the_slice_filter_of_tera_1_is_told_to_use_brackets() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "templates/page.html",
+        "{% for t in page.taxonomies.tags | slice(end=-1) %}{% endfor %}\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: templates/page.html:1:36: template does not parse\n  \
+         caused by: Unknown filter `slice`\n     --> page.html:1:36\n      |\n    1 | {% for t in page.taxonomies.tags | slice(end=-1) %}{% endfor %}\n      |                                    ^^^^^^^^^^^^^\n  \
+         help: Tera 2 has no `slice` filter: slice with brackets, `xs[:-1]` for `slice(end=-1)`, `xs[1:3]` for `slice(start=1, end=3)`\n"
+    );
+}
+
+#[test]
+fn a_template_error_every_page_meets_is_shown_once() {
+    let site = Fixture::new("minimal");
+    site.write("content/posts/second.md", "---\ntitle: Second\n---\nTwo.\n");
+    site.write("content/posts/third.md", "---\ntitle: Third\n---\nThree.\n");
+    site.write("templates/page.html", "<h1>{{ page.author }}</h1>\n");
+    let stderr = build_error(&site);
+    assert!(
+        stderr.starts_with(
+            "error: templates/page.html:1:13: failed to render content/posts/first.md and 2 other files\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_component_defined_twice_names_both_places() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "templates/chips.html",
+        "{% component chip(t) %}<b>{{ t }}</b>{% endcomponent chip %}\n",
+    );
+    site.write(
+        "templates/more.html",
+        "{# more #}\n\n  {%- component chip(t) %}<i>{{ t }}</i>{% endcomponent chip %}\n",
+    );
+    assert_eq!(
+        build_error(&site),
+        "error: templates/chips.html:1:1: component `chip` is defined twice\n  \
+         caused by: it is defined again at templates/more.html:3:3\n  \
+         help: rename one of them, or remove one\n"
+    );
+}

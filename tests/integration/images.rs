@@ -333,3 +333,65 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn markdown_images_resolve_up_a_folder_and_from_content() {
+    // Issue #27: `../` paths as Zola reads them, and the `@/` form folio's
+    // own help suggests.
+    let site = Fixture::new("image_markdown");
+    put(&site, "content/photo/photo.png", &photo());
+    site.write(
+        "content/other/index.md",
+        "---\ntitle: Other\n---\n![Up](../photo/photo.png)\n\n![At](@/photo/photo.png)\n",
+    );
+    site.run(["build"]).success();
+    assert_eq!(
+        site.read("public/other/index.html"),
+        "<p><img src=\"../photo/photo.png\" alt=\"Up\" width=\"400\" height=\"300\" \
+         loading=\"eager\" decoding=\"async\"></p>\n\
+         <p><img src=\"/sub/photo/photo.png\" alt=\"At\" loading=\"lazy\" decoding=\"async\" /></p>\n\n"
+    );
+}
+
+#[test]
+fn an_at_link_in_raw_html_resolves_or_fails_at_its_line() {
+    // Issue #27: `href="@/b.md"` shipped as written.
+    let site = Fixture::new("image_markdown");
+    put(&site, "content/photo/photo.png", &photo());
+    site.write("content/other/index.md", "---\ntitle: Other\n---\n<p><a href=\"@/photo/index.md\">photo</a> <img src='@/photo/photo.png'></p>\n");
+    site.run(["build"]).success();
+    assert_eq!(
+        site.read("public/other/index.html"),
+        "<p><a href=\"/sub/photo/\">photo</a> <img src='/sub/photo/photo.png'></p>\n\n"
+    );
+    site.write(
+        "content/other/index.md",
+        "---\ntitle: Other\n---\nText.\n\n<a href=\"@/nope.md\">x</a>\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/other/index.md:6:10: link to `@/nope.md`, which does not exist\n  \
+         help: link to a file under `content/`, like `@/projects/x.md`\n"
+    );
+}
+
+#[test]
+fn the_missing_images_of_a_page_are_one_error_listing_each_at_its_line() {
+    let site = Fixture::new("image_markdown");
+    put(&site, "content/photo/photo.png", &photo());
+    site.write(
+        "content/photo/index.md",
+        "---\ntitle: Photo\n---\n![a](./gone.png)\n\n![b](photo.png)\n\n![c](../nowhere/x.png)\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/photo/index.md:4:1: 2 images of this page cannot be used\n  \
+         caused by: 4:1: image `./gone.png` is not in the page bundle `photo/index.md`\n  \
+         caused by: 8:1: image `../nowhere/x.png` is not a file the site publishes: from `/photo/` it is `/nowhere/x.png`\n  \
+         help: put each image where its path says (beside the page's `index.md` for a bare name), or fix the path\n"
+    );
+}

@@ -143,3 +143,19 @@ fn a_figure_without_alt_text_is_an_error_at_the_call() {
          help: give the call the arguments its template reads, or fix the template\n"
     );
 }
+
+#[test]
+fn an_escaped_call_in_a_code_block_prints_without_its_markers() {
+    // Issue #27: Zola's docs show shortcode calls in code blocks this way.
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/first.md",
+        "---\ntitle: First\n---\n```\n{{/* youtube(id=1) */}}\n```\n\n## Details\n",
+    );
+    site.run(["build"]).success();
+    let html = site.read("public/posts/first/index.html");
+    assert!(
+        html.contains("<code>{{ youtube(id=1) }}\n</code>"),
+        "{html}"
+    );
+}
