@@ -88,6 +88,21 @@ fn new_writes_a_draft_and_refuses_to_overwrite() {
 }
 
 #[test]
+fn new_takes_the_title_from_a_bundle_folder_and_the_date_from_the_name() {
+    // Issue #27: `index.md` was titled "Index", and a dated name got today's date.
+    let site = Fixture::new("minimal");
+    site.run(["new", "content/posts/x/index.md"]).success();
+    let page = site.read("content/posts/x/index.md");
+    assert!(page.starts_with("---\ntitle: X\ndate: "), "{page}");
+    site.run(["new", "content/posts/2024-05-01-launch.md"])
+        .success();
+    assert_eq!(
+        site.read("content/posts/2024-05-01-launch.md"),
+        "---\ntitle: Launch\ndate: 2024-05-01\ndraft: true\n---\n\n"
+    );
+}
+
+#[test]
 fn every_command_has_help_with_an_example() {
     let site = Fixture::empty("help");
     for command in ["build", "check", "serve", "init", "new"] {
