@@ -20,11 +20,11 @@ mod front_matter;
 pub use crate::url::{is_inside_site, slugify};
 pub use date::{Date, DateError, parse_date, split_date_prefix};
 pub use front_matter::{
-    Format as FrontMatterFormat, FrontMatter, SortBy, Split, Unclosed, split_front_matter,
-    toml_value,
+    Format as FrontMatterFormat, FrontMatter, SortBy, Split, Unclosed, Undeclared,
+    split_front_matter, toml_value,
 };
 
-use front_matter::parse_front_matter;
+use front_matter::{parse_front_matter, undeclared_taxonomy};
 
 /// Everything `content/` holds, with drafts and future pages already left out.
 #[derive(Debug, Default)]
@@ -157,6 +157,9 @@ pub fn load(config: &Config, options: &LoadOptions) -> std::result::Result<Conte
             Err(e) => errors.push(e),
         }
     }
+    content
+        .warnings
+        .extend(undeclared_taxonomies(config, &sections, &pages));
     content.data = data_tree(&data_files);
     assemble(
         &mut content,
@@ -437,6 +440,35 @@ fn relative_name(config: &Config, path: &Path, errors: &mut Errors) -> Option<St
 }
 
 /// Returns `path` relative to the site root when it is inside it.
+/// One warning for each taxonomy used and not declared, at its first use
+/// by file name, with the number of files that use it.
+fn undeclared_taxonomies(
+    config: &Config,
+    sections: &[SourceFile],
+    pages: &[SourceFile],
+) -> Vec<Error> {
+    let mut uses: std::collections::BTreeMap<&str, (&SourceFile, &Undeclared, usize)> =
+        std::collections::BTreeMap::new();
+    for file in sections.iter().chain(pages) {
+        let mut seen = std::collections::HashSet::new();
+        for undeclared in &file.meta.undeclared {
+            if !seen.insert(undeclared.name.as_str()) {
+                continue;
+            }
+            let entry = uses
+                .entry(undeclared.name.as_str())
+                .or_insert((file, undeclared, 0));
+            if file.source < entry.0.source {
+                (entry.0, entry.1) = (file, undeclared);
+            }
+            entry.2 += 1;
+        }
+    }
+    uses.into_values()
+        .map(|(file, first, count)| undeclared_taxonomy(config, &file.source, first, count))
+        .collect()
+}
+
 pub fn site_relative(config: &Config, path: &Path) -> PathBuf {
     path.strip_prefix(&config.root)
         .map(Path::to_path_buf)

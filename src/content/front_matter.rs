@@ -67,6 +67,9 @@ pub struct FrontMatter {
     pub search: Option<bool>,
     /// Terms by taxonomy name.
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Taxonomies the page uses that `folio.yaml` does not declare, with
+    /// where each is written; `content::load` warns once for each name.
+    pub undeclared: Vec<Undeclared>,
     /// Every other key, as written.
     pub extra: serde_json::Map<String, Json>,
 }
@@ -182,7 +185,17 @@ const FOREIGN_KEYS: &[(&str, &str, &str)] = &[
     ("Jekyll", "last_modified_at", "use `updated` instead"),
 ];
 
-/// Keys that only make sense as taxonomies, so using one undeclared is an error.
+/// A taxonomy used in front matter and not declared in `folio.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undeclared {
+    /// Its name: `tags`.
+    pub name: String,
+    /// Where the key is written.
+    pub location: Option<Location>,
+}
+
+/// Keys that only make sense as taxonomies, so using one undeclared is a
+/// warning.
 const TAXONOMY_LIKE: &[&str] = &["tags", "categories"];
 
 /// The language front matter is written in.
@@ -715,24 +728,22 @@ fn read_terms(
 ) -> Result<()> {
     let name = last_step(path);
     if config.taxonomy(name).is_none() {
-        let declared: Vec<String> = config
-            .site
-            .taxonomies
-            .iter()
-            .map(|t| t.name.clone())
-            .collect();
-        let help = match closest(name, &declared) {
-            Some(near) => format!(
-                "did you mean `{near}`? or declare it: `taxonomies: [{{name: {name}}}]` in folio.yaml"
-            ),
-            None => format!("declare it in folio.yaml: `taxonomies: [{{name: {name}}}]`"),
-        };
-        return Err(Error::at(
-            r.source,
-            r.key_location(path),
-            format!("taxonomy `{name}` is not declared"),
-        )
-        .help(help));
+        // Kept where templates can still read them, and warned about once
+        // for the whole site by `content::load`.
+        meta.undeclared.push(Undeclared {
+            name: name.to_string(),
+            location: r.key_location(path),
+        });
+        let json = serde_json::to_value(&value).map_err(|e| {
+            r.error(
+                path,
+                format!("`{name}` cannot be read"),
+                "simplify the value",
+            )
+            .cause(e)
+        })?;
+        meta.extra.insert(name.to_string(), json);
+        return Ok(());
     }
     let terms = r.strings(path, value)?;
     if let Some(term) = terms.iter().find(|t| slugify(t).is_empty()) {
@@ -747,6 +758,41 @@ fn read_terms(
         .or_default()
         .extend(terms);
     Ok(())
+}
+
+/// The warning for a taxonomy that `pages` pages use and `folio.yaml` does
+/// not declare, at its first use.
+pub fn undeclared_taxonomy(
+    config: &Config,
+    source: &Path,
+    first: &Undeclared,
+    pages: usize,
+) -> Error {
+    let name = &first.name;
+    let declared: Vec<String> = config
+        .site
+        .taxonomies
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    let help = match closest(name, &declared) {
+        Some(near) => format!(
+            "did you mean `{near}`? or declare it: `taxonomies: [{{name: {name}}}]` in folio.yaml"
+        ),
+        None => format!("declare it in folio.yaml: `taxonomies: [{{name: {name}}}]`"),
+    };
+    let pages = if pages == 1 {
+        "1 page".to_string()
+    } else {
+        format!("{pages} pages")
+    };
+    Error::at(
+        source,
+        first.location,
+        format!("taxonomy `{name}` is not declared, so the terms of {pages} are not listed"),
+    )
+    .help(help)
+    .warning()
 }
 
 /// A warning for a key of another generator that folio does not read.
