@@ -131,6 +131,11 @@ pub fn load(config: &Config, options: &LoadOptions) -> std::result::Result<Conte
         }
     }
     let mut content = Content {
+        warnings: entries
+            .files
+            .par_iter()
+            .filter_map(|file| jekyll_html(config, &file.source))
+            .collect(),
         files: entries.files,
         ..Content::default()
     };
@@ -440,6 +445,84 @@ fn relative_name(config: &Config, path: &Path, errors: &mut Errors) -> Option<St
 }
 
 /// Returns `path` relative to the site root when it is inside it.
+/// A warning for an HTML file that Jekyll would have rendered, front matter
+/// and Liquid, and that folio copies as it is: at its first Liquid tag or
+/// expression, with how many there are, or at its front matter.
+fn jekyll_html(config: &Config, path: &Path) -> Option<Error> {
+    let extension = path.extension()?.to_str()?;
+    if !extension.eq_ignore_ascii_case("html") && !extension.eq_ignore_ascii_case("htm") {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let split = split_front_matter(&text).ok()?;
+    if split.format != FrontMatterFormat::Yaml || split.body_start == 0 {
+        return None;
+    }
+    let source = site_relative(config, path);
+    let page = source.with_extension("md");
+    let help = format!(
+        "make it a Markdown page (`{}`) or a template under `templates/`: folio copies HTML files in `content/` as they are",
+        page.display()
+    );
+    let liquid = liquid_places(&text[split.body_start..]);
+    let Some(first) = liquid.first() else {
+        return Some(
+            Error::at(
+                &source,
+                Some(Location { line: 1, column: 1 }),
+                "this HTML file starts with front matter, which folio publishes as written",
+            )
+            .help(help)
+            .warning(),
+        );
+    };
+    let body = &text[split.body_start..];
+    let at = Location::of_offset(body, first.start);
+    let more = match liquid.len() {
+        1 => String::new(),
+        n => format!("; {} more like it in this file", n - 1),
+    };
+    Some(
+        Error::at(
+            &source,
+            Some(Location {
+                line: at.line + split.body_line - 1,
+                column: at.column,
+            }),
+            format!(
+                "`{}` is Liquid in an HTML file with front matter, which folio publishes as written{more}",
+                &body[first.clone()]
+            ),
+        )
+        .help(help)
+        .warning(),
+    )
+}
+
+/// Where Liquid tags (`{% … %}`) and expressions (`{{ … }}`) are in `text`.
+fn liquid_places(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut places = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find('{').map(|i| from + i) {
+        let close = match text.as_bytes().get(at + 1) {
+            Some(b'%') => "%}",
+            Some(b'{') => "}}",
+            _ => {
+                from = at + 1;
+                continue;
+            }
+        };
+        match text[at + 2..].find(close) {
+            Some(end) if !text[at + 2..at + 2 + end].contains('\n') => {
+                places.push(at..at + 2 + end + 2);
+                from = at + 2 + end + 2;
+            }
+            _ => from = at + 2,
+        }
+    }
+    places
+}
+
 /// One warning for each taxonomy used and not declared, at its first use
 /// by file name, with the number of files that use it.
 fn undeclared_taxonomies(

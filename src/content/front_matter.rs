@@ -12,7 +12,7 @@ use crate::config::{Config, Step, closest, locate_key, parse_yaml, value_after_k
 use crate::error::{Error, Location, Result};
 use crate::url::{is_inside_site, slugify};
 
-use super::date::{Date, DateError, parse_date};
+use super::date::{Date, DateError, parse_date, suggest_date};
 
 /// How pages of a section are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -541,7 +541,10 @@ impl FieldReader<'_> {
             DateError::NotADate => self.error(
                 key,
                 format!("`{key}` must be a date like 2024-05-01, found \"{text}\""),
-                "write the date as YYYY-MM-DD",
+                &suggest_date(&text).map_or_else(
+                    || "write the date as YYYY-MM-DD".to_string(),
+                    |date| format!("write it as `{date}`"),
+                ),
             ),
             DateError::YearOutOfRange => self.error(
                 key,
