@@ -963,7 +963,18 @@ fn sort_sections(content: &mut Content) {
                     .weight
                     .unwrap_or(i64::MAX)
                     .cmp(&b.meta.weight.unwrap_or(i64::MAX)),
+                SortBy::Updated => {
+                    let latest = |p: &Page| {
+                        p.meta
+                            .updated
+                            .as_ref()
+                            .or(p.meta.date.as_ref())
+                            .map(|d| d.seconds)
+                    };
+                    latest(b).cmp(&latest(a))
+                }
                 SortBy::Title => a.meta.title.cmp(&b.meta.title),
+                SortBy::Slug => a.slug.cmp(&b.slug),
                 SortBy::None => std::cmp::Ordering::Equal,
             };
             primary.then_with(|| a.relative_path.cmp(&b.relative_path))

@@ -20,12 +20,44 @@ pub enum SortBy {
     /// Newest first.
     #[default]
     Date,
+    /// Most recently updated first: by `updated`, or `date` without one.
+    Updated,
     /// Lightest first.
     Weight,
     /// A to Z.
     Title,
+    /// By slug, A to Z.
+    Slug,
     /// By path.
     None,
+}
+
+impl SortBy {
+    /// Reads a `sort_by` value: folio's names, and those Zola, Hugo and
+    /// Jekyll sites use for the same orders (`update_date`, `lastmod`,
+    /// `ByTitle`, `path`), in any case.
+    pub fn parse(text: &str) -> Option<SortBy> {
+        let lower = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        // Hugo names its orders `ByDate`, `ByWeight`, …
+        let name = lower.strip_prefix("by").filter(|rest| {
+            !rest.is_empty() && SortBy::parse_name(rest.trim_start_matches('_')).is_some()
+        });
+        SortBy::parse_name(name.map_or(lower.as_str(), |n| n.trim_start_matches('_')))
+    }
+
+    fn parse_name(name: &str) -> Option<SortBy> {
+        Some(match name {
+            "date" | "publish_date" | "publishdate" | "pubdate" => SortBy::Date,
+            "updated" | "update_date" | "lastmod" | "last_modified_at" | "modified" => {
+                SortBy::Updated
+            }
+            "weight" | "order" => SortBy::Weight,
+            "title" | "title_bytes" | "linktitle" | "link_title" => SortBy::Title,
+            "slug" => SortBy::Slug,
+            "none" | "path" | "file" | "filename" => SortBy::None,
+            _ => return None,
+        })
+    }
 }
 
 /// Typed front matter; unknown keys are kept in `extra`.
@@ -637,19 +669,15 @@ fn read_key(
         }
         "sort_by" if is_section => {
             let text = r.string(key, value)?;
-            meta.sort_by = match text.as_str() {
-                "date" => SortBy::Date,
-                "weight" => SortBy::Weight,
-                "title" => SortBy::Title,
-                "none" => SortBy::None,
-                _ => {
-                    return Err(r.error(
-                        key,
-                        format!("`sort_by` must be date, weight, title or none, found \"{text}\""),
-                        "write one of `date`, `weight`, `title`, `none`",
-                    ));
-                }
-            };
+            meta.sort_by = SortBy::parse(&text).ok_or_else(|| {
+                r.error(
+                    key,
+                    format!(
+                        "`sort_by` must be date, updated, weight, title, slug or none, found \"{text}\""
+                    ),
+                    "write one of `date`, `updated`, `weight`, `title`, `slug` and `none` (`path`, and Zola's and Hugo's names such as `update_date`, `lastmod` and `ByTitle`, are read too)",
+                )
+            })?;
         }
         "paginate_by" if is_section => {
             let n = value.as_u64().filter(|n| *n > 0).ok_or_else(|| {
@@ -895,6 +923,25 @@ mod tests {
         assert_eq!(split.format, Format::Toml);
         assert_eq!(split.front, "title = \"A\"\n");
         assert_eq!(&text[split.body_start..], "body\n");
+    }
+
+    #[test]
+    fn sort_orders_of_other_generators_are_read() {
+        for (written, order) in [
+            ("date", SortBy::Date),
+            ("update_date", SortBy::Updated),
+            ("updated", SortBy::Updated),
+            ("ByLastmod", SortBy::Updated),
+            ("ByWeight", SortBy::Weight),
+            ("title_bytes", SortBy::Title),
+            ("slug", SortBy::Slug),
+            ("path", SortBy::None),
+            ("Title", SortBy::Title),
+        ] {
+            assert_eq!(SortBy::parse(written), Some(order), "{written}");
+        }
+        assert_eq!(SortBy::parse("by"), None);
+        assert_eq!(SortBy::parse("random"), None);
     }
 
     #[test]

@@ -77,6 +77,48 @@ fn weight_and_title_orders_are_ascending() {
 }
 
 #[test]
+fn sort_orders_of_other_generators_are_read_and_others_are_errors() {
+    // Issue #27: Zola's `update_date` and a `slug` order stopped the build.
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: update_date\n---\n",
+    );
+    site.write(
+        "content/posts/b.md",
+        "---\ntitle: B\ndate: 2020-01-01\nupdated: 2025-01-01\nslug: a-slug\n---\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{% for p in section.pages %}{{ p.title }} {% endfor %}",
+    );
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/posts/index.html"), "B First ");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: slug\n---\n",
+    );
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/posts/index.html"), "B First ");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: ByLinkTitle\n---\n",
+    );
+    site.run(["build"]).success();
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: random\n---\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/posts/_index.md:3:10: `sort_by` must be date, updated, weight, title, slug or none, found \"random\"\n  \
+         help: write one of `date`, `updated`, `weight`, `title`, `slug` and `none` (`path`, and Zola's and Hugo's names such as `update_date`, `lastmod` and `ByTitle`, are read too)\n"
+    );
+}
+
+#[test]
 fn pagination_splits_a_section_and_page_one_redirects() {
     let site = Fixture::new("pagination");
     site.run(["build"]).success();
