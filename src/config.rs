@@ -223,6 +223,10 @@ pub struct FeedConfig {
     /// How many entries it holds at most.
     #[serde(default = "default_feed_limit")]
     pub limit: usize,
+    /// Whether `folio.yaml` writes `feed:`: a feed asked for that has no
+    /// dated page to show is a warning, the default one is left out quietly.
+    #[serde(skip)]
+    pub written: bool,
 }
 
 impl Default for FeedConfig {
@@ -231,6 +235,7 @@ impl Default for FeedConfig {
             enabled: true,
             filename: default_feed_filename(),
             limit: default_feed_limit(),
+            written: false,
         }
     }
 }
@@ -972,6 +977,7 @@ fn resolve(
     })?;
     check_language(&site.language, text)?;
     check_names(&site, text)?;
+    site.feed.written = config_key(text, &["feed"]).is_some();
     let mut template_dirs = vec![root.join("templates")];
     let mut static_dirs = Vec::new();
     let mut theme_dir = None;

@@ -463,6 +463,11 @@ impl Renderer {
         }
         let feed_html = self.feed_html(&scene, &passes, &mut errors);
         let mut others = feeds::feeds(config, content, &feed_html, &scene.taxonomies);
+        if old.is_none() {
+            report
+                .warnings
+                .extend(feeds::feed_warnings(config, content, &scene.taxonomies));
+        }
         others.extend(feeds::site_files(config, content, &scene.taxonomies));
         match feeds::alias_files(config, content) {
             Ok(files) => others.extend(files),

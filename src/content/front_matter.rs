@@ -734,7 +734,7 @@ fn read_key(
             read_terms(config, r, meta, key, value)?;
         }
         _ => {
-            if let Some(warning) = foreign_key(r, key) {
+            if let Some(warning) = foreign_key(config, r, key) {
                 warnings.push(warning);
             } else {
                 warn_near_miss(r, key, is_section, warnings);
@@ -827,8 +827,20 @@ pub fn undeclared_taxonomy(
 }
 
 /// A warning for a key of another generator that folio does not read.
-fn foreign_key(r: &FieldReader<'_>, key: &str) -> Option<Error> {
+fn foreign_key(config: &Config, r: &FieldReader<'_>, key: &str) -> Option<Error> {
     let (generator, _, help) = FOREIGN_KEYS.iter().find(|(_, k, _)| *k == key)?;
+    let home = config.content_dir.join("_index.md");
+    let is_home = home.strip_prefix(&config.root).unwrap_or(&home) == r.source;
+    // `feed: true` on the home section would be a second feed at the site
+    // feed's address.
+    let help = if is_home && key.starts_with("generate_feed") {
+        format!(
+            "remove the key: folio writes the site's feed, `{}`, with every dated page (`feed:` in folio.yaml names it or turns it off)",
+            config.site.feed.filename
+        )
+    } else {
+        help.to_string()
+    };
     Some(
         Error::at(
             r.source,
@@ -837,7 +849,7 @@ fn foreign_key(r: &FieldReader<'_>, key: &str) -> Option<Error> {
                 "`{key}` is a {generator} key that folio does not read; it is kept under `extra`"
             ),
         )
-        .help(*help)
+        .help(help)
         .warning(),
     )
 }
