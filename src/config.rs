@@ -44,6 +44,10 @@ pub struct Config {
     pub base_url: String,
     /// The path part of `base_url`: `/` or `/portfolio/`.
     pub base_path: String,
+    /// The address the site is published at: `base_url`, except under
+    /// `serve`, whose `base_url` is the local one. What a social card shows
+    /// comes from here, so a card drawn while serving is the published one.
+    pub published_url: String,
     /// What local dates and times in front matter mean.
     pub timezone: jiff::tz::TimeZone,
     /// Everything templates see as `config`.
@@ -454,6 +458,9 @@ pub struct Overrides {
     pub output_dir: Option<PathBuf>,
     /// The public URL, instead of `base_url`.
     pub base_url: Option<String>,
+    /// The address the site is published at when `base_url` is only a
+    /// local preview's (`serve`).
+    pub published_url: Option<String>,
 }
 
 /// Finds the site root and loads its configuration.
@@ -1031,6 +1038,10 @@ fn resolve(
         static_dirs,
         theme_dir,
         builtin_theme,
+        published_url: overrides
+            .published_url
+            .clone()
+            .unwrap_or_else(|| base_url.clone()),
         base_url,
         base_path,
         timezone,
