@@ -233,10 +233,16 @@ fn the_pages_workflow_builds_under_the_pages_sub_path() {
             "{action} missing from {uses:?}"
         );
     }
-    let build = steps("build")
+    // Issue #27: the site is checked before anything is published.
+    let runs: Vec<String> = steps("build")
         .iter()
-        .find_map(|s| s["run"].as_str().map(str::to_string))
-        .unwrap();
+        .filter_map(|s| s["run"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        runs.first().map(String::as_str),
+        Some("cargo run --release -- check")
+    );
+    let build = runs.iter().find(|r| r.contains(" build ")).unwrap().clone();
     assert!(
         build.contains("${{ steps.pages.outputs.base_url }}"),
         "{build}"
@@ -268,6 +274,22 @@ fn netlify_builds_production_and_previews_at_their_own_urls() {
     assert_eq!(commands.len(), 3, "{text}");
     assert!(text.contains("publish = \"public\""));
     assert!(text.contains("[context.deploy-preview]"));
+    // Issue #27: checked before it is published, and not compiled from
+    // scratch on every deploy.
+    for command in &commands {
+        assert!(
+            command.starts_with("cargo run --release -- check && "),
+            "{command}"
+        );
+    }
+    assert!(
+        text.contains("package = \"netlify-plugin-cache\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("paths = [\"target\", \".folio-cache\"]"),
+        "{text}"
+    );
     let production = run_deploy_command(commands[0], &[("URL", "https://folio-me.netlify.app")]);
     assert!(
         production
