@@ -54,7 +54,9 @@ impl SortBy {
             "weight" | "order" => SortBy::Weight,
             "title" | "title_bytes" | "linktitle" | "link_title" => SortBy::Title,
             "slug" => SortBy::Slug,
-            "none" | "path" | "file" | "filename" => SortBy::None,
+            // Zola's `permalink` orders by address, which follows the file
+            // path unless a page sets `slug` or `path`.
+            "none" | "path" | "permalink" | "file" | "filename" => SortBy::None,
             _ => return None,
         })
     }
@@ -948,6 +950,7 @@ mod tests {
             ("title_bytes", SortBy::Title),
             ("slug", SortBy::Slug),
             ("path", SortBy::None),
+            ("permalink", SortBy::None),
             ("Title", SortBy::Title),
         ] {
             assert_eq!(SortBy::parse(written), Some(order), "{written}");
