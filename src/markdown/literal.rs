@@ -187,6 +187,13 @@ fn read_attribute_list(source: &str, start: usize) -> Option<LiteralTemplate> {
     if trimmed.starts_with('/') {
         return None;
     }
+    // At the end of an ATX heading, pulldown-cmark reads the list as the
+    // heading's attributes (`## Intro {: #intro .wide}`), as kramdown does.
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let after = &rest[end + 1..line_end];
+    if source[line_start..start].trim_start().starts_with('#') && after.trim().is_empty() {
+        return None;
+    }
     let is_list = trimmed.starts_with(['.', '#', ':']) || word_then('=') || word_then(':');
     if !is_list || trimmed.len() < 2 {
         return None;
@@ -267,8 +274,8 @@ mod tests {
     }
 
     #[test]
-    fn kramdown_attribute_lists_are_found_and_prose_is_not() {
-        let source = "A note.\n{: .note}\n\n## Intro {: #intro .wide}\n\n**b**{: lang=\"en\"}\n\n\
+    fn kramdown_attribute_lists_are_found_and_prose_and_heading_attributes_are_not() {
+        let source = "A note.\n{: .note}\n\n## Intro {: #intro .wide}\n\n## Next {: .x} here\n\n**b**{: lang=\"en\"}\n\n\
                       {::comment}\nx\n{:/comment}\n\nA set {:} and {: not one} and `{: .code}`.\n";
         assert_eq!(
             kinds(source),
@@ -278,11 +285,7 @@ mod tests {
                     ".note".to_string(),
                     "{: .note}"
                 ),
-                (
-                    TemplateKind::KramdownAttributes,
-                    "#intro .wide".to_string(),
-                    "{: #intro .wide}"
-                ),
+                (TemplateKind::KramdownAttributes, ".x".to_string(), "{: .x}"),
                 (
                     TemplateKind::KramdownAttributes,
                     "lang=\"en\"".to_string(),
