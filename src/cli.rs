@@ -260,6 +260,7 @@ impl SiteArgs {
             root: self.root.clone(),
             output_dir,
             base_url: self.base_url.clone(),
+            published_url: None,
         }
     }
 }

@@ -44,6 +44,10 @@ pub struct Config {
     pub base_url: String,
     /// The path part of `base_url`: `/` or `/portfolio/`.
     pub base_path: String,
+    /// The address the site is published at: `base_url`, except under
+    /// `serve`, whose `base_url` is the local one. What a social card shows
+    /// comes from here, so a card drawn while serving is the published one.
+    pub published_url: String,
     /// What local dates and times in front matter mean.
     pub timezone: jiff::tz::TimeZone,
     /// Everything templates see as `config`.
@@ -223,6 +227,10 @@ pub struct FeedConfig {
     /// How many entries it holds at most.
     #[serde(default = "default_feed_limit")]
     pub limit: usize,
+    /// Whether `folio.yaml` writes `feed:`: a feed asked for that has no
+    /// dated page to show is a warning, the default one is left out quietly.
+    #[serde(skip)]
+    pub written: bool,
 }
 
 impl Default for FeedConfig {
@@ -231,6 +239,7 @@ impl Default for FeedConfig {
             enabled: true,
             filename: default_feed_filename(),
             limit: default_feed_limit(),
+            written: false,
         }
     }
 }
@@ -449,6 +458,9 @@ pub struct Overrides {
     pub output_dir: Option<PathBuf>,
     /// The public URL, instead of `base_url`.
     pub base_url: Option<String>,
+    /// The address the site is published at when `base_url` is only a
+    /// local preview's (`serve`).
+    pub published_url: Option<String>,
 }
 
 /// Finds the site root and loads its configuration.
@@ -972,6 +984,7 @@ fn resolve(
     })?;
     check_language(&site.language, text)?;
     check_names(&site, text)?;
+    site.feed.written = config_key(text, &["feed"]).is_some();
     let mut template_dirs = vec![root.join("templates")];
     let mut static_dirs = Vec::new();
     let mut theme_dir = None;
@@ -1025,6 +1038,10 @@ fn resolve(
         static_dirs,
         theme_dir,
         builtin_theme,
+        published_url: overrides
+            .published_url
+            .clone()
+            .unwrap_or_else(|| base_url.clone()),
         base_url,
         base_path,
         timezone,

@@ -20,11 +20,11 @@ mod front_matter;
 pub use crate::url::{is_inside_site, slugify};
 pub use date::{Date, DateError, parse_date, split_date_prefix};
 pub use front_matter::{
-    Format as FrontMatterFormat, FrontMatter, SortBy, Split, Unclosed, split_front_matter,
-    toml_value,
+    Format as FrontMatterFormat, FrontMatter, SortBy, Split, Unclosed, Undeclared,
+    split_front_matter, toml_value,
 };
 
-use front_matter::parse_front_matter;
+use front_matter::{parse_front_matter, undeclared_taxonomy};
 
 /// Everything `content/` holds, with drafts and future pages already left out.
 #[derive(Debug, Default)]
@@ -131,6 +131,11 @@ pub fn load(config: &Config, options: &LoadOptions) -> std::result::Result<Conte
         }
     }
     let mut content = Content {
+        warnings: entries
+            .files
+            .par_iter()
+            .filter_map(|file| jekyll_html(config, &file.source))
+            .collect(),
         files: entries.files,
         ..Content::default()
     };
@@ -157,6 +162,9 @@ pub fn load(config: &Config, options: &LoadOptions) -> std::result::Result<Conte
             Err(e) => errors.push(e),
         }
     }
+    content
+        .warnings
+        .extend(undeclared_taxonomies(config, &sections, &pages));
     content.data = data_tree(&data_files);
     assemble(
         &mut content,
@@ -437,6 +445,113 @@ fn relative_name(config: &Config, path: &Path, errors: &mut Errors) -> Option<St
 }
 
 /// Returns `path` relative to the site root when it is inside it.
+/// A warning for an HTML file that Jekyll would have rendered, front matter
+/// and Liquid, and that folio copies as it is: at its first Liquid tag or
+/// expression, with how many there are, or at its front matter.
+fn jekyll_html(config: &Config, path: &Path) -> Option<Error> {
+    let extension = path.extension()?.to_str()?;
+    if !extension.eq_ignore_ascii_case("html") && !extension.eq_ignore_ascii_case("htm") {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let split = split_front_matter(&text).ok()?;
+    if split.format != FrontMatterFormat::Yaml || split.body_start == 0 {
+        return None;
+    }
+    let source = site_relative(config, path);
+    let page = source.with_extension("md");
+    let help = format!(
+        "make it a Markdown page (`{}`) or a template under `templates/`: folio copies HTML files in `content/` as they are",
+        page.display()
+    );
+    let liquid = liquid_places(&text[split.body_start..]);
+    let Some(first) = liquid.first() else {
+        return Some(
+            Error::at(
+                &source,
+                Some(Location { line: 1, column: 1 }),
+                "this HTML file starts with front matter, which folio publishes as written",
+            )
+            .help(help)
+            .warning(),
+        );
+    };
+    let body = &text[split.body_start..];
+    let at = Location::of_offset(body, first.start);
+    let more = match liquid.len() {
+        1 => String::new(),
+        n => format!("; {} more like it in this file", n - 1),
+    };
+    Some(
+        Error::at(
+            &source,
+            Some(Location {
+                line: at.line + split.body_line - 1,
+                column: at.column,
+            }),
+            format!(
+                "`{}` is Liquid in an HTML file with front matter, which folio publishes as written{more}",
+                &body[first.clone()]
+            ),
+        )
+        .help(help)
+        .warning(),
+    )
+}
+
+/// Where Liquid tags (`{% … %}`) and expressions (`{{ … }}`) are in `text`.
+fn liquid_places(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut places = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find('{').map(|i| from + i) {
+        let close = match text.as_bytes().get(at + 1) {
+            Some(b'%') => "%}",
+            Some(b'{') => "}}",
+            _ => {
+                from = at + 1;
+                continue;
+            }
+        };
+        match text[at + 2..].find(close) {
+            Some(end) if !text[at + 2..at + 2 + end].contains('\n') => {
+                places.push(at..at + 2 + end + 2);
+                from = at + 2 + end + 2;
+            }
+            _ => from = at + 2,
+        }
+    }
+    places
+}
+
+/// One warning for each taxonomy used and not declared, at its first use
+/// by file name, with the number of files that use it.
+fn undeclared_taxonomies(
+    config: &Config,
+    sections: &[SourceFile],
+    pages: &[SourceFile],
+) -> Vec<Error> {
+    let mut uses: std::collections::BTreeMap<&str, (&SourceFile, &Undeclared, usize)> =
+        std::collections::BTreeMap::new();
+    for file in sections.iter().chain(pages) {
+        let mut seen = std::collections::HashSet::new();
+        for undeclared in &file.meta.undeclared {
+            if !seen.insert(undeclared.name.as_str()) {
+                continue;
+            }
+            let entry = uses
+                .entry(undeclared.name.as_str())
+                .or_insert((file, undeclared, 0));
+            if file.source < entry.0.source {
+                (entry.0, entry.1) = (file, undeclared);
+            }
+            entry.2 += 1;
+        }
+    }
+    uses.into_values()
+        .map(|(file, first, count)| undeclared_taxonomy(config, &file.source, first, count))
+        .collect()
+}
+
 pub fn site_relative(config: &Config, path: &Path) -> PathBuf {
     path.strip_prefix(&config.root)
         .map(Path::to_path_buf)
@@ -848,7 +963,18 @@ fn sort_sections(content: &mut Content) {
                     .weight
                     .unwrap_or(i64::MAX)
                     .cmp(&b.meta.weight.unwrap_or(i64::MAX)),
+                SortBy::Updated => {
+                    let latest = |p: &Page| {
+                        p.meta
+                            .updated
+                            .as_ref()
+                            .or(p.meta.date.as_ref())
+                            .map(|d| d.seconds)
+                    };
+                    latest(b).cmp(&latest(a))
+                }
                 SortBy::Title => a.meta.title.cmp(&b.meta.title),
+                SortBy::Slug => a.slug.cmp(&b.slug),
                 SortBy::None => std::cmp::Ordering::Equal,
             };
             primary.then_with(|| a.relative_path.cmp(&b.relative_path))

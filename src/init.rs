@@ -62,7 +62,9 @@ pub fn init(dir: &Path, force: bool) -> Result<InitReport> {
 }
 
 /// Writes a new page at `path` (under the site's `content/`) with `title`
-/// from its file name, today's `date` and `draft: true`.
+/// from its name, `date` from a date the name starts with (today's when
+/// there is none) and `draft: true`. A bundle's `index.md` is named by its
+/// folder: `posts/2024-05-01-launch/index.md` is "Launch", of 2024-05-01.
 pub fn new_page(root: &Path, content_dir: &Path, path: &Path, today: &str) -> Result<PathBuf> {
     let target = if path.is_absolute() {
         path.to_path_buf()
@@ -78,11 +80,13 @@ pub fn new_page(root: &Path, content_dir: &Path, path: &Path, today: &str) -> Re
         )
         .help("name it like `content/projects/my-project.md`"));
     }
-    let stem = target.file_stem().and_then(|s| s.to_str()).ok_or_else(|| {
+    let stem = page_name(&target).ok_or_else(|| {
         Error::at(&shown, None, "file name is not valid UTF-8").help("rename the file")
     })?;
+    let date = crate::content::split_date_prefix(stem, &jiff::tz::TimeZone::UTC)
+        .map_or_else(|| today.to_string(), |(date, _)| date.text);
     let text = format!(
-        "---\ntitle: {}\ndate: {today}\ndraft: true\n---\n\n",
+        "---\ntitle: {}\ndate: {date}\ndraft: true\n---\n\n",
         yaml_string(&title_from(stem))
     );
     let rel = shown.to_string_lossy().replace('\\', "/");
@@ -95,6 +99,16 @@ pub fn new_page(root: &Path, content_dir: &Path, path: &Path, today: &str) -> Re
         _ => Err(Error::at(&shown, None, "file exists already")
             .help("pick another name; folio never overwrites a page")),
     }
+}
+
+/// The name a page goes by: its file's stem, or its folder's for the
+/// `index.md` of a bundle.
+fn page_name(target: &Path) -> Option<&str> {
+    let stem = target.file_stem()?.to_str()?;
+    if stem != "index" && stem != "_index" {
+        return Some(stem);
+    }
+    target.parent()?.file_name()?.to_str()
 }
 
 /// `2024-05-01-my-first-post` → `My first post`.
@@ -126,5 +140,12 @@ mod tests {
         assert_eq!(title_from("my-first-post"), "My first post");
         assert_eq!(title_from("2024-05-01-launch_day"), "Launch day");
         assert_eq!(title_from("x"), "X");
+    }
+
+    #[test]
+    fn a_bundle_is_named_by_its_folder() {
+        assert_eq!(page_name(Path::new("content/posts/x/index.md")), Some("x"));
+        assert_eq!(page_name(Path::new("content/docs/_index.md")), Some("docs"));
+        assert_eq!(page_name(Path::new("content/posts/a-b.md")), Some("a-b"));
     }
 }

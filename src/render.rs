@@ -469,6 +469,11 @@ impl Renderer {
         }
         let feed_html = self.feed_html(&scene, &passes, &mut errors);
         let mut others = feeds::feeds(config, content, &feed_html, &scene.taxonomies);
+        if old.is_none() {
+            report
+                .warnings
+                .extend(feeds::feed_warnings(config, content, &scene.taxonomies));
+        }
         others.extend(feeds::site_files(config, content, &scene.taxonomies));
         match feeds::alias_files(config, content) {
             Ok(files) => others.extend(files),
@@ -486,7 +491,9 @@ impl Renderer {
         if errors.has_errors() {
             return Err(errors);
         }
-        if old.is_none() {
+        // Only a whole build or check prunes: what `serve` leaves out
+        // (or adds, such as drafts) says nothing of what the next build needs.
+        if old.is_none() && !options.keep {
             media.prune().map_err(Errors::from)?;
         }
         report.images = media.images.made();
@@ -1215,12 +1222,26 @@ enum Outcome {
 fn load_media(config: &Config, model: &Model) -> std::result::Result<Media, Errors> {
     let mut cards = Cards::load(config).map_err(Errors::from)?;
     if let Some(cards) = &mut cards {
-        cards.set_global("config", model.config.clone());
+        cards.set_global("config", card_config(config, &model.config));
     }
     Ok(Media {
         images: Arc::new(Images::new(&config.root)),
         cards: cards.map(Arc::new),
     })
+}
+
+/// `config` as a social card sees it: with the address the site is
+/// published at, so that a card drawn under `serve` (whose `base_url` is
+/// local) is the card a build draws, and is found in the cache by it.
+fn card_config(config: &Config, value: &Value) -> Value {
+    let Some(mut map) = value.as_map().cloned() else {
+        return value.clone();
+    };
+    map.insert(
+        "base_url".into(),
+        Value::from(config.published_url.as_str()),
+    );
+    Value::from(map)
 }
 
 fn html_file(

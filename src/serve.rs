@@ -122,6 +122,7 @@ pub fn serve(
     };
     let local = Overrides {
         base_url: Some(format!("http://{host}:{port}{}", first.base_path)),
+        published_url: Some(first.base_url.clone()),
         ..overrides
     };
     let config = config::load(cwd, &local)?;

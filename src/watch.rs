@@ -303,6 +303,7 @@ mod tests {
             theme_dir: Some(root.join("themes/t")),
             builtin_theme: false,
             base_url: "http://127.0.0.1:1111/".to_string(),
+            published_url: "https://example.com/".to_string(),
             base_path: "/".to_string(),
             timezone: jiff::tz::TimeZone::UTC,
             site: crate::config::parse_yaml(

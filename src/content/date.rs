@@ -60,6 +60,23 @@ pub fn parse_date(text: &str, zone: &TimeZone) -> Result<Date, DateError> {
     })
 }
 
+/// The date `text` most likely means, written so that `parse_date` reads
+/// it, when it is not one as written: a date and time with a stray number
+/// among them (`2023-01-29 18:30:22 2023 -0800`, as some Jekyll posts
+/// have it) becomes `2023-01-29 18:30:22 -0800`. `None` when nothing can be
+/// dropped without changing what it says, such as a zone's name.
+pub fn suggest_date(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    let mut kept = vec![words.next()?];
+    for word in words {
+        if !word.bytes().all(|b| b.is_ascii_digit()) {
+            kept.push(word);
+        }
+    }
+    let suggested = kept.join(" ");
+    (suggested != text.trim() && scan(&suggested).is_some()).then_some(suggested)
+}
+
 /// Splits `2024-05-01-launch` into its date (midnight in `zone`) and `launch`.
 pub fn split_date_prefix<'a>(stem: &'a str, zone: &TimeZone) -> Option<(Date, &'a str)> {
     let rest = stem.get(11..).filter(|rest| !rest.is_empty())?;
@@ -268,6 +285,21 @@ mod tests {
             utc("2014-12-17 11:16:21 -0800").map(|d| d.seconds),
             utc("2014-12-17T19:16:21Z").map(|d| d.seconds)
         );
+    }
+
+    #[test]
+    fn a_stray_number_in_a_date_is_left_out_of_the_suggestion() {
+        assert_eq!(
+            utc("2023-01-29 18:30:22 2023 -0800"),
+            Err(DateError::NotADate)
+        );
+        assert_eq!(
+            suggest_date("2023-01-29 18:30:22 2023 -0800").as_deref(),
+            Some("2023-01-29 18:30:22 -0800")
+        );
+        assert_eq!(suggest_date("2023-01-29 18:30:22 PST"), None);
+        assert_eq!(suggest_date("2023-01-29 18:30:22 -0800"), None);
+        assert_eq!(suggest_date("next week"), None);
     }
 
     #[test]

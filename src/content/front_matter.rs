@@ -12,7 +12,7 @@ use crate::config::{Config, Step, closest, locate_key, parse_yaml, value_after_k
 use crate::error::{Error, Location, Result};
 use crate::url::{is_inside_site, slugify};
 
-use super::date::{Date, DateError, parse_date};
+use super::date::{Date, DateError, parse_date, suggest_date};
 
 /// How pages of a section are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -20,12 +20,46 @@ pub enum SortBy {
     /// Newest first.
     #[default]
     Date,
+    /// Most recently updated first: by `updated`, or `date` without one.
+    Updated,
     /// Lightest first.
     Weight,
     /// A to Z.
     Title,
+    /// By slug, A to Z.
+    Slug,
     /// By path.
     None,
+}
+
+impl SortBy {
+    /// Reads a `sort_by` value: folio's names, and those Zola, Hugo and
+    /// Jekyll sites use for the same orders (`update_date`, `lastmod`,
+    /// `ByTitle`, `path`), in any case.
+    pub fn parse(text: &str) -> Option<SortBy> {
+        let lower = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        // Hugo names its orders `ByDate`, `ByWeight`, …
+        let name = lower.strip_prefix("by").filter(|rest| {
+            !rest.is_empty() && SortBy::parse_name(rest.trim_start_matches('_')).is_some()
+        });
+        SortBy::parse_name(name.map_or(lower.as_str(), |n| n.trim_start_matches('_')))
+    }
+
+    fn parse_name(name: &str) -> Option<SortBy> {
+        Some(match name {
+            "date" | "publish_date" | "publishdate" | "pubdate" => SortBy::Date,
+            "updated" | "update_date" | "lastmod" | "last_modified_at" | "modified" => {
+                SortBy::Updated
+            }
+            "weight" | "order" => SortBy::Weight,
+            "title" | "title_bytes" | "linktitle" | "link_title" => SortBy::Title,
+            "slug" => SortBy::Slug,
+            // Zola's `permalink` orders by address, which follows the file
+            // path unless a page sets `slug` or `path`.
+            "none" | "path" | "permalink" | "file" | "filename" => SortBy::None,
+            _ => return None,
+        })
+    }
 }
 
 /// Typed front matter; unknown keys are kept in `extra`.
@@ -67,6 +101,9 @@ pub struct FrontMatter {
     pub search: Option<bool>,
     /// Terms by taxonomy name.
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Taxonomies the page uses that `folio.yaml` does not declare, with
+    /// where each is written; `content::load` warns once for each name.
+    pub undeclared: Vec<Undeclared>,
     /// Every other key, as written.
     pub extra: serde_json::Map<String, Json>,
 }
@@ -182,7 +219,17 @@ const FOREIGN_KEYS: &[(&str, &str, &str)] = &[
     ("Jekyll", "last_modified_at", "use `updated` instead"),
 ];
 
-/// Keys that only make sense as taxonomies, so using one undeclared is an error.
+/// A taxonomy used in front matter and not declared in `folio.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undeclared {
+    /// Its name: `tags`.
+    pub name: String,
+    /// Where the key is written.
+    pub location: Option<Location>,
+}
+
+/// Keys that only make sense as taxonomies, so using one undeclared is a
+/// warning.
 const TAXONOMY_LIKE: &[&str] = &["tags", "categories"];
 
 /// The language front matter is written in.
@@ -528,7 +575,10 @@ impl FieldReader<'_> {
             DateError::NotADate => self.error(
                 key,
                 format!("`{key}` must be a date like 2024-05-01, found \"{text}\""),
-                "write the date as YYYY-MM-DD",
+                &suggest_date(&text).map_or_else(
+                    || "write the date as YYYY-MM-DD".to_string(),
+                    |date| format!("write it as `{date}`"),
+                ),
             ),
             DateError::YearOutOfRange => self.error(
                 key,
@@ -621,19 +671,15 @@ fn read_key(
         }
         "sort_by" if is_section => {
             let text = r.string(key, value)?;
-            meta.sort_by = match text.as_str() {
-                "date" => SortBy::Date,
-                "weight" => SortBy::Weight,
-                "title" => SortBy::Title,
-                "none" => SortBy::None,
-                _ => {
-                    return Err(r.error(
-                        key,
-                        format!("`sort_by` must be date, weight, title or none, found \"{text}\""),
-                        "write one of `date`, `weight`, `title`, `none`",
-                    ));
-                }
-            };
+            meta.sort_by = SortBy::parse(&text).ok_or_else(|| {
+                r.error(
+                    key,
+                    format!(
+                        "`sort_by` must be date, updated, weight, title, slug or none, found \"{text}\""
+                    ),
+                    "write one of `date`, `updated`, `weight`, `title`, `slug` and `none` (`path`, and Zola's and Hugo's names such as `update_date`, `lastmod` and `ByTitle`, are read too)",
+                )
+            })?;
         }
         "paginate_by" if is_section => {
             let n = value.as_u64().filter(|n| *n > 0).ok_or_else(|| {
@@ -690,7 +736,7 @@ fn read_key(
             read_terms(config, r, meta, key, value)?;
         }
         _ => {
-            if let Some(warning) = foreign_key(r, key) {
+            if let Some(warning) = foreign_key(config, r, key) {
                 warnings.push(warning);
             } else {
                 warn_near_miss(r, key, is_section, warnings);
@@ -715,24 +761,22 @@ fn read_terms(
 ) -> Result<()> {
     let name = last_step(path);
     if config.taxonomy(name).is_none() {
-        let declared: Vec<String> = config
-            .site
-            .taxonomies
-            .iter()
-            .map(|t| t.name.clone())
-            .collect();
-        let help = match closest(name, &declared) {
-            Some(near) => format!(
-                "did you mean `{near}`? or declare it: `taxonomies: [{{name: {name}}}]` in folio.yaml"
-            ),
-            None => format!("declare it in folio.yaml: `taxonomies: [{{name: {name}}}]`"),
-        };
-        return Err(Error::at(
-            r.source,
-            r.key_location(path),
-            format!("taxonomy `{name}` is not declared"),
-        )
-        .help(help));
+        // Kept where templates can still read them, and warned about once
+        // for the whole site by `content::load`.
+        meta.undeclared.push(Undeclared {
+            name: name.to_string(),
+            location: r.key_location(path),
+        });
+        let json = serde_json::to_value(&value).map_err(|e| {
+            r.error(
+                path,
+                format!("`{name}` cannot be read"),
+                "simplify the value",
+            )
+            .cause(e)
+        })?;
+        meta.extra.insert(name.to_string(), json);
+        return Ok(());
     }
     let terms = r.strings(path, value)?;
     if let Some(term) = terms.iter().find(|t| slugify(t).is_empty()) {
@@ -749,9 +793,56 @@ fn read_terms(
     Ok(())
 }
 
+/// The warning for a taxonomy that `pages` pages use and `folio.yaml` does
+/// not declare, at its first use.
+pub fn undeclared_taxonomy(
+    config: &Config,
+    source: &Path,
+    first: &Undeclared,
+    pages: usize,
+) -> Error {
+    let name = &first.name;
+    let declared: Vec<String> = config
+        .site
+        .taxonomies
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    let help = match closest(name, &declared) {
+        Some(near) => format!(
+            "did you mean `{near}`? or declare it: `taxonomies: [{{name: {name}}}]` in folio.yaml"
+        ),
+        None => format!("declare it in folio.yaml: `taxonomies: [{{name: {name}}}]`"),
+    };
+    let pages = if pages == 1 {
+        "1 page".to_string()
+    } else {
+        format!("{pages} pages")
+    };
+    Error::at(
+        source,
+        first.location,
+        format!("taxonomy `{name}` is not declared, so the terms of {pages} are not listed"),
+    )
+    .help(help)
+    .warning()
+}
+
 /// A warning for a key of another generator that folio does not read.
-fn foreign_key(r: &FieldReader<'_>, key: &str) -> Option<Error> {
+fn foreign_key(config: &Config, r: &FieldReader<'_>, key: &str) -> Option<Error> {
     let (generator, _, help) = FOREIGN_KEYS.iter().find(|(_, k, _)| *k == key)?;
+    let home = config.content_dir.join("_index.md");
+    let is_home = home.strip_prefix(&config.root).unwrap_or(&home) == r.source;
+    // `feed: true` on the home section would be a second feed at the site
+    // feed's address.
+    let help = if is_home && key.starts_with("generate_feed") {
+        format!(
+            "remove the key: folio writes the site's feed, `{}`, with every dated page (`feed:` in folio.yaml names it or turns it off)",
+            config.site.feed.filename
+        )
+    } else {
+        help.to_string()
+    };
     Some(
         Error::at(
             r.source,
@@ -760,7 +851,7 @@ fn foreign_key(r: &FieldReader<'_>, key: &str) -> Option<Error> {
                 "`{key}` is a {generator} key that folio does not read; it is kept under `extra`"
             ),
         )
-        .help(*help)
+        .help(help)
         .warning(),
     )
 }
@@ -846,6 +937,26 @@ mod tests {
         assert_eq!(split.format, Format::Toml);
         assert_eq!(split.front, "title = \"A\"\n");
         assert_eq!(&text[split.body_start..], "body\n");
+    }
+
+    #[test]
+    fn sort_orders_of_other_generators_are_read() {
+        for (written, order) in [
+            ("date", SortBy::Date),
+            ("update_date", SortBy::Updated),
+            ("updated", SortBy::Updated),
+            ("ByLastmod", SortBy::Updated),
+            ("ByWeight", SortBy::Weight),
+            ("title_bytes", SortBy::Title),
+            ("slug", SortBy::Slug),
+            ("path", SortBy::None),
+            ("permalink", SortBy::None),
+            ("Title", SortBy::Title),
+        ] {
+            assert_eq!(SortBy::parse(written), Some(order), "{written}");
+        }
+        assert_eq!(SortBy::parse("by"), None);
+        assert_eq!(SortBy::parse("random"), None);
     }
 
     #[test]

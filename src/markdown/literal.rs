@@ -1,5 +1,6 @@
 //! Template syntax of other generators left in Markdown: Zola and Hugo
-//! shortcodes, Liquid tags. folio prints them as text, so each one is
+//! shortcodes, Liquid tags, kramdown's attribute lists. folio prints them
+//! as text, so each one is
 //! found, with where it is, for a warning; code spans and code blocks are
 //! left alone, since that is how such syntax is shown on purpose.
 
@@ -32,6 +33,9 @@ pub enum TemplateKind {
     LiquidTag,
     /// `{{ x | filter }}` or `{{ site.title }}`.
     LiquidExpression,
+    /// `{: .note}`, `{: #id}` or `{::comment}`: Jekyll's kramdown reads
+    /// them as attributes of the block or span before them.
+    KramdownAttributes,
 }
 
 impl TemplateKind {
@@ -42,15 +46,17 @@ impl TemplateKind {
             TemplateKind::HugoShortcode => "a Hugo shortcode",
             TemplateKind::LiquidTag => "a Liquid tag",
             TemplateKind::LiquidExpression => "a Liquid expression",
+            TemplateKind::KramdownAttributes => "a kramdown attribute list",
         }
     }
 }
 
-/// Finds the shortcodes and Liquid tags in Markdown outside code. Closing
-/// tags (`{% end %}`, `{% endhighlight %}`) belong to their opening one and
-/// are not listed.
+/// Finds the shortcodes, Liquid tags and kramdown attribute lists in
+/// Markdown outside code, in the order they are written. Closing tags
+/// (`{% end %}`, `{% endhighlight %}`) belong to their opening one and are
+/// not listed.
 pub fn find_literal_templates(source: &str) -> Vec<LiteralTemplate> {
-    if !source.contains("{{") && !source.contains("{%") {
+    if !source.contains("{{") && !source.contains("{%") && !source.contains("{:") {
         return Vec::new();
     }
     let code = code_ranges(source);
@@ -96,7 +102,7 @@ fn next_opening(source: &str, from: usize) -> Option<usize> {
     let at = rest.find('{')?;
     let start = from + at;
     match source.as_bytes().get(start + 1) {
-        Some(b'{' | b'%') => Some(start),
+        Some(b'{' | b'%' | b':') => Some(start),
         _ => next_opening(source, start + 1),
     }
 }
@@ -105,6 +111,9 @@ fn next_opening(source: &str, from: usize) -> Option<usize> {
 /// same or a following line, and says what it is.
 fn read_one(source: &str, start: usize) -> Option<LiteralTemplate> {
     let bytes = source.as_bytes();
+    if bytes[start + 1] == b':' {
+        return read_attribute_list(source, start);
+    }
     let (close, hugo) = match (bytes[start + 1], bytes.get(start + 2)) {
         (b'{', Some(b'<')) => (">}}", true),
         (b'{', Some(b'%')) => ("%}}", true),
@@ -157,6 +166,49 @@ fn read_one(source: &str, start: usize) -> Option<LiteralTemplate> {
         text: source[range.clone()].to_string(),
         range,
     })
+}
+
+/// Reads a kramdown attribute list at `start` (`{:`), which ends on its
+/// line: `{: .note}`, `{: #intro .wide}`, `{: lang="en"}`, `{:ref: .x}`, or
+/// an extension such as `{::comment}`. Braces that hold anything else, like
+/// `{:}` or a colon in prose, are not one.
+fn read_attribute_list(source: &str, start: usize) -> Option<LiteralTemplate> {
+    let rest = &source[start + 2..];
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let end = rest[..line_end].find('}')?;
+    let inner = &rest[..end];
+    let trimmed = inner.trim();
+    let word_then = |mark: char| {
+        trimmed
+            .split_once(mark)
+            .is_some_and(|(word, _)| !word.is_empty() && word.chars().all(is_name_char))
+    };
+    // `{:/comment}` closes an extension: it belongs to the opening one.
+    if trimmed.starts_with('/') {
+        return None;
+    }
+    // At the end of an ATX heading, pulldown-cmark reads the list as the
+    // heading's attributes (`## Intro {: #intro .wide}`), as kramdown does.
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let after = &rest[end + 1..line_end];
+    if source[line_start..start].trim_start().starts_with('#') && after.trim().is_empty() {
+        return None;
+    }
+    let is_list = trimmed.starts_with(['.', '#', ':']) || word_then('=') || word_then(':');
+    if !is_list || trimmed.len() < 2 {
+        return None;
+    }
+    let range = start..start + 2 + end + 1;
+    Some(LiteralTemplate {
+        kind: TemplateKind::KramdownAttributes,
+        name: trimmed.trim_start_matches(':').to_string(),
+        text: source[range.clone()].to_string(),
+        range,
+    })
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
 }
 
 fn is_closing(name: &str) -> bool {
@@ -216,6 +268,33 @@ mod tests {
                     TemplateKind::HugoShortcode,
                     "figure".to_string(),
                     "{{< figure src=\"a.png\" >}}"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn kramdown_attribute_lists_are_found_and_prose_and_heading_attributes_are_not() {
+        let source = "A note.\n{: .note}\n\n## Intro {: #intro .wide}\n\n## Next {: .x} here\n\n**b**{: lang=\"en\"}\n\n\
+                      {::comment}\nx\n{:/comment}\n\nA set {:} and {: not one} and `{: .code}`.\n";
+        assert_eq!(
+            kinds(source),
+            vec![
+                (
+                    TemplateKind::KramdownAttributes,
+                    ".note".to_string(),
+                    "{: .note}"
+                ),
+                (TemplateKind::KramdownAttributes, ".x".to_string(), "{: .x}"),
+                (
+                    TemplateKind::KramdownAttributes,
+                    "lang=\"en\"".to_string(),
+                    "{: lang=\"en\"}"
+                ),
+                (
+                    TemplateKind::KramdownAttributes,
+                    "comment".to_string(),
+                    "{::comment}"
                 ),
             ]
         );

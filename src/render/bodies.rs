@@ -463,22 +463,33 @@ pub fn section(
 impl Facts {
     /// The warnings of one body: templates of other generators left as
     /// text, then what rendering noted (code in a language no grammar knows).
+    /// Templates that call for the same fix are one warning, at the
+    /// first, with how many there are: a site brought from Jekyll may hold
+    /// thousands of `{: .note}`.
     pub fn warnings_of(&self, source: &std::path::Path) -> Vec<Error> {
-        self.literal_templates
-            .iter()
-            .map(|(literal, at)| literal_warning(source, literal, *at))
+        let mut groups: Vec<(&'static str, usize, usize)> = Vec::new();
+        for (i, (literal, _)) in self.literal_templates.iter().enumerate() {
+            let help = literal_help(literal);
+            match groups.iter_mut().find(|(h, _, _)| *h == help) {
+                Some((_, _, count)) => *count += 1,
+                None => groups.push((help, i, 1)),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(help, first, count)| {
+                let (literal, at) = &self.literal_templates[first];
+                literal_warning(source, literal, *at, help, count)
+            })
             .chain(self.warnings.iter().cloned())
             .collect()
     }
 }
 
-fn literal_warning(
-    source: &std::path::Path,
-    literal: &markdown::LiteralTemplate,
-    at: Location,
-) -> Error {
+/// What to write instead of a template of another generator.
+fn literal_help(literal: &markdown::LiteralTemplate) -> &'static str {
     use markdown::TemplateKind;
-    let help = match (literal.kind, literal.name.as_str()) {
+    match (literal.kind, literal.name.as_str()) {
         (TemplateKind::LiquidTag | TemplateKind::HugoShortcode, "highlight") => {
             "write a fenced code block (```lang) instead"
         }
@@ -494,13 +505,29 @@ fn literal_warning(
         (TemplateKind::LiquidTag | TemplateKind::LiquidExpression, _) => {
             "write it as Markdown or HTML: folio does not run Liquid"
         }
+        (TemplateKind::KramdownAttributes, _) => {
+            "remove it, or write the element as HTML with its `class` or `id`: folio does not read kramdown's attribute lists"
+        }
         _ => "write it as Markdown or HTML, or put it in a code span to show it as code",
+    }
+}
+
+fn literal_warning(
+    source: &std::path::Path,
+    literal: &markdown::LiteralTemplate,
+    at: Location,
+    help: &str,
+    in_file: usize,
+) -> Error {
+    let more = match in_file {
+        0 | 1 => String::new(),
+        n => format!("; {} more like it in this file", n - 1),
     };
     Error::at(
         source,
         Some(at),
         format!(
-            "`{}` looks like {} (`{}`), which folio prints as text",
+            "`{}` looks like {} (`{}`), which folio prints as text{more}",
             excerpt(&literal.text),
             literal.kind.description(),
             literal.name

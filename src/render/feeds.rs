@@ -15,8 +15,9 @@ use super::files::{Contents, OutputFile};
 use super::values::Taxonomy;
 use crate::url::output_path;
 
-/// The Atom feeds: the site's, and those of sections and terms that ask.
-/// `html` holds the rendered body of every page a feed shows.
+/// The Atom feeds: the site's, and those of sections and terms that ask,
+/// each holding at least one dated page. `html` holds the rendered body of
+/// every page a feed shows.
 pub fn feeds(
     config: &Config,
     content: &Content,
@@ -25,6 +26,7 @@ pub fn feeds(
 ) -> Vec<OutputFile> {
     each_feed(config, content, taxonomies)
         .into_iter()
+        .filter(|feed| !entries(config, content, &feed.pages).is_empty())
         .map(|feed| {
             let xml = atom(config, content, html, &feed.pages, &feed.title, &feed.file);
             text(&feed.file, xml)
@@ -38,6 +40,85 @@ pub fn feed_pages(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -
         .into_iter()
         .flat_map(|feed| entries(config, content, &feed.pages))
         .collect()
+}
+
+/// What the feeds leave out for want of a `date`: a feed asked for (the
+/// site's when `folio.yaml` writes `feed:`) whose pages have none is not
+/// written, and a section's feed that leaves some
+/// of its pages out says so. One warning for each feed, and one for all
+/// the terms of a taxonomy.
+pub fn feed_warnings(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Vec<Error> {
+    let undated = |pages: &[usize]| {
+        pages
+            .iter()
+            .filter(|&&i| content.pages[i].meta.date.is_none())
+            .count()
+    };
+    let mut warnings = Vec::new();
+    let feed = &config.site.feed;
+    if feed.enabled
+        && feed.written
+        && !content.pages.is_empty()
+        && content.pages.iter().all(|p| p.meta.date.is_none())
+    {
+        warnings.push(
+            Error::at(
+                crate::config::CONFIG_FILE,
+                None,
+                format!(
+                    "the site's feed, `{}`, is not written: none of the {} pages has a `date`",
+                    feed.filename,
+                    content.pages.len()
+                ),
+            )
+            .help("add `date: YYYY-MM-DD` to the pages a feed should show, or write `feed: {enabled: false}` in folio.yaml")
+            .warning(),
+        );
+    }
+    for section in content.sections.iter().filter(|s| s.meta.feed) {
+        let missing = undated(&section.pages);
+        if missing == 0 {
+            continue;
+        }
+        let total = section.pages.len();
+        let message = if missing == total {
+            format!("the section's feed is not written: none of its {total} pages has a `date`")
+        } else {
+            format!(
+                "the section's feed leaves out {missing} of its {total} pages, which have no `date`"
+            )
+        };
+        warnings.push(
+            Error::at(&section.source, None, message)
+                .help("add `date: YYYY-MM-DD` to the pages the feed should show, or remove `feed: true`")
+                .warning(),
+        );
+    }
+    for taxonomy in taxonomies {
+        if !config.taxonomy(&taxonomy.name).is_some_and(|t| t.feed) {
+            continue;
+        }
+        let empty = taxonomy
+            .terms
+            .iter()
+            .filter(|term| undated(&term.pages) == term.pages.len())
+            .count();
+        if empty > 0 {
+            warnings.push(
+                Error::at(
+                    crate::config::CONFIG_FILE,
+                    None,
+                    format!(
+                        "the feeds of {empty} `{}` terms are not written: none of their pages has a `date`",
+                        taxonomy.name
+                    ),
+                )
+                .help("add `date: YYYY-MM-DD` to their pages, or write `feed: false` for the taxonomy")
+                .warning(),
+            );
+        }
+    }
+    warnings
 }
 
 /// One Atom feed to write.
@@ -59,12 +140,17 @@ fn each_feed(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Vec
     }
     for section in &content.sections {
         if section.meta.feed {
+            let file = format!(
+                "{}{}",
+                output_path(&section.url).trim_end_matches("index.html"),
+                feed.filename
+            );
+            // The home section's feed is the site's, which holds every page.
+            if feed.enabled && file == feed.filename {
+                continue;
+            }
             list.push(Feed {
-                file: format!(
-                    "{}{}",
-                    output_path(&section.url).trim_end_matches("index.html"),
-                    feed.filename
-                ),
+                file,
                 title: format!(
                     "{} - {}",
                     config.site.title,
@@ -159,7 +245,7 @@ fn atom(
         .filter_map(|&i| latest(&content.pages[i]))
         .max_by_key(|d| d.seconds)
         .map(rfc3339)
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+        .unwrap_or_default();
     let mut xml = String::new();
     let _ = write!(
         xml,

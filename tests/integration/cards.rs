@@ -38,7 +38,8 @@ fn photo() -> Vec<u8> {
     bytes
 }
 
-fn with_photo() -> Fixture {
+/// The social cards fixture with the photo one of its pages shows.
+pub fn with_photo() -> Fixture {
     let site = Fixture::new("social_cards");
     std::fs::write(site.root.join("content/notes/photo/photo.png"), photo()).unwrap();
     site

@@ -88,6 +88,21 @@ fn new_writes_a_draft_and_refuses_to_overwrite() {
 }
 
 #[test]
+fn new_takes_the_title_from_a_bundle_folder_and_the_date_from_the_name() {
+    // Issue #27: `index.md` was titled "Index", and a dated name got today's date.
+    let site = Fixture::new("minimal");
+    site.run(["new", "content/posts/x/index.md"]).success();
+    let page = site.read("content/posts/x/index.md");
+    assert!(page.starts_with("---\ntitle: X\ndate: "), "{page}");
+    site.run(["new", "content/posts/2024-05-01-launch.md"])
+        .success();
+    assert_eq!(
+        site.read("content/posts/2024-05-01-launch.md"),
+        "---\ntitle: Launch\ndate: 2024-05-01\ndraft: true\n---\n\n"
+    );
+}
+
+#[test]
 fn every_command_has_help_with_an_example() {
     let site = Fixture::empty("help");
     for command in ["build", "check", "serve", "init", "new"] {
@@ -218,10 +233,16 @@ fn the_pages_workflow_builds_under_the_pages_sub_path() {
             "{action} missing from {uses:?}"
         );
     }
-    let build = steps("build")
+    // Issue #27: the site is checked before anything is published.
+    let runs: Vec<String> = steps("build")
         .iter()
-        .find_map(|s| s["run"].as_str().map(str::to_string))
-        .unwrap();
+        .filter_map(|s| s["run"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        runs.first().map(String::as_str),
+        Some("cargo run --release -- check")
+    );
+    let build = runs.iter().find(|r| r.contains(" build ")).unwrap().clone();
     assert!(
         build.contains("${{ steps.pages.outputs.base_url }}"),
         "{build}"
@@ -253,6 +274,22 @@ fn netlify_builds_production_and_previews_at_their_own_urls() {
     assert_eq!(commands.len(), 3, "{text}");
     assert!(text.contains("publish = \"public\""));
     assert!(text.contains("[context.deploy-preview]"));
+    // Issue #27: checked before it is published, and not compiled from
+    // scratch on every deploy.
+    for command in &commands {
+        assert!(
+            command.starts_with("cargo run --release -- check && "),
+            "{command}"
+        );
+    }
+    assert!(
+        text.contains("package = \"netlify-plugin-cache\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("paths = [\"target\", \".folio-cache\"]"),
+        "{text}"
+    );
     let production = run_deploy_command(commands[0], &[("URL", "https://folio-me.netlify.app")]);
     assert!(
         production

@@ -198,15 +198,26 @@ fn a_template_syntax_error_names_the_template_line() {
 }
 
 #[test]
-fn an_undeclared_taxonomy_is_an_error_at_its_line() {
+fn an_undeclared_taxonomy_is_one_warning_with_the_number_of_pages() {
+    // Issue #27: a warning once per taxonomy, at its first use, not once per page.
     let site = Fixture::new("minimal");
+    for name in ["b", "a", "c"] {
+        site.write(
+            &format!("content/{name}.md"),
+            "---\ntitle: Post\ncategories: [x]\n---\n",
+        );
+    }
     site.write(
-        "content/post.md",
-        "---\ntitle: Post\ncategories: [x]\n---\n",
+        "content/d.md",
+        "---\ntitle: Post\ntaxonomies:\n  series: [y]\n---\n",
     );
+    let run = site.run(["build"]).success();
     assert_eq!(
-        build_error(&site),
-        "error: content/post.md:3:1: taxonomy `categories` is not declared\n  help: declare it in folio.yaml: `taxonomies: [{name: categories}]`\n"
+        run.stderr,
+        "warning: content/a.md:3:1: taxonomy `categories` is not declared, so the terms of 3 pages are not listed\n  \
+         help: declare it in folio.yaml: `taxonomies: [{name: categories}]`\n\
+         warning: content/d.md:4:3: taxonomy `series` is not declared, so the terms of 1 page are not listed\n  \
+         help: declare it in folio.yaml: `taxonomies: [{name: series}]`\n"
     );
 }
 

@@ -77,6 +77,48 @@ fn weight_and_title_orders_are_ascending() {
 }
 
 #[test]
+fn sort_orders_of_other_generators_are_read_and_others_are_errors() {
+    // Issue #27: Zola's `update_date` and a `slug` order stopped the build.
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: update_date\n---\n",
+    );
+    site.write(
+        "content/posts/b.md",
+        "---\ntitle: B\ndate: 2020-01-01\nupdated: 2025-01-01\nslug: a-slug\n---\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{% for p in section.pages %}{{ p.title }} {% endfor %}",
+    );
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/posts/index.html"), "B First ");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: slug\n---\n",
+    );
+    site.run(["build"]).success();
+    assert_eq!(site.read("public/posts/index.html"), "B First ");
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: ByLinkTitle\n---\n",
+    );
+    site.run(["build"]).success();
+    site.write(
+        "content/posts/_index.md",
+        "---\ntitle: Posts\nsort_by: random\n---\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/posts/_index.md:3:10: `sort_by` must be date, updated, weight, title, slug or none, found \"random\"\n  \
+         help: write one of `date`, `updated`, `weight`, `title`, `slug` and `none` (`path`, and Zola's and Hugo's names such as `update_date`, `lastmod` and `ByTitle`, are read too)\n"
+    );
+}
+
+#[test]
 fn pagination_splits_a_section_and_page_one_redirects() {
     let site = Fixture::new("pagination");
     site.run(["build"]).success();
@@ -283,6 +325,77 @@ fn a_section_with_feed_gets_its_own_feed() {
     assert_eq!(
         texts(&xml(&feed), "title"),
         vec!["Minimal - Posts", "First"]
+    );
+}
+
+#[test]
+fn a_feed_of_undated_pages_is_a_warning_and_no_file() {
+    // Issue #27: such a feed was written empty and dated 1970.
+    let site = Fixture::new("minimal");
+    // The home page links `#details` of this page.
+    site.write(
+        "content/posts/first.md",
+        "---\ntitle: First\n---\n## Details\n",
+    );
+    site.write(
+        "content/docs/_index.md",
+        "---\ntitle: Docs\nfeed: true\n---\n",
+    );
+    site.write("content/docs/a.md", "---\ntitle: A\n---\n");
+    site.write("content/docs/b.md", "---\ntitle: B\n---\n");
+    // The site's feed was asked for: the default one is left out quietly.
+    let config = site.read("folio.yaml");
+    site.write("folio.yaml", &format!("{config}feed:\n  limit: 10\n"));
+    let run = site.run(["build"]).success();
+    assert_eq!(
+        run.stderr,
+        "warning: folio.yaml: the site's feed, `atom.xml`, is not written: none of the 3 pages has a `date`\n  \
+         help: add `date: YYYY-MM-DD` to the pages a feed should show, or write `feed: {enabled: false}` in folio.yaml\n\
+         warning: content/docs/_index.md: the section's feed is not written: none of its 2 pages has a `date`\n  \
+         help: add `date: YYYY-MM-DD` to the pages the feed should show, or remove `feed: true`\n"
+    );
+    let tree = site.tree("public");
+    assert!(
+        !tree.keys().any(|p| p.ends_with("atom.xml")),
+        "{:?}",
+        tree.keys()
+    );
+    // One dated page: the section's feed holds it, and names what it leaves out.
+    site.write(
+        "content/docs/a.md",
+        "---\ntitle: A\ndate: 2024-05-01\n---\n",
+    );
+    site.write("folio.yaml", &config);
+    let run = site.run(["build"]).success();
+    assert_eq!(
+        run.stderr,
+        "warning: content/docs/_index.md: the section's feed leaves out 1 of its 2 pages, which have no `date`\n  \
+         help: add `date: YYYY-MM-DD` to the pages the feed should show, or remove `feed: true`\n"
+    );
+    assert!(!site.read("public/docs/atom.xml").contains("1970"));
+}
+
+#[test]
+fn the_help_for_zola_s_generate_feeds_on_the_home_section_leads_to_no_clash() {
+    // Issue #27: following the help (`feed: true`) on `content/_index.md`
+    // made a second feed at the site feed's address.
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/_index.md",
+        "---\ntitle: Home\ngenerate_feeds: true\n---\n",
+    );
+    let run = site.run(["build"]).success();
+    assert_eq!(
+        run.stderr,
+        "warning: content/_index.md:3:1: `generate_feeds` is a Zola key that folio does not read; it is kept under `extra`\n  \
+         help: remove the key: folio writes the site's feed, `atom.xml`, with every dated page (`feed:` in folio.yaml names it or turns it off)\n"
+    );
+    site.write("content/_index.md", "---\ntitle: Home\nfeed: true\n---\n");
+    let run = site.run(["build"]).success();
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        texts(&xml(&site.read("public/atom.xml")), "title"),
+        vec!["Minimal", "First"]
     );
 }
 

@@ -395,3 +395,33 @@ fn the_missing_images_of_a_page_are_one_error_listing_each_at_its_line() {
          help: put each image where its path says (beside the page's `index.md` for a bare name), or fix the path\n"
     );
 }
+
+#[test]
+fn the_figure_shortcode_makes_the_picture_a_markdown_image_would() {
+    // Issue #27: `figure` shipped the original file, resized nowhere.
+    let site = Fixture::empty("figure_picture");
+    site.run(["init", "."]).success();
+    site.write(
+        "content/posts/shot/index.md",
+        "---\ntitle: Shot\ndate: 2024-05-01\n---\n![Markdown](photo.png)\n\n\
+         {{ figure(src=\"photo.png\", alt=\"A figure\", caption=\"Its caption\") }}\n",
+    );
+    put(&site, "content/posts/shot/photo.png", &photo());
+    site.run(["build"]).success();
+    let html = site.read("public/posts/shot/index.html");
+    let pictures: Vec<&str> = html
+        .split("<picture>")
+        .skip(1)
+        .map(|rest| rest.split("</picture>").next().unwrap())
+        .collect();
+    assert_eq!(pictures.len(), 2, "{html}");
+    assert!(
+        html.contains("<figure class=\"figure\">\n<picture><source type=\"image/webp\""),
+        "{html}"
+    );
+    // The same sources as the Markdown image's, lazy after the first.
+    let sources = |p: &str| p.split(" alt=").next().unwrap().to_string();
+    assert_eq!(sources(pictures[0]), sources(pictures[1]));
+    assert!(pictures[1].contains("alt=\"A figure\""), "{}", pictures[1]);
+    assert!(!html.contains("src=\"photo.png\""), "{html}");
+}

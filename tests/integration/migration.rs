@@ -116,3 +116,65 @@ fn hugo_shortcodes_name_what_folio_writes_instead() {
         assert_eq!(next.trim(), help, "{}", run.stderr);
     }
 }
+
+#[test]
+fn kramdown_attribute_lists_are_one_warning_per_file_with_a_count() {
+    // Issue #27: `{: .note}` was published as text without a word.
+    let site = Fixture::new("minimal");
+    let mut body = String::from("---\ntitle: Notes\n---\nIntro.\n\n`{: .code}` is shown.\n\n");
+    for i in 0..300 {
+        body.push_str(&format!("Note {i}.\n{{: .note}}\n\n"));
+    }
+    site.write("content/notes.md", &body);
+    let run = site.run(["build"]).success();
+    assert_eq!(
+        run.stderr,
+        "warning: content/notes.md:9:1: `{: .note}` looks like a kramdown attribute list (`.note`), which folio prints as text; 299 more like it in this file\n  \
+         help: remove it, or write the element as HTML with its `class` or `id`: folio does not read kramdown's attribute lists\n"
+    );
+}
+
+#[test]
+fn an_html_file_with_front_matter_and_liquid_is_a_warning_at_its_first_tag() {
+    // Issue #27: Jekyll's `.html` pages were copied with their Liquid.
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/about.html",
+        "---\nlayout: default\n---\n<h1>About</h1>\n<p>{{ site.title }} {% if x %}y{% endif %}</p>\n",
+    );
+    site.write("content/plain.html", "---\n---\n<p>No Liquid.</p>\n");
+    site.write("content/raw.html", "<p>{{ as is }}</p>\n");
+    let run = site.run(["build"]).success();
+    assert_eq!(
+        run.stderr,
+        "warning: content/about.html:5:4: `{{ site.title }}` is Liquid in an HTML file with front matter, which folio publishes as written; 2 more like it in this file\n  \
+         help: make it a Markdown page (`content/about.md`) or a template under `templates/`: folio copies HTML files in `content/` as they are\n\
+         warning: content/plain.html:1:1: this HTML file starts with front matter, which folio publishes as written\n  \
+         help: make it a Markdown page (`content/plain.md`) or a template under `templates/`: folio copies HTML files in `content/` as they are\n"
+    );
+}
+
+#[test]
+fn a_jekyll_date_with_a_stray_year_says_how_to_write_it() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "content/post.md",
+        "---\ntitle: Post\ndate: 2023-01-29 18:30:22 2023 -0800\n---\n",
+    );
+    site.write(
+        "content/other.md",
+        "---\ntitle: Other\ndate: 2023-01-29 18:30:22 -0800\n---\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: content/post.md:3:7: `date` must be a date like 2024-05-01, found \"2023-01-29 18:30:22 2023 -0800\"\n  \
+         help: write it as `2023-01-29 18:30:22 -0800`\n"
+    );
+    site.write(
+        "content/post.md",
+        "---\ntitle: Post\ndate: 2023-01-29 18:30:22 -0800\n---\n",
+    );
+    site.run(["build"]).success();
+}

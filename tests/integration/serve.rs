@@ -734,3 +734,35 @@ fn an_edit_reaches_the_search_index_after_the_page() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn the_build_after_serve_draws_no_card_again() {
+    // Issue #27: cards drawn under serve showed its local address, so they
+    // were other cards, and serve pruned the build's: the next build drew
+    // every card again.
+    let site = crate::cards::with_photo();
+    site.run(["build"]).success();
+    let cache = site.root.join(".folio-cache/cards");
+    let built: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!built.is_empty());
+    // Were a card drawn again, its real bytes would replace these.
+    for file in &built {
+        std::fs::write(file, b"from the cache").unwrap();
+    }
+    drop(Server::start(&site, &[]));
+    for file in &built {
+        assert_eq!(
+            std::fs::read(file).ok().as_deref(),
+            Some(&b"from the cache"[..]),
+            "{} was pruned or drawn again under serve",
+            file.display()
+        );
+    }
+    site.run(["build"]).success();
+    for (path, bytes) in site.tree("public/cards") {
+        assert_eq!(bytes, "from the cache", "{path}");
+    }
+}
