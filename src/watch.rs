@@ -312,6 +312,7 @@ mod tests {
             )
             .unwrap(),
             root,
+            languages: vec!["en".to_string()],
         }
     }
 
