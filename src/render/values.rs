@@ -336,7 +336,8 @@ impl Model {
 /// `feed.permalink`, the language's feed's address when folio writes one
 /// that holds a dated page (none otherwise), so a theme links the feed
 /// without walking every page. A multilingual site's also holds
-/// `default_language`.
+/// `default_language`, `home_path` (the language's home) and
+/// `language_homes` (each language's `lang`, `path` and `permalink`).
 fn config_value(config: &Config, content: &Content, lang: usize) -> Value {
     let value = if config.is_multilingual() {
         Value::from_serializable(&config.language_site(lang))
@@ -376,6 +377,22 @@ fn config_value(config: &Config, content: &Content, lang: usize) -> Value {
             "default_language".into(),
             Value::from(config.languages[0].as_str()),
         );
+        let homes: Vec<Value> = (0..config.languages.len())
+            .map(|l| {
+                let (permalink, path) =
+                    url_pair(config, &format!("{}/", config.language_prefix(l)));
+                object(vec![
+                    ("lang", Value::from(config.languages[l].as_str())),
+                    ("path", path),
+                    ("permalink", permalink),
+                ])
+            })
+            .collect();
+        map.insert(
+            "home_path".into(),
+            Value::from(config.with_base(&format!("{}/", config.language_prefix(lang)))),
+        );
+        map.insert("language_homes".into(), Value::from(homes));
     }
     Value::from(map)
 }
