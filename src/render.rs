@@ -20,6 +20,7 @@ mod metrics;
 mod pictures;
 mod shortcodes;
 mod statics;
+mod strings;
 mod templates;
 mod values;
 
@@ -202,6 +203,8 @@ struct Scene<'a> {
     urls: HashMap<&'a str, &'a str>,
     /// Pages some feed shows.
     feed_pages: HashSet<usize>,
+    /// The theme's strings, which count the keys a language lacks.
+    strings: Arc<strings::Strings>,
 }
 
 /// One page after its Markdown: its listing, and what stays of it.
@@ -441,6 +444,8 @@ impl Renderer {
             }
         }
 
+        report.warnings.extend(scene.strings.take_warnings());
+
         // The files besides the templates'.
         let media = self.media.clone().ok_or_else(|| {
             Errors::from(Error::msg("the images of this build were never loaded"))
@@ -568,6 +573,8 @@ impl Renderer {
         let mut lookup = Lookup::new(config, content, &model, statics.clone());
         lookup.set_media(Arc::clone(&media.images), media.cards.clone());
         lookup.set_stable_assets(options.stable_assets);
+        let strings = Arc::new(strings::Strings::load(config).map_err(Errors::from)?);
+        lookup.set_strings(Arc::clone(&strings));
         let resolver = Resolver::new(config, content).with_images(
             config,
             Arc::clone(&media.images),
@@ -607,6 +614,7 @@ impl Renderer {
             files,
             urls,
             feed_pages,
+            strings,
         })
     }
 

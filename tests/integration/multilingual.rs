@@ -146,3 +146,83 @@ fn folio_check_passes_on_a_multilingual_site() {
     let site = Fixture::new("multilingual");
     site.run(["check"]).success();
 }
+
+#[test]
+fn slate_names_the_language_and_its_direction() {
+    let site = built();
+    assert!(
+        site.read("public/index.html")
+            .contains("<html lang=\"en\">")
+    );
+    assert!(
+        site.read("public/fr/index.html")
+            .contains("<html lang=\"fr\">")
+    );
+    assert!(
+        site.read("public/ar/about/index.html")
+            .contains("<html lang=\"ar\" dir=\"rtl\">")
+    );
+}
+
+#[test]
+fn slate_links_every_translation_in_the_head() {
+    let site = built();
+    let page = site.read("public/ar/about/index.html");
+    let links = "<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.com/about/\">\n\
+        <link rel=\"alternate\" hreflang=\"ar\" href=\"https://example.com/ar/about/\">\n\
+        <link rel=\"alternate\" hreflang=\"fr\" href=\"https://example.com/fr/a-propos/\">\n\
+        <link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.com/about/\">\n";
+    assert!(page.contains(links), "{page}");
+    // A page with no translation has none.
+    let page = site.read("public/contact/index.html");
+    assert!(
+        !page.contains("hreflang=\"fr\" href=\"https://example.com/fr/"),
+        "{page}"
+    );
+}
+
+#[test]
+fn the_switcher_leads_to_the_same_page_or_that_languages_home() {
+    let site = built();
+    let page = site.read("public/fr/posts/seul/index.html");
+    let switcher = "<nav class=\"lang-switch\" aria-label=\"Autres langues\">\n      <ul>\n        \
+        <li><a href=\"/\" hreflang=\"en\" lang=\"en\">English</a></li>\n        \
+        <li><a href=\"/ar/\" hreflang=\"ar\" lang=\"ar\">العربية</a></li>\n        \
+        <li><a href=\"/fr/posts/seul/\" hreflang=\"fr\" lang=\"fr\" aria-current=\"true\">Français</a></li>\n      </ul>\n    </nav>";
+    assert!(page.contains(switcher), "{page}");
+    let page = site.read("public/posts/hello/index.html");
+    assert!(
+        page.contains("<a href=\"/fr/posts/hello/\" hreflang=\"fr\" lang=\"fr\">Français</a>"),
+        "{page}"
+    );
+}
+
+#[test]
+fn strings_fall_back_to_the_default_language_with_one_counted_warning() {
+    let site = Fixture::new("multilingual");
+    let run = site.run(["build"]).success();
+    assert!(
+        run.stderr.contains(
+            "warning: i18n/ar.yaml: no string `not_found_text` in `ar`, so the `en` one is shown (2 uses)\n  help: add `not_found_text:` to `i18n/ar.yaml`\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("no string").count(), 1, "{}", run.stderr);
+    let page = site.read("public/ar/404.html");
+    assert!(page.contains("<h1>الصفحة غير موجودة</h1>"), "{page}");
+    assert!(page.contains("There is nothing at this address."), "{page}");
+    assert!(
+        site.read("public/fr/404.html")
+            .contains("<h1>Page introuvable</h1>")
+    );
+}
+
+#[test]
+fn dates_are_written_with_the_month_names_of_the_pages_language() {
+    let site = built();
+    let date = |path: &str| site.read(path);
+    assert!(date("public/posts/hello/index.html").contains(">1 May 2024</time>"));
+    assert!(date("public/fr/posts/hello/index.html").contains(">1 mai 2024</time>"));
+    assert!(date("public/ar/posts/hello/index.html").contains(">1 مايو 2024</time>"));
+}
