@@ -226,3 +226,21 @@ fn dates_are_written_with_the_month_names_of_the_pages_language() {
     assert!(date("public/fr/posts/hello/index.html").contains(">1 mai 2024</time>"));
     assert!(date("public/ar/posts/hello/index.html").contains(">1 مايو 2024</time>"));
 }
+
+#[test]
+fn each_language_gets_its_own_search_index() {
+    let site = Fixture::new("multilingual");
+    let config = site.read("folio.yaml");
+    site.write("folio.yaml", &format!("{config}search: true\n"));
+    site.run(["build"]).success();
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.read("public/pagefind/pagefind-entry.json")).unwrap();
+    let languages = entry["languages"].as_object().unwrap();
+    assert_eq!(
+        languages.keys().collect::<Vec<_>>(),
+        ["ar", "en", "fr"],
+        "{entry}"
+    );
+    assert_eq!(entry["languages"]["fr"]["page_count"], 5, "{entry}");
+    assert_eq!(entry["languages"]["en"]["page_count"], 5, "{entry}");
+}
