@@ -283,7 +283,15 @@ impl Renderer {
         {
             return Ok(report);
         }
+        // Every template may read `config`, which content changes too (a
+        // language's first dated page gives it a feed): when it changed,
+        // everything is rendered again.
+        let configs = values::config_values(config, content);
         let old = self.memory.take();
+        let old = match old {
+            Some(memory) if memory.values.configs != configs => None,
+            kept => kept,
+        };
         let mut edit = edit.clone();
         edit.templates
             .extend(self.changed_templates.iter().cloned());

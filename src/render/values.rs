@@ -183,9 +183,7 @@ impl Model {
             .collect();
         Model {
             config: config_value(config, content, 0),
-            language_configs: (1..config.languages.len())
-                .map(|lang| config_value(config, content, lang))
-                .collect(),
+            language_configs: config_values(config, content).split_off(1),
             data: Value::from_serializable(&content.data),
             site: Value::none(),
             listings: vec![Value::none(); content.pages.len()],
@@ -207,6 +205,13 @@ impl Model {
             term_refs: term_refs(config, taxonomies),
             section_html: Vec::new(),
         }
+    }
+
+    /// `config` as each language sees it, the default first.
+    pub fn configs(&self) -> Vec<Value> {
+        let mut configs = vec![self.config.clone()];
+        configs.extend(self.language_configs.iter().cloned());
+        configs
     }
 
     /// Page `i`'s whole value and its listing.
@@ -329,6 +334,14 @@ impl Model {
             ("taxonomies", Value::from(site_taxonomies)),
         ])
     }
+}
+
+/// `config` as each language sees it, the default first: what a render
+/// compares with the last one's, since every template may read it.
+pub fn config_values(config: &Config, content: &Content) -> Vec<Value> {
+    (0..config.languages.len())
+        .map(|lang| config_value(config, content, lang))
+        .collect()
 }
 
 /// `config` as templates of language `lang` see it: `folio.yaml` with
