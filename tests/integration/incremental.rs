@@ -415,6 +415,35 @@ fn random_edits_of_translations_rebuild_to_the_bytes_of_a_full_build() {
     random_edits("random_edits_languages", &options, &mut dice);
 }
 
+// Issue #22: a string of `i18n/` edited under `serve` shows on every page
+// of its language, as a full build shows it.
+#[test]
+fn an_edited_string_rebuilds_to_the_bytes_of_a_full_build() {
+    use folio::serve::Rebuilder;
+    use folio::watch::Seen;
+    let site = Fixture::new("multilingual");
+    let options = BuildOptions::default();
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    let (mut rebuilder, first) = Rebuilder::start(
+        &site.root,
+        Overrides::default(),
+        options.clone(),
+        false,
+        config,
+    );
+    first.unwrap();
+    site.write("i18n/fr.yaml", "languages_label: Les langues\n");
+    let outcome = rebuilder
+        .rebuild(vec![Seen::Path(site.root.join("i18n/fr.yaml"))])
+        .unwrap();
+    outcome.result.unwrap();
+    assert!(
+        site.read("public/fr/index.html")
+            .contains("aria-label=\"Les langues\"")
+    );
+    assert_same_as_built(&site, "edit i18n/fr.yaml", &options);
+}
+
 /// A French post: its original's number, and what it holds now. It links
 /// to the posts' section, which is French when `_index.fr.md` exists.
 fn translation_text(n: usize, version: usize) -> String {
