@@ -415,7 +415,7 @@ impl Renderer {
         let has_search = self.templates.tera.contains_template(jobs::SEARCH_TEMPLATE);
         let keep = |kind: JobKind| match kind {
             JobKind::NotFound(_) => has_404,
-            JobKind::Search => has_search,
+            JobKind::Search(_) => has_search,
             _ => true,
         };
         for job in jobs::list_jobs(config, content, &scene.model, &scene.taxonomies, &keep) {
@@ -977,7 +977,7 @@ impl Renderer {
         let growing = match job.kind {
             JobKind::Page(_) | JobKind::Term(..) => true,
             JobKind::Section(s, _) => run.content.sections[s].meta.paginate_by.is_some(),
-            JobKind::TaxonomyList(_) | JobKind::NotFound(_) | JobKind::Search => false,
+            JobKind::TaxonomyList(_) | JobKind::NotFound(_) | JobKind::Search(_) => false,
         };
         run.metrics.add(&job.template, started.elapsed(), growing);
         let html = match result {
@@ -990,7 +990,7 @@ impl Renderer {
             record.keys.push(Key::Site);
         }
         let path = output_path(&job.url);
-        let origin = if matches!(job.kind, JobKind::NotFound(_) | JobKind::Search) {
+        let origin = if matches!(job.kind, JobKind::NotFound(_) | JobKind::Search(_)) {
             templates
                 .files
                 .get(&job.template)

@@ -47,8 +47,8 @@ pub enum JobKind {
     Term(usize, usize),
     /// The `404.html` page, by language.
     NotFound(usize),
-    /// The search page, when search is on.
-    Search,
+    /// The search page, when search is on, by language.
+    Search(usize),
 }
 
 /// The template a page renders with.
@@ -157,14 +157,21 @@ pub fn list_jobs(
             lang,
         });
     }
-    if config.site.search && keep(JobKind::Search) {
+    // Each language's search page, in its language: Pagefind's script
+    // searches the index of the page's `<html lang>`.
+    let languages = if config.site.search {
+        config.languages.len()
+    } else {
+        0
+    };
+    for lang in (0..languages).filter(|&l| keep(JobKind::Search(l))) {
         jobs.push(Job {
             template: SEARCH_TEMPLATE.to_string(),
-            url: SEARCH_URL.to_string(),
+            url: format!("{}{SEARCH_URL}", config.language_prefix(lang)),
             source: PathBuf::from(SEARCH_TEMPLATE),
             context: Vec::new(),
-            kind: JobKind::Search,
-            lang: 0,
+            kind: JobKind::Search(lang),
+            lang,
         });
     }
     jobs

@@ -243,4 +243,12 @@ fn each_language_gets_its_own_search_index() {
     );
     assert_eq!(entry["languages"]["fr"]["page_count"], 5, "{entry}");
     assert_eq!(entry["languages"]["en"]["page_count"], 5, "{entry}");
+    // Each language has its search page, which searches its own index.
+    assert!(exists(&site, "search/index.html"));
+    let page = site.read("public/fr/search/index.html");
+    assert!(page.contains("<html lang=\"fr\">"), "{page}");
+    assert!(
+        site.read("public/ar/search/index.html")
+            .contains("<html lang=\"ar\" dir=\"rtl\">")
+    );
 }
