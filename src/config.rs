@@ -52,6 +52,9 @@ pub struct Config {
     pub timezone: jiff::tz::TimeZone,
     /// Everything templates see as `config`.
     pub site: SiteConfig,
+    /// The site's languages: the default first, then the others of
+    /// `languages` by code. A one-language site has only the default.
+    pub languages: Vec<String>,
 }
 
 /// The part of the configuration that templates see as `config`.
@@ -73,6 +76,10 @@ pub struct SiteConfig {
     /// The language of the content, for `<html lang>`.
     #[serde(default = "default_language")]
     pub language: String,
+    /// The site's other languages, by code, each with what it says
+    /// differently; `language` is the default, at the root of the site.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub languages: BTreeMap<String, LanguageConfig>,
     /// The IANA time zone of dates written without an offset.
     #[serde(default = "default_timezone")]
     pub timezone: String,
@@ -187,6 +194,26 @@ pub struct TaxonomyConfig {
     /// Whether each term gets its own Atom feed.
     #[serde(default)]
     pub feed: bool,
+}
+
+/// What one language of a multilingual site says differently: each key
+/// given replaces the site's own for the pages in that language.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// The site's title in this language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The site's description in this language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The free map for themes, in this language (a navigation, labels):
+    /// each key replaces the site's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<BTreeMap<String, serde_json::Value>>,
+    /// The taxonomies pages in this language may use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxonomies: Option<Vec<TaxonomyConfig>>,
 }
 
 /// The site's person.
@@ -983,6 +1010,7 @@ fn resolve(
         .help("write a name from the IANA time zone database, such as `UTC` or `America/New_York`")
     })?;
     check_language(&site.language, text)?;
+    let languages = check_languages(&site, text)?;
     check_names(&site, text)?;
     site.feed.written = config_key(text, &["feed"]).is_some();
     let mut template_dirs = vec![root.join("templates")];
@@ -1016,16 +1044,25 @@ fn resolve(
     }
     check_images(&site.images, text)?;
     let mut seen = Vec::new();
-    for taxonomy in &site.taxonomies {
-        if seen.contains(&taxonomy.name) {
-            return Err(Error::at(
-                config_path,
-                config_key(text, &["taxonomies"]),
-                format!("taxonomy `{}` is declared twice", taxonomy.name),
-            )
-            .help("remove one of the two entries"));
+    let own = site.languages.iter().filter_map(|(code, l)| {
+        Some((
+            vec!["languages", code.as_str(), "taxonomies"],
+            l.taxonomies.as_ref()?,
+        ))
+    });
+    for (key, taxonomies) in std::iter::once((vec!["taxonomies"], &site.taxonomies)).chain(own) {
+        seen.clear();
+        for taxonomy in taxonomies {
+            if seen.contains(&taxonomy.name) {
+                return Err(Error::at(
+                    config_path,
+                    config_key(text, &key),
+                    format!("taxonomy `{}` is declared twice", taxonomy.name),
+                )
+                .help("remove one of the two entries"));
+            }
+            seen.push(taxonomy.name.clone());
         }
-        seen.push(taxonomy.name.clone());
     }
     let output_dir = match &overrides.output_dir {
         Some(dir) => cwd.join(dir),
@@ -1047,6 +1084,7 @@ fn resolve(
         timezone,
         site,
         root,
+        languages,
     })
 }
 
@@ -1122,6 +1160,27 @@ fn check_language(language: &str, text: &str) -> Result<()> {
         format!("`language` must be a language tag like `en` or `pt-BR`, found \"{language}\""),
     )
     .help("write a BCP 47 tag: a language code, then a script or a region if needed, like `zh-Hant-TW`"))
+}
+
+/// Refuses a code of `languages` that is not a BCP 47 tag, and returns
+/// the site's languages: the default first, then the others by code (the
+/// default may be listed too, for what it says differently).
+fn check_languages(site: &SiteConfig, text: &str) -> Result<Vec<String>> {
+    let mut languages = vec![site.language.clone()];
+    for code in site.languages.keys() {
+        if !is_language_tag(code) {
+            return Err(Error::at(
+                CONFIG_FILE,
+                config_key(text, &["languages", code]),
+                format!("`languages` must be keyed by language tags like `fr` or `pt-BR`, found \"{code}\""),
+            )
+            .help("write a BCP 47 tag: a language code, then a script or a region if needed, like `zh-Hant-TW`"));
+        }
+        if code != &site.language {
+            languages.push(code.clone());
+        }
+    }
+    Ok(languages)
 }
 
 /// Whether `tag` has the shape of a BCP 47 language tag (RFC 5646): a
@@ -1242,9 +1301,68 @@ impl Config {
         format!("{}{trimmed}", self.base_path)
     }
 
-    /// Returns the taxonomy declared under `name`.
+    /// Returns the taxonomy declared under `name`, by the site or, when
+    /// the site has none of that name, by one of its languages.
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
-        self.site.taxonomies.iter().find(|t| t.name == name)
+        let own = self.site.languages.values();
+        std::iter::once(&self.site.taxonomies)
+            .chain(own.filter_map(|l| l.taxonomies.as_ref()))
+            .flatten()
+            .find(|t| t.name == name)
+    }
+
+    /// Whether the site is written in more than one language.
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// Returns the index in `languages` of `code`, when the site has it.
+    pub fn language_index(&self, code: &str) -> Option<usize> {
+        self.languages.iter().position(|l| l == code)
+    }
+
+    /// Returns what URLs of language `lang` start with: nothing for the
+    /// default language, `/fr` for French.
+    pub fn language_prefix(&self, lang: usize) -> String {
+        match lang {
+            0 => String::new(),
+            _ => format!("/{}", self.languages[lang]),
+        }
+    }
+
+    /// Returns the taxonomies of language `lang`: its own, or the site's.
+    pub fn language_taxonomies(&self, lang: usize) -> &[TaxonomyConfig] {
+        self.languages
+            .get(lang)
+            .and_then(|code| self.site.languages.get(code))
+            .and_then(|l| l.taxonomies.as_deref())
+            .unwrap_or(&self.site.taxonomies)
+    }
+
+    /// Returns `config` as language `lang` sees it: the site's, with what
+    /// that language says differently, and `language` set to its code.
+    pub fn language_site(&self, lang: usize) -> SiteConfig {
+        let mut site = self.site.clone();
+        let Some(code) = self.languages.get(lang) else {
+            return site;
+        };
+        if let Some(own) = self.site.languages.get(code) {
+            if let Some(title) = &own.title {
+                site.title.clone_from(title);
+            }
+            if let Some(description) = &own.description {
+                site.description.clone_from(description);
+            }
+            if let Some(extra) = &own.extra {
+                site.extra
+                    .extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            if let Some(taxonomies) = &own.taxonomies {
+                site.taxonomies.clone_from(taxonomies);
+            }
+        }
+        site.language.clone_from(code);
+        site
     }
 }
 
@@ -1468,6 +1586,47 @@ mod tests {
             "`language` must be a language tag like `en` or `pt-BR`, found \"x/y\""
         );
         assert_eq!(error.location.map(|l| l.line), Some(3));
+    }
+
+    // Issue #22: a site in several languages.
+    #[test]
+    fn languages_are_keyed_by_tags_and_their_keys_are_known() {
+        let error = load_error(
+            "base_url: https://e.com/\nlanguages:\n  fr:\n    title: T\n  fr_FR:\n    title: T\n",
+        );
+        assert_eq!(
+            error.message,
+            "`languages` must be keyed by language tags like `fr` or `pt-BR`, found \"fr_FR\""
+        );
+        assert_eq!(error.location.map(|l| (l.line, l.column)), Some((5, 3)));
+        let error = load_error("base_url: https://e.com/\nlanguages:\n  fr:\n    titel: T\n");
+        assert!(error.message.contains("titel"), "{}", error.message);
+        assert_eq!(error.location.map(|l| l.line), Some(4));
+        let error = load_error(
+            "base_url: https://e.com/\nlanguages:\n  ar:\n    taxonomies:\n      - name: tags\n      - name: tags\n",
+        );
+        assert_eq!(error.message, "taxonomy `tags` is declared twice");
+        assert_eq!(error.location.map(|l| l.line), Some(4));
+    }
+
+    #[test]
+    fn a_language_sees_the_site_with_its_own_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("folio.yaml"),
+            "base_url: https://e.com/\ntitle: Site\nlanguage: en\nextra:\n  a: 1\n  b: 2\nlanguages:\n  fr:\n    title: Le site\n    extra:\n      b: 3\n  ar: {}\n",
+        )
+        .unwrap();
+        let config = load(dir.path(), &Overrides::default()).unwrap();
+        assert_eq!(config.languages, ["en", "ar", "fr"]);
+        assert!(config.is_multilingual());
+        assert_eq!(config.language_prefix(0), "");
+        assert_eq!(config.language_prefix(2), "/fr");
+        let fr = config.language_site(2);
+        assert_eq!((fr.title.as_str(), fr.language.as_str()), ("Le site", "fr"));
+        assert_eq!(fr.extra["a"], serde_json::json!(1));
+        assert_eq!(fr.extra["b"], serde_json::json!(3));
+        assert_eq!(config.language_site(1).title, "Site");
     }
 
     #[test]

@@ -18,6 +18,8 @@ mod date;
 mod front_matter;
 
 pub use crate::url::{is_inside_site, slugify};
+
+use crate::config::is_language_tag;
 pub use date::{Date, DateError, parse_date, split_date_prefix};
 pub use front_matter::{
     Format as FrontMatterFormat, FrontMatter, SortBy, Split, Unclosed, Undeclared,
@@ -65,6 +67,12 @@ pub struct Page {
     pub bundle_dir: Option<PathBuf>,
     /// A hash of the front matter's text, to tell a body edit from any other.
     pub front_matter_hash: u64,
+    /// Its language, by index into `Config::languages` (0, the default,
+    /// unless its name says another: `about.fr.md`).
+    pub lang: usize,
+    /// Every version of the page (itself included), by language, when
+    /// the site has more than one; empty otherwise.
+    pub translations: Vec<usize>,
 }
 
 /// A section: a folder with an `_index.md`.
@@ -92,6 +100,11 @@ pub struct Section {
     pub data: Json,
     /// Whether a real `_index.md` exists (the home page may be implied).
     pub exists: bool,
+    /// Its language, by index into `Config::languages`.
+    pub lang: usize,
+    /// Every version of the section (itself included), by language, when
+    /// the site has more than one; empty otherwise.
+    pub translations: Vec<usize>,
 }
 
 /// A file under `content/` that is neither Markdown nor YAML.
@@ -141,6 +154,21 @@ pub fn load(config: &Config, options: &LoadOptions) -> std::result::Result<Conte
     };
     let mut pages = Vec::new();
     let mut sections = Vec::new();
+    let mut left_out = Vec::new();
+    let parsed: Vec<_> = parsed
+        .into_iter()
+        .filter_map(|item| match item {
+            Ok(mut parsed) => match set_language(config, &mut parsed.file) {
+                Ok(()) => Some(Ok(parsed)),
+                Err(warning) => {
+                    left_out.push(warning);
+                    None
+                }
+            },
+            Err(e) => Some(Err(e)),
+        })
+        .collect();
+    content.warnings.append(&mut left_out);
     for item in parsed {
         match item {
             Ok(Parsed {
@@ -171,7 +199,7 @@ pub fn load(config: &Config, options: &LoadOptions) -> std::result::Result<Conte
         sections,
         pages,
         &data_files,
-        (options, &config.timezone),
+        (options, config),
         &mut errors,
     );
     if errors.has_errors() {
@@ -213,7 +241,8 @@ fn walk(config: &Config, errors: &mut Errors) -> Entries {
     if !config.content_dir.is_dir() {
         return entries;
     }
-    let mut bundles: Vec<(String, usize)> = Vec::new();
+    // Each open bundle: its folder, and its `index.md` with translations.
+    let mut bundles: Vec<(String, Vec<usize>)> = Vec::new();
     let mut walker = WalkDir::new(&config.content_dir)
         .follow_links(true)
         // A bundle's `index.md` comes before its files, so they can be given to it.
@@ -263,20 +292,40 @@ fn walk(config: &Config, errors: &mut Errors) -> Entries {
         }
         let name = relative.rsplit('/').next().unwrap_or(&relative);
         let kind = file_kind(name);
-        if let Some((dir, index)) = bundles.last() {
-            let bundle = &mut entries.markdown[*index];
+        let dir = &relative[..relative.len() - name.len()];
+        if let Some((open, indexes)) = bundles.last_mut() {
+            if kind == FileKind::BundleIndex && open == dir {
+                // `index.fr.md` beside `index.md`: a translation of the
+                // bundle, which shares its files.
+                let assets = entries.markdown[indexes[0]].bundle_assets.clone();
+                indexes.push(entries.markdown.len());
+                entries.markdown.push(Entry {
+                    path: path.to_path_buf(),
+                    relative,
+                    bundle_assets: assets,
+                });
+                continue;
+            }
             if kind.is_markdown() {
                 // Copied as an asset, it would publish its raw source.
-                errors.push(markdown_in_bundle(config, path, &bundle.path));
-            } else if let Some(assets) = &mut bundle.bundle_assets {
-                assets.push(relative[dir.len()..].to_string());
+                errors.push(markdown_in_bundle(
+                    config,
+                    path,
+                    &entries.markdown[indexes[0]].path,
+                ));
+                continue;
+            }
+            let asset = relative[open.len()..].to_string();
+            for &index in indexes.iter() {
+                if let Some(assets) = &mut entries.markdown[index].bundle_assets {
+                    assets.push(asset.clone());
+                }
             }
             continue;
         }
         match kind {
             FileKind::BundleIndex => {
-                let dir = relative[..relative.len() - name.len()].to_string();
-                bundles.push((dir, entries.markdown.len()));
+                bundles.push((dir.to_string(), vec![entries.markdown.len()]));
                 entries.markdown.push(Entry {
                     path: path.to_path_buf(),
                     relative,
@@ -322,6 +371,11 @@ pub fn file_kind(name: &str) -> FileKind {
         return FileKind::Other;
     };
     if MARKDOWN_EXTENSIONS.contains(&extension) {
+        // `_index.fr.md` and `index.fr.md` are translations of the index.
+        let stem = match stem.rsplit_once('.') {
+            Some((index @ ("_index" | "index"), code)) if is_language_tag(code) => index,
+            _ => stem,
+        };
         return match stem {
             "_index" => FileKind::SectionIndex,
             "index" => FileKind::BundleIndex,
@@ -572,6 +626,10 @@ struct Parsed {
 struct SourceFile {
     front_matter_hash: u64,
     relative: String,
+    /// The name its translations share: `about.md` for `about.fr.md`.
+    key: String,
+    /// Its language, by index into `Config::languages`.
+    lang: usize,
     source: PathBuf,
     meta: FrontMatter,
     body: String,
@@ -623,6 +681,8 @@ fn parse_file(config: &Config, entry: &Entry) -> Result<Parsed> {
         },
         file: SourceFile {
             front_matter_hash,
+            key: entry.relative.clone(),
+            lang: 0,
             relative: entry.relative.clone(),
             source,
             meta,
@@ -733,16 +793,33 @@ fn assemble(
     sections: Vec<SourceFile>,
     pages: Vec<SourceFile>,
     data_files: &[(String, Json)],
-    (options, zone): (&LoadOptions, &jiff::tz::TimeZone),
+    (options, config): (&LoadOptions, &Config),
     errors: &mut Errors,
 ) {
-    let mut by_dir: HashMap<String, usize> = HashMap::new();
+    let zone = &config.timezone;
+    // Each section's and page's translation key, in their order.
+    let mut keys: Vec<String> = Vec::new();
+    let mut page_keys: Vec<String> = Vec::new();
+    let mut by_dir: HashMap<(usize, String), usize> = HashMap::new();
     let mut sections = sections;
-    if !sections.iter().any(|s| dir_of(&s.relative).is_empty()) {
+    // Every language has a home page, written or implied.
+    for (lang, code) in config.languages.iter().enumerate() {
+        if sections
+            .iter()
+            .any(|s| s.lang == lang && dir_of(&s.relative).is_empty())
+        {
+            continue;
+        }
+        let relative = match lang {
+            0 => "_index.md".to_string(),
+            _ => format!("_index.{code}.md"),
+        };
         sections.push(SourceFile {
             front_matter_hash: 0,
-            relative: "_index.md".to_string(),
-            source: PathBuf::from("content/_index.md"),
+            key: "_index.md".to_string(),
+            lang,
+            source: Path::new("content").join(&relative),
+            relative,
             meta: FrontMatter::default(),
             body: String::new(),
             body_line: 1,
@@ -750,20 +827,21 @@ fn assemble(
             bundle_dir: None,
         });
     }
-    // Parents before children: the home page first.
-    sections.sort_by(|a, b| dir_of(&a.relative).cmp(dir_of(&b.relative)));
+    // Parents before children: the home page first, then the other
+    // languages' homes.
+    sections.sort_by(|a, b| (dir_of(&a.key), a.lang).cmp(&(dir_of(&b.key), b.lang)));
     for file in sections {
-        let dir = dir_of(&file.relative).to_string();
-        let parent = parent_section(&by_dir, &dir);
+        let dir = dir_of(&file.key).to_string();
+        let lang = file.lang;
+        let parent = parent_section(&by_dir, lang, &dir);
+        let prefix = config.language_prefix(lang);
         let url = match &file.meta.path {
-            Some(path) => normalize_path(path),
-            None => dir_url(&dir),
+            Some(path) => format!("{prefix}{}", normalize_path(path)),
+            None => format!("{prefix}{}", dir_url(&dir)),
         };
         let section_data = section_data(data_files, &dir);
-        by_dir.insert(dir, content.sections.len());
-        let exists = file.source != Path::new("content/_index.md")
-            || file.body_line > 1
-            || !file.body.is_empty();
+        by_dir.insert((lang, dir.clone()), content.sections.len());
+        let exists = !dir.is_empty() || file.body_line > 1 || !file.body.is_empty();
         content.sections.push(Section {
             relative_path: file.relative,
             source: file.source,
@@ -776,7 +854,10 @@ fn assemble(
             subsections: Vec::new(),
             data: section_data,
             exists,
+            lang,
+            translations: Vec::new(),
         });
+        keys.push(file.key);
     }
     for i in 1..content.sections.len() {
         if let Some(parent) = content.sections[i].parent {
@@ -798,14 +879,97 @@ fn assemble(
             content.left_out += 1;
             continue;
         }
-        let page = make_page(file, &by_dir, zone);
+        page_keys.push(file.key.clone());
+        let page = make_page(file, &by_dir, config, zone);
         content.sections[page.section]
             .pages
             .push(content.pages.len());
         content.pages.push(page);
     }
+    if config.is_multilingual() {
+        let langs: Vec<usize> = content.sections.iter().map(|s| s.lang).collect();
+        for (s, group) in translations(&keys, &langs) {
+            content.sections[s].translations = group;
+        }
+        let langs: Vec<usize> = content.pages.iter().map(|p| p.lang).collect();
+        for (p, group) in translations(&page_keys, &langs) {
+            content.pages[p].translations = group;
+        }
+    }
     sort_sections(content);
     check_duplicate_urls(content, errors);
+}
+
+/// Groups items by translation key: each item with every item of its key
+/// (itself included), in the order of the site's languages.
+fn translations(keys: &[String], langs: &[usize]) -> Vec<(usize, Vec<usize>)> {
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        groups.entry(key.as_str()).or_default().push(i);
+    }
+    let mut out = Vec::with_capacity(keys.len());
+    for mut group in groups.into_values() {
+        group.sort_by_key(|&i| (langs[i], i));
+        for &i in &group {
+            out.push((i, group.clone()));
+        }
+    }
+    out
+}
+
+/// Reads the language from a file's name, on a site with more than one:
+/// `about.fr.md` is the French `about.md`. A code the site does not have
+/// is a warning, and the file is left out.
+fn set_language(config: &Config, file: &mut SourceFile) -> std::result::Result<(), Error> {
+    if !config.is_multilingual() {
+        return Ok(());
+    }
+    let Some((key, code)) = split_language(&file.relative) else {
+        return Ok(());
+    };
+    match config.language_index(code) {
+        Some(lang) => {
+            file.lang = lang;
+            file.key = key;
+            Ok(())
+        }
+        None => Err(Error::at(
+            &file.source,
+            None,
+            format!(
+                "`{code}` is not one of the site's languages ({}), so this file is left out",
+                config.languages.join(", ")
+            ),
+        )
+        .help(format!(
+            "add `{code}` under `languages:` in `folio.yaml`, or rename the file"
+        ))
+        .warning()),
+    }
+}
+
+/// Returns the name of `relative`'s translation in language `code`:
+/// `blog/about.md` → `blog/about.fr.md`; `None` without an extension.
+pub fn translated_name(relative: &str, code: &str) -> Option<String> {
+    let dot = relative
+        .rfind('.')
+        .filter(|&i| !relative[i..].contains('/'))?;
+    Some(format!("{}.{code}{}", &relative[..dot], &relative[dot..]))
+}
+
+/// Splits the language code off a content file's name: `blog/about.fr.md`
+/// → (`blog/about.md`, `fr`). `None` when the name carries no code.
+pub fn split_language(relative: &str) -> Option<(String, &str)> {
+    let (dir, name) = match relative.rfind('/') {
+        Some(i) => relative.split_at(i + 1),
+        None => ("", relative),
+    };
+    let (stem, extension) = name.rsplit_once('.')?;
+    let (stem, code) = stem.rsplit_once('.')?;
+    if stem.is_empty() || !is_language_tag(code) {
+        return None;
+    }
+    Some((format!("{dir}{stem}.{extension}"), code))
 }
 
 fn dir_of(relative: &str) -> &str {
@@ -815,7 +979,10 @@ fn dir_of(relative: &str) -> &str {
     }
 }
 
-fn parent_section(by_dir: &HashMap<String, usize>, dir: &str) -> Option<usize> {
+/// Sections by language and folder.
+type ByDir = HashMap<(usize, String), usize>;
+
+fn parent_section(by_dir: &ByDir, lang: usize, dir: &str) -> Option<usize> {
     if dir.is_empty() && by_dir.is_empty() {
         return None;
     }
@@ -826,7 +993,7 @@ fn parent_section(by_dir: &HashMap<String, usize>, dir: &str) -> Option<usize> {
             None if current.is_empty() => return None,
             None => "",
         };
-        if let Some(i) = by_dir.get(current) {
+        if let Some(i) = by_dir.get(&(lang, current.to_string())) {
             return Some(*i);
         }
         if current.is_empty() {
@@ -835,10 +1002,10 @@ fn parent_section(by_dir: &HashMap<String, usize>, dir: &str) -> Option<usize> {
     }
 }
 
-fn nearest_section(by_dir: &HashMap<String, usize>, dir: &str) -> usize {
+fn nearest_section(by_dir: &ByDir, lang: usize, dir: &str) -> usize {
     let mut current = dir;
     loop {
-        if let Some(i) = by_dir.get(current) {
+        if let Some(i) = by_dir.get(&(lang, current.to_string())) {
             return *i;
         }
         match current.rfind('/') {
@@ -869,28 +1036,25 @@ pub fn normalize_path(path: &str) -> String {
 
 fn make_page(
     mut file: SourceFile,
-    by_dir: &HashMap<String, usize>,
+    by_dir: &ByDir,
+    config: &Config,
     zone: &jiff::tz::TimeZone,
 ) -> Page {
     let is_bundle = file.bundle_assets.is_some();
+    // A translation is named and placed as its original: by its key.
     let (dir, stem) = if is_bundle {
-        let dir = dir_of(&file.relative);
+        let dir = dir_of(&file.key);
         (
             dir_of(dir).to_string(),
             dir.rsplit('/').next().unwrap_or(dir).to_string(),
         )
     } else {
-        let stem = file
-            .relative
-            .rsplit('/')
-            .next()
-            .unwrap_or(&file.relative)
-            .to_string();
+        let stem = file.key.rsplit('/').next().unwrap_or(&file.key).to_string();
         let stem = match stem.rsplit_once('.') {
             Some((stem, extension)) if MARKDOWN_EXTENSIONS.contains(&extension) => stem.to_string(),
             _ => stem,
         };
-        (dir_of(&file.relative).to_string(), stem)
+        (dir_of(&file.key).to_string(), stem)
     };
     let (file_date, stem) = match split_date_prefix(&stem, zone) {
         Some((date, rest)) => (Some(date), rest.to_string()),
@@ -908,17 +1072,15 @@ fn make_page(
         .clone()
         .map(|s| slugify(&s))
         .unwrap_or_else(|| slugify(&stem));
+    let prefix = config.language_prefix(file.lang);
     let url = match &file.meta.path {
-        Some(path) => normalize_path(path),
-        None => format!("{}{slug}/", dir_url(&dir)),
+        Some(path) => format!("{prefix}{}", normalize_path(path)),
+        None => format!("{prefix}{}{slug}/", dir_url(&dir)),
     };
     let section = nearest_section(
         by_dir,
-        if is_bundle {
-            &dir
-        } else {
-            dir_of(&file.relative)
-        },
+        file.lang,
+        if is_bundle { &dir } else { dir_of(&file.key) },
     );
     Page {
         relative_path: file.relative,
@@ -930,6 +1092,8 @@ fn make_page(
         assets: file.bundle_assets.unwrap_or_default(),
         bundle_dir: file.bundle_dir,
         front_matter_hash: file.front_matter_hash,
+        lang: file.lang,
+        translations: Vec::new(),
     }
 }
 
@@ -1041,6 +1205,49 @@ mod tests {
             assert!(is_ignored_name(name), "{name}");
         }
         assert!(!is_ignored_name("x.md"));
+    }
+
+    #[test]
+    fn a_language_code_is_split_off_a_file_name() {
+        assert_eq!(
+            split_language("blog/about.fr.md"),
+            Some(("blog/about.md".to_string(), "fr"))
+        );
+        assert_eq!(
+            split_language("_index.pt-BR.md"),
+            Some(("_index.md".to_string(), "pt-BR"))
+        );
+        assert_eq!(
+            split_language("posts/hello/index.ar.md"),
+            Some(("posts/hello/index.md".to_string(), "ar"))
+        );
+        for plain in ["about.md", "v1.2.md", ".fr.md", "x/a_b.md", "a.x/y.md"] {
+            assert_eq!(split_language(plain), None, "{plain}");
+        }
+        assert_eq!(
+            translated_name("blog/about.md", "fr").as_deref(),
+            Some("blog/about.fr.md")
+        );
+        assert_eq!(translated_name("v1.2/notes", "fr"), None);
+        assert_eq!(file_kind("_index.fr.md"), FileKind::SectionIndex);
+        assert_eq!(file_kind("index.fr.md"), FileKind::BundleIndex);
+        assert_eq!(file_kind("index.x_y.md"), FileKind::Page);
+    }
+
+    #[test]
+    fn translations_are_grouped_by_key_in_language_order() {
+        let keys = ["a.md", "b.md", "a.md", "a.md"].map(String::from);
+        let mut groups = translations(&keys, &[0, 0, 2, 1]);
+        groups.sort();
+        assert_eq!(
+            groups,
+            [
+                (0, vec![0, 3, 2]),
+                (1, vec![1]),
+                (2, vec![0, 3, 2]),
+                (3, vec![0, 3, 2])
+            ]
+        );
     }
 
     #[test]

@@ -44,7 +44,8 @@ mod tests {
         assert!(SAMPLE.iter().any(|(p, _)| *p == "folio.yaml"));
         let texts = theme_templates().count()
             + theme_static_files().count()
-            + theme_files("highlight/").count();
+            + theme_files("highlight/").count()
+            + theme_files("i18n/").count();
         let fonts = THEME
             .iter()
             .filter(|(p, _)| p.starts_with("fonts/"))

@@ -20,6 +20,7 @@ mod metrics;
 mod pictures;
 mod shortcodes;
 mod statics;
+mod strings;
 mod templates;
 mod values;
 
@@ -202,6 +203,8 @@ struct Scene<'a> {
     urls: HashMap<&'a str, &'a str>,
     /// Pages some feed shows.
     feed_pages: HashSet<usize>,
+    /// The theme's strings, which count the keys a language lacks.
+    strings: Arc<strings::Strings>,
 }
 
 /// One page after its Markdown: its listing, and what stays of it.
@@ -280,7 +283,15 @@ impl Renderer {
         {
             return Ok(report);
         }
+        // Every template may read `config`, which content changes too (a
+        // language's first dated page gives it a feed): when it changed,
+        // everything is rendered again.
+        let configs = values::config_values(config, content);
         let old = self.memory.take();
+        let old = match old {
+            Some(memory) if memory.values.configs != configs => None,
+            kept => kept,
+        };
         let mut edit = edit.clone();
         edit.templates
             .extend(self.changed_templates.iter().cloned());
@@ -409,8 +420,8 @@ impl Renderer {
         let has_404 = self.templates.tera.contains_template("404.html");
         let has_search = self.templates.tera.contains_template(jobs::SEARCH_TEMPLATE);
         let keep = |kind: JobKind| match kind {
-            JobKind::NotFound => has_404,
-            JobKind::Search => has_search,
+            JobKind::NotFound(_) => has_404,
+            JobKind::Search(_) => has_search,
             _ => true,
         };
         for job in jobs::list_jobs(config, content, &scene.model, &scene.taxonomies, &keep) {
@@ -446,6 +457,8 @@ impl Renderer {
                 Err(e) => errors.push(e),
             }
         }
+
+        report.warnings.extend(scene.strings.take_warnings());
 
         // The files besides the templates'.
         let media = self.media.clone().ok_or_else(|| {
@@ -581,6 +594,8 @@ impl Renderer {
         let mut lookup = Lookup::new(config, content, &model, statics.clone());
         lookup.set_media(Arc::clone(&media.images), media.cards.clone());
         lookup.set_stable_assets(options.stable_assets);
+        let strings = Arc::new(strings::Strings::load(config).map_err(Errors::from)?);
+        lookup.set_strings(Arc::clone(&strings));
         let resolver = Resolver::new(config, content).with_images(
             config,
             Arc::clone(&media.images),
@@ -620,6 +635,7 @@ impl Renderer {
             files,
             urls,
             feed_pages,
+            strings,
         })
     }
 
@@ -636,7 +652,7 @@ impl Renderer {
                 .1
         };
         if let Some(old) = old
-            && !self.body_dirty(scene, &page.relative_path, &old.body, &seen)
+            && !self.body_dirty(scene, (&page.relative_path, page.lang), &old.body, &seen)
         {
             let parts = PageHtml {
                 summary: old.body.summary.clone(),
@@ -731,7 +747,12 @@ impl Renderer {
         let seen = || scene.model.section_meta[s].clone();
         if let Some(old) = old
             && old.text == text
-            && !self.body_dirty(scene, &section.relative_path, &old.body, &seen)
+            && !self.body_dirty(
+                scene,
+                (&section.relative_path, section.lang),
+                &old.body,
+                &seen,
+            )
         {
             return SectionPass {
                 memory: SectionMemory {
@@ -778,7 +799,7 @@ impl Renderer {
     fn body_dirty(
         &self,
         scene: &Scene<'_>,
-        relative: &str,
+        (relative, lang): (&str, usize),
         body: &Body,
         seen: &dyn Fn() -> Value,
     ) -> bool {
@@ -803,18 +824,25 @@ impl Renderer {
         if read_changed {
             return true;
         }
-        // A link's target is written in the body: it moved, came or went.
+        // A link's target is written in the body: it moved, came or went;
+        // in another language, so may the translation it would lead to.
+        let moved = |target: &str| {
+            let before = scene.old.and_then(|m| {
+                m.pages
+                    .get(target)
+                    .map(|p| p.url.as_str())
+                    .or_else(|| m.sections.get(target).map(|s| s.url.as_str()))
+            });
+            scene.urls.get(target).copied() != before
+        };
+        let code = scene.config.languages.get(lang).filter(|_| lang > 0);
         let link_moved = body.facts.links.iter().any(|(link, _)| {
             let target = link.page.trim_start_matches('/');
-            !target.is_empty() && {
-                let before = scene.old.and_then(|m| {
-                    m.pages
-                        .get(target)
-                        .map(|p| p.url.as_str())
-                        .or_else(|| m.sections.get(target).map(|s| s.url.as_str()))
-                });
-                scene.urls.get(target).copied() != before
-            }
+            !target.is_empty()
+                && (moved(target)
+                    || code
+                        .and_then(|code| crate::content::translated_name(target, code))
+                        .is_some_and(|name| moved(&name)))
         });
         link_moved || body.seen.as_ref().is_some_and(|before| *before != seen())
     }
@@ -945,6 +973,15 @@ impl Renderer {
                 .help("add it to `templates/` or the theme, or pick another with the `template` front-matter key"));
         }
         let mut context = path_context(run.config, &job.url);
+        context.insert_value("lang", Value::from(run.config.languages[job.lang].as_str()));
+        // A language but the default sees its own `config`.
+        if let Some(config) = job
+            .lang
+            .checked_sub(1)
+            .and_then(|l| scene.model.language_configs.get(l))
+        {
+            context.insert_value("config", config.clone());
+        }
         for (key, value) in &job.context {
             context.insert_value(*key, value.clone());
         }
@@ -953,7 +990,7 @@ impl Renderer {
         let growing = match job.kind {
             JobKind::Page(_) | JobKind::Term(..) => true,
             JobKind::Section(s, _) => run.content.sections[s].meta.paginate_by.is_some(),
-            JobKind::TaxonomyList(_) | JobKind::NotFound | JobKind::Search => false,
+            JobKind::TaxonomyList(_) | JobKind::NotFound(_) | JobKind::Search(_) => false,
         };
         run.metrics.add(&job.template, started.elapsed(), growing);
         let html = match result {
@@ -966,7 +1003,7 @@ impl Renderer {
             record.keys.push(Key::Site);
         }
         let path = output_path(&job.url);
-        let origin = if matches!(job.kind, JobKind::NotFound | JobKind::Search) {
+        let origin = if matches!(job.kind, JobKind::NotFound(_) | JobKind::Search(_)) {
             templates
                 .files
                 .get(&job.template)

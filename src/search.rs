@@ -45,6 +45,9 @@ pub struct Index {
     stale: AtomicBool,
     jobs: Option<mpsc::SyncSender<Job>>,
     worker: Option<thread::JoinHandle<()>>,
+    /// Whether the site has several languages: each page is then indexed
+    /// in the language of its `<html lang>`, one index per language.
+    multilingual: bool,
 }
 
 /// Work for the thread that owns Pagefind.
@@ -65,6 +68,24 @@ enum Job {
     Build(mpsc::Sender<std::result::Result<Vec<OutputFile>, Errors>>),
 }
 
+/// `html` with its `<html lang>` cut to the primary subtag, as Pagefind
+/// is given the language of a one-language site (`pagefind_language`).
+fn primary_language(html: &str) -> std::borrow::Cow<'_, str> {
+    const OPEN: &str = "<html lang=\"";
+    let Some(start) = html.find(OPEN).map(|i| i + OPEN.len()) else {
+        return html.into();
+    };
+    let Some(len) = html[start..].find('"') else {
+        return html.into();
+    };
+    let tag = &html[start..start + len];
+    let primary = pagefind_language(tag);
+    if primary == tag {
+        return html.into();
+    }
+    format!("{}{primary}{}", &html[..start], &html[start + len..]).into()
+}
+
 /// The language Pagefind is given for `tag`: its primary subtag, in lower
 /// case. Pagefind picks its stemmer by that subtag and names files with
 /// the whole string (a long tag made it panic), and its script in the
@@ -78,9 +99,16 @@ impl Index {
     pub fn new(config: &Config, content: &Content) -> std::result::Result<Index, Errors> {
         let paths = searched_pages(content);
         let scratch = Scratch::new(&config.root, "search").map_err(Errors::from)?;
-        let options = PagefindServiceConfig::builder()
-            .force_language(pagefind_language(&config.site.language))
-            .build();
+        // One language: every page in it. Several: Pagefind reads each
+        // page's `<html lang>` and keeps one index per language.
+        let multilingual = config.is_multilingual();
+        let builder = PagefindServiceConfig::builder();
+        let options = match multilingual {
+            true => builder.build(),
+            false => builder
+                .force_language(pagefind_language(&config.site.language))
+                .build(),
+        };
         let pagefind = PagefindIndex::new(Some(options))
             .map_err(|e| Errors::from(Error::msg("cannot start the search index").cause(e)))?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -97,6 +125,7 @@ impl Index {
             stale: AtomicBool::new(false),
             jobs: Some(jobs),
             worker: Some(worker),
+            multilingual,
         })
     }
 
@@ -108,6 +137,10 @@ impl Index {
         };
         let Ok(place) = self.paths.binary_search(&file.path) else {
             return Ok(());
+        };
+        let html = match self.multilingual {
+            true => primary_language(html),
+            false => std::borrow::Cow::Borrowed(html.as_str()),
         };
         self.stale.store(true, Ordering::Relaxed);
         // Pages are written side by side; only `start_build` waits for them.
@@ -132,7 +165,7 @@ impl Index {
         if let Some(jobs) = &self.jobs {
             let _ = jobs.send(Job::Page {
                 url: pagefind_url(&file.path),
-                html: html.clone(),
+                html: html.into_owned(),
                 origin: file.origin.clone(),
             });
         }

@@ -107,7 +107,13 @@ pub fn classify(config: &Config, path: &Path) -> Change {
     {
         return Change::Ignored;
     }
-    if rel == Path::new(CONFIG_FILE) {
+    // The theme's strings in each language (`i18n/`), the site's or its
+    // theme's: any page may show them, as it may show `config`.
+    let strings = |dir: &Path| path.starts_with(dir.join("i18n"));
+    if rel == Path::new(CONFIG_FILE)
+        || strings(&config.root)
+        || config.theme_dir.as_deref().is_some_and(strings)
+    {
         return Change::Config;
     }
     if path.starts_with(&config.content_dir) {
@@ -313,6 +319,7 @@ mod tests {
             )
             .unwrap(),
             root,
+            languages: vec!["en".to_string()],
         }
     }
 
@@ -324,6 +331,14 @@ mod tests {
             Change::Content(PathBuf::from("/site/content/a.md"))
         );
         assert_eq!(classify(&c, Path::new("/site/folio.yaml")), Change::Config);
+        assert_eq!(
+            classify(&c, Path::new("/site/i18n/fr.yaml")),
+            Change::Config
+        );
+        assert_eq!(
+            classify(&c, Path::new("/site/themes/t/i18n/fr.yaml")),
+            Change::Config
+        );
         assert_eq!(
             classify(&c, Path::new("/site/templates/page.html")),
             Change::Template

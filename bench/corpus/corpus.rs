@@ -212,6 +212,50 @@ pub fn write(spec: &Spec, out: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The codes `translate` writes other languages in, in order.
+pub const LANGUAGES: [&str; 9] = ["fr", "de", "es", "it", "pt", "nl", "sv", "pl", "ja"];
+
+/// Makes the corpus under `out/content/` a site in `languages` languages:
+/// every Markdown file gets a translation (`page-1.fr.md`) in each of the
+/// first `languages - 1` codes of `LANGUAGES`, with the same text. The
+/// site's `folio.yaml` lists them under `languages:` (see `languages_yaml`).
+pub fn translate(out: &Path, languages: usize) -> io::Result<()> {
+    let codes = &LANGUAGES[..languages.saturating_sub(1).min(LANGUAGES.len())];
+    let mut dirs = vec![out.join("content")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let Some(stem) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".md"))
+                .filter(|stem| !stem.contains('.'))
+            else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path)?;
+            for code in codes {
+                std::fs::write(dir.join(format!("{stem}.{code}.md")), &text)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `languages:` block of `folio.yaml` for a corpus `translate` made.
+pub fn languages_yaml(languages: usize) -> String {
+    let codes = &LANGUAGES[..languages.saturating_sub(1).min(LANGUAGES.len())];
+    let mut yaml = String::from("languages:\n");
+    for code in codes {
+        yaml.push_str(&format!("  {code}: {{}}\n"));
+    }
+    yaml
+}
+
 /// Writes `PAGES` posts into `out/content/posts/`, listed 20 to a page and
 /// tagged under the taxonomy `taxonomy`; links point at other posts.
 pub fn write_posts(spec: &Spec, taxonomy: &str, out: &Path) -> io::Result<()> {

@@ -97,6 +97,15 @@ impl Date {
         broken_down.set_offset(self.offset);
         broken_down.to_string(format)
     }
+
+    /// Returns the month (1 to 12) and the day of the week (1 for Monday
+    /// to 7) of the date as written, for names in another language.
+    pub fn month_and_weekday(&self) -> (usize, usize) {
+        let date = self.local.date();
+        let month = usize::try_from(date.month()).unwrap_or(1);
+        let weekday = usize::try_from(date.weekday().to_monday_one_offset()).unwrap_or(1);
+        (month, weekday)
+    }
 }
 
 /// What a date's text holds, before it is checked against the calendar.

@@ -12,6 +12,7 @@ use crate::error::Result;
 use super::front_matter::Document;
 use super::links::{self, Targets};
 use super::markup::{self, CallArg, Edits, HugoTag};
+use super::yaml;
 use super::{
     Doc, Note, Place, Site, Walk, config_line, data_as_yaml, put, read_config_file, taxonomy_list,
     text, title_from, value_text,
@@ -39,6 +40,7 @@ pub(crate) fn read(walk: &Walk) -> Result<Site> {
     copy_static(walk, &mut site, theme.as_deref());
     let shortcodes = list_templates(walk, &mut site, theme.as_deref());
     read_data(walk, &mut site)?;
+    read_strings(walk, &mut site, &config)?;
     let mut docs = read_content(walk, &mut site, &content_dir, &language)?;
     add_missing_sections(&mut docs, &mut site);
     let targets = targets(&docs);
@@ -61,10 +63,6 @@ pub(crate) fn read(walk: &Walk) -> Result<Site> {
         (
             "assets",
             "files of `assets/` reach the site only through templates (Hugo Pipes): put built CSS and JS in `static/`",
-        ),
-        (
-            "i18n",
-            "folio builds one language; write the texts in templates or `extra`",
         ),
         (
             "archetypes",
@@ -314,20 +312,9 @@ fn map_config(config: &Mapping, language: &str) -> Mapped {
         }
     }
     if let Some(Value::Mapping(languages)) = lookup(config, "languages") {
-        let others: Vec<String> = languages
-            .keys()
-            .filter_map(value_text)
-            .filter(|l| l != language)
-            .collect();
+        let others = other_languages(languages, language, &mut notes);
         if !others.is_empty() {
-            notes.push((
-                "languages".to_string(),
-                format!(
-                    "only the default language, `{language}`, was imported; not {}",
-                    others.join(", ")
-                ),
-                "folio builds one language: import each other language's content into a site of its own".to_string(),
-            ));
+            put(&mut out, "languages", Value::Mapping(others));
         }
     }
     Mapped {
@@ -335,6 +322,95 @@ fn map_config(config: &Mapping, language: &str) -> Mapped {
         notes,
         params,
     }
+}
+
+/// Hugo's `[languages.xx]` but the default as folio's `languages:`: each
+/// one's `title`, and its `params` as `extra`. A language with a content
+/// folder of its own is noted: folio reads translations beside their
+/// originals (`about.fr.md`).
+fn other_languages(
+    languages: &Mapping,
+    default: &str,
+    notes: &mut Vec<(String, String, String)>,
+) -> Mapping {
+    let mut out = Mapping::new();
+    for (code, settings) in languages {
+        let Some(code) = value_text(code).filter(|c| c != default) else {
+            continue;
+        };
+        let mut language = Mapping::new();
+        if let Value::Mapping(settings) = settings {
+            if let Some(title) = lookup(settings, "title").and_then(value_text) {
+                put(&mut language, "title", text(title));
+            }
+            if let Some(Value::Mapping(params)) = lookup(settings, "params") {
+                put(&mut language, "extra", Value::Mapping(params.clone()));
+            }
+            if lookup(settings, "contentDir").is_some() {
+                notes.push((
+                    "languages".to_string(),
+                    format!("language `{code}` keeps its content in a folder of its own, which was not imported"),
+                    format!("move its files beside their originals, named like `about.{code}.md`"),
+                ));
+            }
+        }
+        put(&mut out, &code, Value::Mapping(language));
+    }
+    out
+}
+
+/// The strings of `i18n/<code>.(yaml|toml|json)` as flat `key: text`
+/// entries for folio's `i18n/<code>.yaml`: Hugo's `other:` form (plurals)
+/// and its list form (`- id: key`, `translation: text`) are read too.
+fn read_strings(walk: &Walk, site: &mut Site, config: &Mapping) -> Result<()> {
+    let mut by_code: BTreeMap<String, Mapping> = BTreeMap::new();
+    let text_of = |v: &Value| match v {
+        Value::Mapping(forms) => lookup(forms, "other").and_then(value_text),
+        other => value_text(other),
+    };
+    for rel in walk.files("i18n") {
+        let Some((code, _)) = rel["i18n/".len()..].rsplit_once('.') else {
+            continue;
+        };
+        let strings = by_code.entry(code.to_string()).or_default();
+        let source = walk.read(&rel)?;
+        if source.trim_start().starts_with('-') {
+            let entries: Value = crate::config::parse_yaml(&source, &walk.root.join(&rel), 1)?;
+            for entry in entries.as_sequence().into_iter().flatten() {
+                let id = entry.get("id").and_then(value_text);
+                let translation = entry.get("translation").and_then(text_of);
+                if let (Some(id), Some(translation)) = (id, translation) {
+                    put(strings, &id, text(translation));
+                }
+            }
+        } else {
+            for (key, value) in &read_config_file(walk, &rel)? {
+                if let (Some(key), Some(value)) = (value_text(key), text_of(value)) {
+                    put(strings, &key, text(value));
+                }
+            }
+        }
+    }
+    if let Some(Value::Mapping(languages)) = lookup(config, "languages") {
+        for (code, settings) in languages {
+            let name = settings
+                .as_mapping()
+                .and_then(|s| lookup(s, "languageName"))
+                .and_then(value_text);
+            if let (Some(code), Some(name)) = (value_text(code), name) {
+                put(
+                    by_code.entry(code).or_default(),
+                    "language_name",
+                    text(name),
+                );
+            }
+        }
+    }
+    for (code, strings) in by_code {
+        site.data
+            .insert(format!("i18n/{code}.yaml"), yaml::mapping(&strings, 0));
+    }
+    Ok(())
 }
 
 /// The note for a top-level key folio does not carry, if any.
@@ -673,8 +749,14 @@ fn read_content(walk: &Walk, site: &mut Site, dir: &str, language: &str) -> Resu
         let inner = &rel[dir.len() + 1..];
         let name = inner.rsplit('/').next().unwrap_or(inner);
         if is_markdown(name) {
+            let configured = |lang: &str| {
+                lookup(&site.config, "languages")
+                    .and_then(|l| lookup(l.as_mapping()?, lang))
+                    .is_some()
+            };
             if let Some(lang) = name_language(name)
                 && lang != language
+                && !configured(lang)
             {
                 other_languages += 1;
                 continue;

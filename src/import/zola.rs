@@ -8,6 +8,7 @@ use crate::error::Result;
 
 use super::front_matter::Document;
 use super::markup::{self, Edits};
+use super::yaml;
 use super::{
     Doc, Note, Place, Site, Walk, config_line, put, read_config_file, taxonomy_list, text,
     value_text,
@@ -32,6 +33,14 @@ pub(crate) fn read(walk: &Walk) -> Result<Site> {
         site.note(config_rel, line, message.clone(), help.clone());
     }
     site.config = mapped.config;
+    let language = config
+        .get("default_language")
+        .and_then(value_text)
+        .unwrap_or_else(|| "en".to_string());
+    for (code, strings) in translations(&config, &language) {
+        site.data
+            .insert(format!("i18n/{code}.yaml"), yaml::mapping(&strings, 0));
+    }
     let ignored_static = globs(&config, "ignored_static");
     let theme = config.get("theme").and_then(value_text);
     let mut unported = Vec::new();
@@ -455,6 +464,12 @@ pub(crate) fn map_config(config: &Mapping, _text: &str) -> Mapped {
     {
         put(&mut out, "extra", Value::Mapping(extra.clone()));
     }
+    if let Some(Value::Mapping(languages)) = get("languages") {
+        let languages = map_languages(languages, &mut notes);
+        if !languages.is_empty() {
+            put(&mut out, "languages", Value::Mapping(languages));
+        }
+    }
     for (key, _) in config {
         let Some(key) = key.as_str() else { continue };
         let help = match key {
@@ -462,7 +477,8 @@ pub(crate) fn map_config(config: &Mapping, _text: &str) -> Mapped {
             | "generate_feed" | "feed_filenames" | "feed_filename" | "feed_limit"
             | "taxonomies" | "author" | "generate_sitemap" | "build_search_index" | "markdown"
             | "link_checker" | "extra" | "ignored_content" | "ignored_static"
-            | "highlight_code" | "highlight_theme" | "smart_punctuation" => continue,
+            | "highlight_code" | "highlight_theme" | "smart_punctuation" | "languages"
+            | "translations" => continue,
             "compile_sass" => "compile the Sass to CSS and put it in `static/`",
             "generate_robots_txt" => "folio writes `robots.txt` with the sitemap (`sitemap: true`)",
             "minify_html" => "minify the output after the build if you need to",
@@ -470,9 +486,6 @@ pub(crate) fn map_config(config: &Mapping, _text: &str) -> Mapped {
                 "the theme's templates are listed below to port; its static files were copied"
             }
             "search" => "folio's search is Pagefind, set by `search: true`",
-            "languages" | "translations" => {
-                "folio builds one language: keep the other languages' content in a site of their own"
-            }
             "output_dir" => "pass `--output-dir` to `folio build`",
             _ => {
                 "folio has no such setting; remove it, or keep it under `extra` if a template reads it"
@@ -481,6 +494,68 @@ pub(crate) fn map_config(config: &Mapping, _text: &str) -> Mapped {
         no_equivalent(&mut notes, key, help);
     }
     Mapped { config: out, notes }
+}
+
+/// Zola's `[languages.xx]` tables as folio's `languages:`: each one's
+/// `title`, `description`, `taxonomies` and `extra`. Its `translations`
+/// go to `i18n/` (see `translations`); what else it sets is noted.
+fn map_languages(languages: &Mapping, notes: &mut Vec<(String, String, String)>) -> Mapping {
+    let mut out = Mapping::new();
+    for (code, settings) in languages {
+        let (Some(code), Value::Mapping(settings)) = (value_text(code), settings) else {
+            continue;
+        };
+        let mut language = Mapping::new();
+        for (key, value) in settings {
+            let Some(key) = key.as_str() else { continue };
+            match key {
+                "title" | "description" => put(&mut language, key, value.clone()),
+                "extra" => put(&mut language, "extra", value.clone()),
+                "taxonomies" => {
+                    let mapped = map_config(
+                        &Mapping::from_iter([(text("taxonomies"), value.clone())]),
+                        "",
+                    );
+                    if let Some(list) = mapped.config.get("taxonomies") {
+                        put(&mut language, "taxonomies", list.clone());
+                    }
+                }
+                "translations" => {}
+                _ => notes.push((
+                    "languages".to_string(),
+                    format!("language `{code}`: `{key}` has no folio equivalent"),
+                    "every language has the site's feeds, sitemap and search; remove the key"
+                        .to_string(),
+                )),
+            }
+        }
+        put(&mut out, &code, Value::Mapping(language));
+    }
+    out
+}
+
+/// The strings of `[translations]` (the default language's) and of each
+/// `[languages.xx.translations]`, by language code, for `i18n/<code>.yaml`.
+fn translations(config: &Mapping, default: &str) -> Vec<(String, Mapping)> {
+    let mut out = Vec::new();
+    if let Some(Value::Mapping(strings)) = config.get("translations")
+        && !strings.is_empty()
+    {
+        out.push((default.to_string(), strings.clone()));
+    }
+    if let Some(Value::Mapping(languages)) = config.get("languages") {
+        for (code, settings) in languages {
+            let Some(code) = value_text(code) else {
+                continue;
+            };
+            if let Some(Value::Mapping(strings)) = settings.get("translations")
+                && !strings.is_empty()
+            {
+                out.push((code, strings.clone()));
+            }
+        }
+    }
+    out
 }
 
 fn map_markdown(
@@ -650,6 +725,40 @@ mod tests {
         );
         let keys: Vec<&str> = mapped.notes.iter().map(|(k, _, _)| k.as_str()).collect();
         assert_eq!(keys, ["markdown", "compile_sass"]);
+    }
+
+    // Issue #22: the multilingual example of the Zola chapter.
+    #[test]
+    fn languages_and_translations_map_as_the_chapter_says() {
+        let config = toml_map(
+            "base_url = \"https://ada.dev\"\ntitle = \"Ada Lovelace\"\ndefault_language = \"en\"\n\n\
+             [translations]\nread_more = \"Read more\"\n\n[languages.fr]\ntitle = \"Ada Lovelace\"\n\
+             description = \"Notes et projets.\"\ngenerate_feeds = true\n\n[languages.fr.translations]\nread_more = \"Lire la suite\"\n",
+        );
+        let mapped = map_config(&config, "");
+        let yaml = super::super::yaml::mapping(&mapped.config, 0);
+        assert!(
+            yaml.ends_with(
+                "languages:\n  fr:\n    title: Ada Lovelace\n    description: Notes et projets.\n"
+            ),
+            "{yaml}"
+        );
+        let notes: Vec<&str> = mapped.notes.iter().map(|(_, m, _)| m.as_str()).collect();
+        assert_eq!(
+            notes,
+            ["language `fr`: `generate_feeds` has no folio equivalent"]
+        );
+        let strings: Vec<(String, String)> = translations(&config, "en")
+            .into_iter()
+            .map(|(code, map)| (code, super::super::yaml::mapping(&map, 0)))
+            .collect();
+        assert_eq!(
+            strings,
+            [
+                ("en".to_string(), "read_more: Read more\n".to_string()),
+                ("fr".to_string(), "read_more: Lire la suite\n".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -256,6 +256,8 @@ pub fn url_map(config: &Config, content: &Content) -> HashMap<String, String> {
 /// Resolves `@/` links and images of one build.
 pub struct Resolver {
     urls: HashMap<String, String>,
+    /// The site's language codes, the default first.
+    languages: Vec<String>,
     options: markdown::Options,
     images: Option<Arc<Images>>,
     sources: Arc<Sources>,
@@ -268,6 +270,7 @@ impl Resolver {
     pub fn new(config: &Config, content: &Content) -> Resolver {
         Resolver {
             urls: url_map(config, content),
+            languages: config.languages.clone(),
             options: markdown_options(config),
             images: None,
             sources: Arc::default(),
@@ -303,11 +306,22 @@ impl Resolver {
     fn render(
         &self,
         source: &str,
-        (file, first_line): (&Path, usize),
+        (file, first_line, lang): (&Path, usize, usize),
         page: Option<&Page>,
         shortcodes: &dyn Shortcodes,
     ) -> (Rendered, Facts) {
-        let resolve = |target: &str| self.urls.get(target.trim_start_matches('/')).cloned();
+        // In another language than the default, `@/about.md` is the page's
+        // translation (`about.fr.md`) when there is one.
+        let translation = |target: &str| -> Option<String> {
+            let target = target.trim_start_matches('/');
+            let code = self.languages.get(lang).filter(|_| lang > 0)?;
+            let name = content::translated_name(target, code)?;
+            self.urls.contains_key(&name).then_some(name)
+        };
+        let resolve = |target: &str| match translation(target) {
+            Some(name) => self.urls.get(&name).cloned(),
+            None => self.urls.get(target.trim_start_matches('/')).cloned(),
+        };
         let in_file = |offset: usize| {
             let at = Location::of_offset(source, offset);
             Location {
@@ -325,10 +339,16 @@ impl Resolver {
         };
         let mut rendered =
             markdown::to_html_with_images(source, &self.options, &resolve, shortcodes, &image);
+        let mut fallbacks = Vec::new();
         let links = std::mem::take(&mut rendered.links)
             .into_iter()
-            .map(|link| {
+            .map(|mut link| {
                 let at = in_file(link.offset);
+                if let Some(name) = translation(&link.page) {
+                    link.page = name;
+                } else if lang > 0 && link.resolved && !link.page.is_empty() {
+                    fallbacks.push(self.fallback_warning(file, at, &link.page, lang));
+                }
                 (link, at)
             })
             .collect();
@@ -346,6 +366,7 @@ impl Resolver {
                     .help(note.help)
                     .warning()
             })
+            .chain(fallbacks.into_iter().flatten())
             .collect();
         let image_errors = image_errors(file, problems.into_inner());
         let errors = std::mem::take(&mut rendered.errors)
@@ -368,6 +389,33 @@ impl Resolver {
             errors,
         };
         (rendered, facts)
+    }
+
+    /// The warning for `@/target`, written in language `lang`, that leads
+    /// to the default language's page for want of a translation; none when
+    /// the link names a language itself (`@/about.ar.md`).
+    fn fallback_warning(
+        &self,
+        file: &Path,
+        at: Location,
+        target: &str,
+        lang: usize,
+    ) -> Option<Error> {
+        let target = target.trim_start_matches('/');
+        if content::split_language(target).is_some() {
+            return None;
+        }
+        let code = &self.languages[lang];
+        let name = content::translated_name(target, code)?;
+        Some(
+            Error::at(
+                file,
+                Some(at),
+                format!("`@/{target}` has no `{code}` translation, so the link leads to the page in `{}`", self.languages[0]),
+            )
+            .help(format!("add `content/{name}`, or link to another page"))
+            .warning(),
+        )
     }
 
     /// The picture of a Markdown image, when it is one folio knows.
@@ -422,7 +470,7 @@ pub fn page(
     let body = content::read_body(config, page)?;
     let (rendered, mut facts) = resolver.render(
         &body.text,
-        (&page.source, body.line),
+        (&page.source, body.line, page.lang),
         Some(page),
         shortcodes,
     );
@@ -454,7 +502,7 @@ pub fn section(
     // A section has no bundle: its images are those the site publishes.
     resolver.render(
         &section.body,
-        (&section.source, section.body_line),
+        (&section.source, section.body_line, section.lang),
         None,
         shortcodes,
     )

@@ -28,7 +28,7 @@ pub fn feeds(
         .into_iter()
         .filter(|feed| !entries(config, content, &feed.pages).is_empty())
         .map(|feed| {
-            let xml = atom(config, content, html, &feed.pages, &feed.title, &feed.file);
+            let xml = atom(config, content, html, &feed);
             text(&feed.file, xml)
         })
         .collect()
@@ -125,18 +125,52 @@ pub fn feed_warnings(config: &Config, content: &Content, taxonomies: &[Taxonomy]
 struct Feed {
     file: String,
     title: String,
+    /// The site's description in the feed's language.
+    subtitle: String,
+    /// Its language's code.
+    lang: String,
+    /// Its language's home page, without the base path.
+    home: String,
     pages: Vec<usize>,
 }
 
 fn each_feed(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Vec<Feed> {
     let mut list = Vec::new();
     let feed = &config.site.feed;
+    // Each language's title and description, and a feed of its pages.
+    let sites: Vec<(String, String)> = (0..config.languages.len())
+        .map(|lang| match lang {
+            0 if !config.is_multilingual() => {
+                (config.site.title.clone(), config.site.description.clone())
+            }
+            _ => {
+                let site = config.language_site(lang);
+                (site.title, site.description)
+            }
+        })
+        .collect();
+    let make = |lang: usize, file: String, title: String, pages: Vec<usize>| Feed {
+        file,
+        title,
+        subtitle: sites[lang].1.clone(),
+        lang: config.languages[lang].clone(),
+        home: format!("{}/", config.language_prefix(lang)),
+        pages,
+    };
     if feed.enabled {
-        list.push(Feed {
-            file: feed.filename.clone(),
-            title: config.site.title.clone(),
-            pages: (0..content.pages.len()).collect(),
-        });
+        for (lang, (title, _)) in sites.iter().enumerate() {
+            let pages = match config.is_multilingual() {
+                true => (0..content.pages.len())
+                    .filter(|&i| content.pages[i].lang == lang)
+                    .collect(),
+                false => (0..content.pages.len()).collect(),
+            };
+            let file = match lang {
+                0 => feed.filename.clone(),
+                _ => format!("{}/{}", config.languages[lang], feed.filename),
+            };
+            list.push(make(lang, file, title.clone(), pages));
+        }
     }
     for section in &content.sections {
         if section.meta.feed {
@@ -145,35 +179,43 @@ fn each_feed(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Vec
                 output_path(&section.url).trim_end_matches("index.html"),
                 feed.filename
             );
-            // The home section's feed is the site's, which holds every page.
-            if feed.enabled && file == feed.filename {
+            // A language's home section's feed is that language's site
+            // feed, which holds every page.
+            let site_feed = match section.lang {
+                0 => feed.filename.clone(),
+                lang => format!("{}/{}", config.languages[lang], feed.filename),
+            };
+            if feed.enabled && file == site_feed {
                 continue;
             }
-            list.push(Feed {
+            list.push(make(
+                section.lang,
                 file,
-                title: format!(
+                format!(
                     "{} - {}",
-                    config.site.title,
+                    sites[section.lang].0,
                     section.meta.title.clone().unwrap_or_default()
                 ),
-                pages: section.pages.clone(),
-            });
+                section.pages.clone(),
+            ));
         }
     }
     for taxonomy in taxonomies {
-        if !config.taxonomy(&taxonomy.name).is_some_and(|t| t.feed) {
+        let declared = config.language_taxonomies(taxonomy.lang);
+        if !declared.iter().any(|t| t.name == taxonomy.name && t.feed) {
             continue;
         }
         for term in &taxonomy.terms {
-            list.push(Feed {
-                file: format!(
+            list.push(make(
+                taxonomy.lang,
+                format!(
                     "{}{}",
                     output_path(&term.url).trim_end_matches("index.html"),
                     feed.filename
                 ),
-                title: format!("{} - {}", config.site.title, term.name),
-                pages: term.pages.clone(),
-            });
+                format!("{} - {}", sites[taxonomy.lang].0, term.name),
+                term.pages.clone(),
+            ));
         }
     }
     list
@@ -230,15 +272,10 @@ fn rfc3339(date: &Date) -> String {
         .unwrap_or_else(|_| date.text.clone())
 }
 
-fn atom(
-    config: &Config,
-    content: &Content,
-    html: &HashMap<usize, String>,
-    pages: &[usize],
-    title: &str,
-    file: &str,
-) -> String {
-    let dated = entries(config, content, pages);
+fn atom(config: &Config, content: &Content, html: &HashMap<usize, String>, feed: &Feed) -> String {
+    let (title, file) = (&feed.title, &feed.file);
+    let home = config.permalink(&config.with_base(&feed.home));
+    let dated = entries(config, content, &feed.pages);
     let self_url = format!("{}{}", config.base_url, file.trim_start_matches('/'));
     let updated = dated
         .iter()
@@ -250,15 +287,15 @@ fn atom(
     let _ = write!(
         xml,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n",
-        escape(&config.site.language, true),
+        escape(&feed.lang, true),
         escape(&config.base_url, true)
     );
     let _ = writeln!(xml, "  <title>{}</title>", escape(title, true));
-    if !config.site.description.is_empty() {
+    if !feed.subtitle.is_empty() {
         let _ = writeln!(
             xml,
             "  <subtitle>{}</subtitle>",
-            escape(&config.site.description, true)
+            escape(&feed.subtitle, true)
         );
     }
     let _ = writeln!(
@@ -269,7 +306,7 @@ fn atom(
     let _ = writeln!(
         xml,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape(&config.base_url, true)
+        escape(&home, true)
     );
     let _ = writeln!(
         xml,
@@ -323,18 +360,33 @@ fn latest(page: &Page) -> Option<&Date> {
     page.meta.updated.as_ref().or(page.meta.date.as_ref())
 }
 
+/// The other versions of a sitemap entry: each language's URL path.
+type Alternates = Vec<(usize, String)>;
+
 fn sitemap(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> String {
-    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    let mut entries: Vec<(String, Option<String>, Alternates)> = Vec::new();
     let lastmod = |d: Option<&Date>| d.map(|d| d.text.get(..10).unwrap_or(&d.text).to_string());
-    for (i, section) in content.sections.iter().enumerate() {
-        if !section.exists && i != 0 || section.meta.redirect_to.is_some() {
+    let alternates = |group: &[usize], of: &dyn Fn(usize) -> (usize, String)| -> Alternates {
+        match group.len() {
+            0 | 1 => Vec::new(),
+            _ => group.iter().map(|&i| of(i)).collect(),
+        }
+    };
+    let section_of = |i: usize| (content.sections[i].lang, content.sections[i].url.clone());
+    let page_of = |i: usize| (content.pages[i].lang, content.pages[i].url.clone());
+    for section in &content.sections {
+        if !section.exists && section.parent.is_some() || section.meta.redirect_to.is_some() {
             continue;
         }
-        entries.push((section.url.clone(), None));
+        entries.push((
+            section.url.clone(),
+            None,
+            alternates(&section.translations, &section_of),
+        ));
         if let Some(per) = section.meta.paginate_by {
             let total = section.pages.len().div_ceil(per).max(1);
             for n in 2..=total {
-                entries.push((format!("{}page/{n}/", section.url), None));
+                entries.push((format!("{}page/{n}/", section.url), None, Vec::new()));
             }
         }
     }
@@ -343,22 +395,44 @@ fn sitemap(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Strin
         .iter()
         .filter(|p| p.meta.redirect_to.is_none())
     {
-        entries.push((page.url.clone(), lastmod(latest(page))));
+        let others = alternates(&page.translations, &page_of);
+        entries.push((page.url.clone(), lastmod(latest(page)), others));
     }
     for taxonomy in taxonomies {
-        entries.push((taxonomy.url.clone(), None));
+        entries.push((taxonomy.url.clone(), None, Vec::new()));
         for term in &taxonomy.terms {
-            entries.push((term.url.clone(), None));
+            entries.push((term.url.clone(), None, Vec::new()));
         }
     }
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
-    for (url, lastmod) in entries {
-        let loc = config.permalink(&config.with_base(&url));
-        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape(&loc, true));
+    if config.is_multilingual() {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
+    let permalink = |url: &str| escape(&config.permalink(&config.with_base(url)), true);
+    for (url, lastmod, others) in entries {
+        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", permalink(&url));
         if let Some(lastmod) = lastmod {
             let _ = writeln!(xml, "    <lastmod>{lastmod}</lastmod>");
+        }
+        // Every version, itself included, and the default language's (or
+        // the first there is) for visitors of any other language.
+        for (lang, other) in &others {
+            let _ = writeln!(
+                xml,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape(&config.languages[*lang], true),
+                permalink(other)
+            );
+        }
+        if let Some((_, first)) = others.first() {
+            let _ = writeln!(
+                xml,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                permalink(first)
+            );
         }
         xml.push_str("  </url>\n");
     }

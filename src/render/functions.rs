@@ -1,6 +1,6 @@
 //! The functions and filters folio adds to Tera: `url`, `asset`,
-//! `get_page`, `get_section`, `image`, `picture`, `social_card`, and
-//! `markdown`, `date`, `slugify`, `reading_time`.
+//! `get_page`, `get_section`, `image`, `picture`, `social_card`, `trans`,
+//! and `markdown`, `date`, `slugify`, `reading_time`.
 //!
 //! They are registered before any template is added (Tera 2 checks calls
 //! when it parses), and read the current build through a shared `Lookup`
@@ -23,6 +23,7 @@ use super::bodies;
 use super::deps::{self, Dep};
 use super::pictures::{self, Responsive, Sources};
 use super::statics::StaticFile;
+use super::strings::{self, Strings};
 use super::values::Model;
 
 /// Separates a function's message from its `help:` in a Tera error, so
@@ -58,6 +59,10 @@ pub struct Lookup {
     cards: Option<Arc<Cards>>,
     /// Whether `asset()` leaves the fingerprint out of its URLs.
     stable_assets: bool,
+    /// The site's language codes, the default first.
+    languages: Vec<String>,
+    /// The theme's strings in each language.
+    strings: Arc<Strings>,
 }
 
 impl Lookup {
@@ -88,6 +93,32 @@ impl Lookup {
             images: None,
             cards: None,
             stable_assets: false,
+            languages: config.languages.clone(),
+            strings: Arc::default(),
+        }
+    }
+
+    /// Gives `trans` and `date` this build's strings.
+    pub fn set_strings(&mut self, strings: Arc<Strings>) {
+        self.strings = strings;
+    }
+
+    /// Returns the content file `path` names in language `lang` (a code):
+    /// its translation when the language is not the default and the
+    /// translation exists, else `path` itself.
+    fn in_language<'p>(
+        &self,
+        path: &'p str,
+        lang: Option<&str>,
+        index: &HashMap<String, usize>,
+    ) -> std::borrow::Cow<'p, str> {
+        let Some(code) = lang.filter(|code| self.languages.first().is_some_and(|d| d != code))
+        else {
+            return path.into();
+        };
+        match crate::content::translated_name(path, code) {
+            Some(name) if index.contains_key(&name) => name.into(),
+            _ => path.into(),
         }
     }
 
@@ -170,9 +201,11 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
     let s = Arc::clone(shared);
     tera.register_function(
         "get_page",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
             let lookup = current(&s)?;
             let path = kwargs.must_get::<&str>("path")?.trim_start_matches("@/");
+            let lang = language(&kwargs, state)?;
+            let path = &*lookup.in_language(path, lang.as_deref(), &lookup.page_index);
             let i = *lookup.page_index.get(path).ok_or_else(|| {
                 tera::Error::message(format!("no page `{path}` under `content/`"))
             })?;
@@ -185,9 +218,11 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
     let s = Arc::clone(shared);
     tera.register_function(
         "get_section",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
             let lookup = current(&s)?;
             let path = kwargs.must_get::<&str>("path")?.trim_start_matches("@/");
+            let lang = language(&kwargs, state)?;
+            let path = &*lookup.in_language(path, lang.as_deref(), &lookup.section_index);
             let metadata_only = kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
             let s = *lookup.section_index.get(path).ok_or_else(|| {
                 tera::Error::message(format!("no section `{path}` under `content/`"))
@@ -222,11 +257,34 @@ pub fn register(tera: &mut Tera, shared: &Shared) {
             }))
         },
     );
+    let s = Arc::clone(shared);
     tera.register_filter(
         "date",
-        |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        move |text: &str, kwargs: Kwargs, state: &State| -> TeraResult<Value> {
             let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
-            format_date(text, format).map(Value::from)
+            let lookup = current(&s)?;
+            let lang = language(&kwargs, state)?;
+            let names = match &lang {
+                Some(code) if format.contains('%') => lookup.strings.date_names(code),
+                _ => None,
+            };
+            format_date_in(text, format, names.as_ref()).map(Value::from)
+        },
+    );
+    let s = Arc::clone(shared);
+    tera.register_function(
+        "trans",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            let lookup = current(&s)?;
+            let key = kwargs.must_get::<&str>("key")?;
+            let lang = language(&kwargs, state)?;
+            let code = lang.as_deref().or(lookup.languages.first().map(String::as_str)).unwrap_or_default();
+            lookup.strings.get(key, code).map(Value::from).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "no string `{key}` in `{code}`, nor in the default language{HELP_MARK}add `{key}:` to `{}/{code}.yaml`",
+                    strings::FOLDER
+                ))
+            })
         },
     );
     tera.register_filter(
@@ -449,14 +507,35 @@ fn absolute_url(lookup: &Lookup, url: &str) -> String {
 }
 
 /// Formats a date, written in any form front matter accepts, with strftime
-/// directives. A date-time keeps the offset it was written with.
-pub fn format_date(text: &str, format: &str) -> TeraResult<String> {
+/// directives, and the month and day names of a language when given. A
+/// date-time keeps the offset it was written with.
+fn format_date_in(
+    text: &str,
+    format: &str,
+    names: Option<&strings::DateNames>,
+) -> TeraResult<String> {
     let bad = |e: &dyn std::fmt::Display| {
         tera::Error::message(format!("cannot format \"{text}\" as a date: {e}"))
     };
     let date = crate::content::parse_date(text, &jiff::tz::TimeZone::UTC)
         .map_err(|_| bad(&"it is not a date like 2024-05-01"))?;
-    date.format(format).map_err(|e| bad(&e))
+    match names {
+        Some(names) => {
+            let (month, weekday) = date.month_and_weekday();
+            date.format(&strings::localize_format(format, names, month, weekday))
+                .map_err(|e| bad(&e))
+        }
+        None => date.format(format).map_err(|e| bad(&e)),
+    }
+}
+
+/// The language a function works in: its `lang` argument, or the `lang`
+/// of the file being rendered.
+fn language(kwargs: &Kwargs, state: &State) -> TeraResult<Option<String>> {
+    if let Some(lang) = kwargs.get::<&str>("lang")? {
+        return Ok(Some(lang.to_string()));
+    }
+    state.get::<String>("lang")
 }
 
 #[cfg(test)]
@@ -482,12 +561,15 @@ mod tests {
 
     #[test]
     fn dates_format_with_strftime() {
-        assert_eq!(format_date("2024-05-01", "%B %Y").unwrap(), "May 2024");
         assert_eq!(
-            format_date("2024-05-01T23:30:00-05:00", "%Y-%m-%d %H:%M").unwrap(),
+            format_date_in("2024-05-01", "%B %Y", None).unwrap(),
+            "May 2024"
+        );
+        assert_eq!(
+            format_date_in("2024-05-01T23:30:00-05:00", "%Y-%m-%d %H:%M", None).unwrap(),
             "2024-05-01 23:30"
         );
-        assert!(format_date("soon", "%Y").is_err());
+        assert!(format_date_in("soon", "%Y", None).is_err());
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Job {
     pub context: Vec<(&'static str, Value)>,
     /// What the job renders.
     pub kind: JobKind,
+    /// The language of what it renders, by index into `Config::languages`.
+    pub lang: usize,
 }
 
 /// What a job renders; the key under which its reads are kept.
@@ -43,10 +45,10 @@ pub enum JobKind {
     TaxonomyList(usize),
     /// A term page: taxonomy index, term index.
     Term(usize, usize),
-    /// The `404.html` page.
-    NotFound,
-    /// The search page, when search is on.
-    Search,
+    /// The `404.html` page, by language.
+    NotFound(usize),
+    /// The search page, when search is on, by language.
+    Search(usize),
 }
 
 /// The template a page renders with.
@@ -68,6 +70,7 @@ pub fn page_job(content: &Content, i: usize, value: Value) -> Job {
         source: page.source.clone(),
         context: vec![("page", value)],
         kind: JobKind::Page(i),
+        lang: page.lang,
     }
 }
 
@@ -84,10 +87,12 @@ pub fn list_jobs(
     let mut jobs = Vec::new();
     for (i, section) in content.sections.iter().enumerate() {
         // A redirect is written with the aliases, not rendered.
-        if !section.exists && i != 0 || section.meta.redirect_to.is_some() {
+        // Each language's home is rendered, written or not.
+        let home = section.parent.is_none();
+        if !section.exists && !home || section.meta.redirect_to.is_some() {
             continue;
         }
-        let template = if section.url == "/" && section.meta.template.is_none() {
+        let template = if home && section.meta.template.is_none() {
             "index.html".to_string()
         } else {
             section
@@ -104,6 +109,7 @@ pub fn list_jobs(
                 source: section.source.clone(),
                 context: vec![("section", model.sections[i].clone())],
                 kind: JobKind::Section(i, 1),
+                lang: section.lang,
             }),
             None => {}
         }
@@ -124,6 +130,7 @@ pub fn list_jobs(
                     ("terms", Value::from(terms.clone())),
                 ],
                 kind: JobKind::TaxonomyList(ti),
+                lang: t.lang,
             });
         }
         for (k, (term, value)) in t.terms.iter().zip(terms).enumerate() {
@@ -136,25 +143,35 @@ pub fn list_jobs(
                 source: PathBuf::from(crate::config::CONFIG_FILE),
                 context: vec![("taxonomy", taxonomy.clone()), ("term", value.clone())],
                 kind: JobKind::Term(ti, k),
+                lang: t.lang,
             });
         }
     }
-    if keep(JobKind::NotFound) {
+    for lang in (0..config.languages.len()).filter(|&l| keep(JobKind::NotFound(l))) {
         jobs.push(Job {
             template: "404.html".to_string(),
-            url: "/404.html".to_string(),
+            url: format!("{}/404.html", config.language_prefix(lang)),
             source: PathBuf::from("404.html"),
             context: Vec::new(),
-            kind: JobKind::NotFound,
+            kind: JobKind::NotFound(lang),
+            lang,
         });
     }
-    if config.site.search && keep(JobKind::Search) {
+    // Each language's search page, in its language: Pagefind's script
+    // searches the index of the page's `<html lang>`.
+    let languages = if config.site.search {
+        config.languages.len()
+    } else {
+        0
+    };
+    for lang in (0..languages).filter(|&l| keep(JobKind::Search(l))) {
         jobs.push(Job {
             template: SEARCH_TEMPLATE.to_string(),
-            url: SEARCH_URL.to_string(),
+            url: format!("{}{SEARCH_URL}", config.language_prefix(lang)),
             source: PathBuf::from(SEARCH_TEMPLATE),
             context: Vec::new(),
-            kind: JobKind::Search,
+            kind: JobKind::Search(lang),
+            lang,
         });
     }
     jobs
@@ -218,6 +235,7 @@ fn paginate(
                 source: section.source.clone(),
                 context: vec![("section", Value::from(map))],
                 kind: JobKind::Section(index, n),
+                lang: section.lang,
             }
         })
         .collect()

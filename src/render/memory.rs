@@ -153,6 +153,8 @@ pub struct Memory {
 /// The shared values of one render, by stable name.
 #[derive(Debug, Clone)]
 pub struct Values {
+    /// `config` as each language sees it, the default first.
+    pub configs: Vec<Value>,
     /// `data`.
     pub data: Value,
     /// Sections with their pages.
@@ -166,6 +168,7 @@ pub struct Values {
 impl Default for Values {
     fn default() -> Values {
         Values {
+            configs: Vec::new(),
             data: Value::none(),
             sections: HashMap::new(),
             section_meta: HashMap::new(),
@@ -186,6 +189,7 @@ impl Values {
                 .collect()
         };
         Values {
+            configs: model.configs(),
             data: model.data.clone(),
             sections: by_section(&model.sections),
             section_meta: by_section(&model.section_meta),

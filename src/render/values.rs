@@ -17,6 +17,8 @@ use crate::markdown::Heading;
 pub struct Taxonomy {
     /// `stack`.
     pub name: String,
+    /// The language of its pages, by index into `Config::languages`.
+    pub lang: usize,
     /// `/stack/`, without the base path.
     pub url: String,
     /// Terms, by slug.
@@ -36,49 +38,59 @@ pub struct Term {
     pub pages: Vec<usize>,
 }
 
-/// Groups pages by taxonomy term; `C++` and `c++` are one term.
+/// Groups pages by taxonomy term; `C++` and `c++` are one term. Each
+/// language has its own taxonomies, under its own prefix (`/fr/tags/`).
 pub fn taxonomies(config: &Config, content: &Content) -> Vec<Taxonomy> {
-    config
-        .site
-        .taxonomies
-        .iter()
-        .map(|t| {
-            let url = format!("/{}/", slugify(&t.name));
-            let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
-            for (i, page) in content.pages.iter().enumerate() {
-                let Some(names) = page.meta.taxonomies.get(&t.name) else {
-                    continue;
-                };
-                for name in names {
-                    let slug = slugify(name);
-                    let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
-                        name: name.clone(),
-                        url: format!("{url}{slug}/"),
-                        slug,
-                        pages: Vec::new(),
-                    });
-                    if term.pages.last() != Some(&i) {
-                        term.pages.push(i);
-                    }
-                }
-            }
-            let mut terms: Vec<Term> = by_slug.into_values().collect();
-            for term in &mut terms {
-                term.pages.sort_by(|&a, &b| {
-                    let (a, b) = (&content.pages[a], &content.pages[b]);
-                    date_seconds(&b.meta.date)
-                        .cmp(&date_seconds(&a.meta.date))
-                        .then_with(|| a.meta.title.cmp(&b.meta.title))
-                        .then_with(|| a.relative_path.cmp(&b.relative_path))
-                });
-            }
-            Taxonomy {
-                name: t.name.clone(),
-                url,
-                terms,
-            }
+    (0..config.languages.len())
+        .flat_map(|lang| {
+            config
+                .language_taxonomies(lang)
+                .iter()
+                .map(move |t| language_taxonomy(config, content, lang, &t.name))
         })
         .collect()
+}
+
+/// Taxonomy `name` of the pages in language `lang`.
+fn language_taxonomy(config: &Config, content: &Content, lang: usize, name: &str) -> Taxonomy {
+    let url = format!("{}/{}/", config.language_prefix(lang), slugify(name));
+    let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+    for (i, page) in content.pages.iter().enumerate() {
+        if page.lang != lang {
+            continue;
+        }
+        let Some(names) = page.meta.taxonomies.get(name) else {
+            continue;
+        };
+        for written in names {
+            let slug = slugify(written);
+            let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                name: written.clone(),
+                url: format!("{url}{slug}/"),
+                slug,
+                pages: Vec::new(),
+            });
+            if term.pages.last() != Some(&i) {
+                term.pages.push(i);
+            }
+        }
+    }
+    let mut terms: Vec<Term> = by_slug.into_values().collect();
+    for term in &mut terms {
+        term.pages.sort_by(|&a, &b| {
+            let (a, b) = (&content.pages[a], &content.pages[b]);
+            date_seconds(&b.meta.date)
+                .cmp(&date_seconds(&a.meta.date))
+                .then_with(|| a.meta.title.cmp(&b.meta.title))
+                .then_with(|| a.relative_path.cmp(&b.relative_path))
+        });
+    }
+    Taxonomy {
+        name: name.to_string(),
+        lang,
+        url,
+        terms,
+    }
 }
 
 fn date_seconds(date: &Option<Date>) -> Option<i64> {
@@ -96,6 +108,8 @@ fn date_seconds(date: &Option<Date>) -> Option<i64> {
 pub struct Model {
     /// `config`.
     pub config: Value,
+    /// `config` as each language but the default sees it (`languages[1..]`).
+    pub language_configs: Vec<Value>,
     /// `data`.
     pub data: Value,
     /// `site`, once the lists are set.
@@ -163,11 +177,13 @@ impl Model {
                     ("name", Value::from(t.name.as_str())),
                     ("permalink", permalink),
                     ("path", path),
+                    ("lang", Value::from(config.languages[t.lang].as_str())),
                 ])
             })
             .collect();
         Model {
-            config: config_value(config, content),
+            config: config_value(config, content, 0),
+            language_configs: config_values(config, content).split_off(1),
             data: Value::from_serializable(&content.data),
             site: Value::none(),
             listings: vec![Value::none(); content.pages.len()],
@@ -189,6 +205,13 @@ impl Model {
             term_refs: term_refs(config, taxonomies),
             section_html: Vec::new(),
         }
+    }
+
+    /// `config` as each language sees it, the default first.
+    pub fn configs(&self) -> Vec<Value> {
+        let mut configs = vec![self.config.clone()];
+        configs.extend(self.language_configs.iter().cloned());
+        configs
     }
 
     /// Page `i`'s whole value and its listing.
@@ -233,7 +256,7 @@ impl Model {
             .map(|t| {
                 t.terms
                     .iter()
-                    .map(|term| self.term_value(&t.name, term))
+                    .map(|term| self.term_value(t, term))
                     .collect()
             })
             .collect();
@@ -254,7 +277,7 @@ impl Model {
         for (t, taxonomy) in taxonomies.iter().enumerate() {
             for (k, term) in taxonomy.terms.iter().enumerate() {
                 if term.pages.contains(&i) {
-                    self.terms[t][k] = self.term_value(&taxonomy.name, term);
+                    self.terms[t][k] = self.term_value(taxonomy, term);
                 }
             }
         }
@@ -274,10 +297,10 @@ impl Model {
         Value::from(map)
     }
 
-    fn term_value(&self, taxonomy: &str, term: &Term) -> Value {
+    fn term_value(&self, taxonomy: &Taxonomy, term: &Term) -> Value {
         let mut map = self
             .term_refs
-            .get(&(taxonomy.to_string(), term.slug.clone()))
+            .get(&(taxonomy.lang, taxonomy.name.clone(), term.slug.clone()))
             .and_then(Value::as_map)
             .cloned()
             .unwrap_or_default();
@@ -298,8 +321,12 @@ impl Model {
 
     fn site_value(&self, taxonomies: &[Taxonomy]) -> Value {
         let mut site_taxonomies = Map::default();
+        // `site.taxonomies` holds the default language's; each language's
+        // own are on its taxonomy pages.
         for (t, values) in taxonomies.iter().zip(&self.terms) {
-            site_taxonomies.insert(t.name.clone().into(), Value::from(values.clone()));
+            if t.lang == 0 {
+                site_taxonomies.insert(t.name.clone().into(), Value::from(values.clone()));
+            }
         }
         object(vec![
             ("pages", self.list(&self.by_date)),
@@ -309,16 +336,41 @@ impl Model {
     }
 }
 
-/// `config` as templates see it: `folio.yaml`, plus `feed.path` and
-/// `feed.permalink`, the site feed's address when folio writes one that
-/// holds a dated page (none otherwise), so a theme links the feed without
-/// walking every page.
-fn config_value(config: &Config, content: &Content) -> Value {
-    let value = Value::from_serializable(&config.site);
-    let has_entries =
-        config.site.feed.enabled && content.pages.iter().any(|p| p.meta.date.is_some());
+/// `config` as each language sees it, the default first: what a render
+/// compares with the last one's, since every template may read it.
+pub fn config_values(config: &Config, content: &Content) -> Vec<Value> {
+    (0..config.languages.len())
+        .map(|lang| config_value(config, content, lang))
+        .collect()
+}
+
+/// `config` as templates of language `lang` see it: `folio.yaml` with
+/// what that language says differently, plus `feed.path` and
+/// `feed.permalink`, the language's feed's address when folio writes one
+/// that holds a dated page (none otherwise), so a theme links the feed
+/// without walking every page. A multilingual site's also holds
+/// `default_language`, `home_path` (the language's home) and
+/// `language_homes` (each language's `lang`, `path` and `permalink`).
+fn config_value(config: &Config, content: &Content, lang: usize) -> Value {
+    let value = if config.is_multilingual() {
+        Value::from_serializable(&config.language_site(lang))
+    } else {
+        Value::from_serializable(&config.site)
+    };
+    let has_entries = config.site.feed.enabled
+        && content
+            .pages
+            .iter()
+            .any(|p| p.lang == lang && p.meta.date.is_some());
     let (permalink, path) = if has_entries {
-        url_pair(config, &config.site.feed.filename)
+        url_pair(
+            config,
+            &format!(
+                "{}/{}",
+                config.language_prefix(lang),
+                config.site.feed.filename
+            ),
+        )
     } else {
         (Value::none(), Value::none())
     };
@@ -333,6 +385,28 @@ fn config_value(config: &Config, content: &Content) -> Value {
     feed.insert("path".into(), path);
     feed.insert("permalink".into(), permalink);
     map.insert("feed".into(), Value::from(feed));
+    if config.is_multilingual() {
+        map.insert(
+            "default_language".into(),
+            Value::from(config.languages[0].as_str()),
+        );
+        let homes: Vec<Value> = (0..config.languages.len())
+            .map(|l| {
+                let (permalink, path) =
+                    url_pair(config, &format!("{}/", config.language_prefix(l)));
+                object(vec![
+                    ("lang", Value::from(config.languages[l].as_str())),
+                    ("path", path),
+                    ("permalink", permalink),
+                ])
+            })
+            .collect();
+        map.insert(
+            "home_path".into(),
+            Value::from(config.with_base(&format!("{}/", config.language_prefix(lang)))),
+        );
+        map.insert("language_homes".into(), Value::from(homes));
+    }
     Value::from(map)
 }
 
@@ -350,7 +424,8 @@ fn url_pair(config: &Config, url: &str) -> (Value, Value) {
     (Value::from(config.permalink(&path)), Value::from(path))
 }
 
-type TermRefs = HashMap<(String, String), Value>;
+/// Term values by language, taxonomy and slug.
+type TermRefs = HashMap<(usize, String, String), Value>;
 
 fn term_refs(config: &Config, taxonomies: &[Taxonomy]) -> TermRefs {
     let mut refs = HashMap::new();
@@ -363,7 +438,7 @@ fn term_refs(config: &Config, taxonomies: &[Taxonomy]) -> TermRefs {
                 ("path", path),
                 ("permalink", permalink),
             ]);
-            refs.insert((t.name.clone(), term.slug.clone()), value);
+            refs.insert((t.lang, t.name.clone(), term.slug.clone()), value);
         }
     }
     refs
@@ -387,7 +462,7 @@ fn page_map(
     let mut taxonomies = Map::default();
     // Every declared taxonomy is there, empty when the page has no terms,
     // so templates can loop over `page.taxonomies.x` without a guard.
-    for t in &config.site.taxonomies {
+    for t in config.language_taxonomies(page.lang) {
         taxonomies.insert(t.name.clone().into(), Value::from(Vec::<Value>::new()));
     }
     for (name, names) in &page.meta.taxonomies {
@@ -398,7 +473,7 @@ fn page_map(
             if seen.contains(&slug) {
                 continue;
             }
-            if let Some(v) = terms.get(&(name.clone(), slug.clone())) {
+            if let Some(v) = terms.get(&(page.lang, name.clone(), slug.clone())) {
                 list.push(v.clone());
             }
             seen.push(slug);
@@ -438,6 +513,14 @@ fn page_map(
     put("taxonomies", Value::from(taxonomies));
     put("assets", Value::from(assets));
     put("draft", Value::from(meta.draft));
+    put("lang", Value::from(config.languages[page.lang].as_str()));
+    put(
+        "translations",
+        translations_value(config, &page.translations, |i| {
+            let p = &content.pages[i];
+            (p.lang, &p.url, p.meta.title.as_deref())
+        }),
+    );
     put("weight", meta.weight.map_or(Value::none(), Value::from));
     put("relative_path", Value::from(page.relative_path.as_str()));
     put(
@@ -447,6 +530,29 @@ fn page_map(
     put("previous", Value::none());
     put("next", Value::none());
     map
+}
+
+/// `translations` of a page or section: each version's `lang`, `title`,
+/// `url` (its path, with the base path) and `permalink`.
+fn translations_value<'a>(
+    config: &Config,
+    group: &[usize],
+    of: impl Fn(usize) -> (usize, &'a String, Option<&'a str>),
+) -> Value {
+    let list: Vec<Value> = group
+        .iter()
+        .map(|&i| {
+            let (lang, url, title) = of(i);
+            let (permalink, path) = url_pair(config, url);
+            object(vec![
+                ("lang", Value::from(config.languages[lang].as_str())),
+                ("title", Value::from(title.unwrap_or_default())),
+                ("url", path),
+                ("permalink", permalink),
+            ])
+        })
+        .collect();
+    Value::from(list)
 }
 
 /// Free front-matter keys as a value; most pages have none.
@@ -549,6 +655,14 @@ pub fn section_meta(config: &Config, content: &Content, section: &Section) -> Ma
         (
             "weight",
             section.meta.weight.map_or(Value::none(), Value::from),
+        ),
+        ("lang", Value::from(config.languages[section.lang].as_str())),
+        (
+            "translations",
+            translations_value(config, &section.translations, |i| {
+                let s = &content.sections[i];
+                (s.lang, &s.url, s.meta.title.as_deref())
+            }),
         ),
     ] {
         map.insert(k.into(), v);

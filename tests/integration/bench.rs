@@ -91,3 +91,55 @@ fn the_default_theme_builds_the_benchmark_blog_of_generated_posts() {
     }
     assert!(!tree.contains_key("posts/page/6/index.html"));
 }
+
+// Issue #22: `gen-corpus --languages 3` makes the corpus a site in three
+// languages, every page translated, for the multilingual benchmark.
+#[test]
+fn the_bench_corpus_in_three_languages_builds_every_page_in_each() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Fixture::empty("bench_languages");
+    let spec = corpus::Spec {
+        pages: 30,
+        sections: 2,
+        seed: 1,
+        nested_tags: false,
+    };
+    corpus::write(&spec, &site.root).unwrap();
+    corpus::translate(&site.root, 3).unwrap();
+    for item in ["folio.yaml", "templates"] {
+        assert!(
+            Command::new("cp")
+                .arg("-r")
+                .arg(repo.join("bench/site").join(item))
+                .arg(&site.root)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    let config = site.read("folio.yaml");
+    site.write(
+        "folio.yaml",
+        &format!("{config}\n{}", corpus::languages_yaml(3)),
+    );
+    let run = site.run(["build"]).success();
+    assert!(
+        run.stdout.starts_with("built 90 pages, 9 sections"),
+        "{}",
+        run.stdout
+    );
+    for page in [
+        "section-1/page-1",
+        "fr/section-1/page-1",
+        "de/section-1/page-1",
+    ] {
+        assert!(
+            site.root
+                .join("public")
+                .join(page)
+                .join("index.html")
+                .is_file(),
+            "{page}"
+        );
+    }
+}

@@ -235,3 +235,81 @@ fn the_source_is_left_as_it_was() {
         assert_eq!(site.tree("source"), before, "{name}");
     }
 }
+
+// Issue #22: a multilingual Hugo site keeps its languages, its
+// translations beside their originals, and its strings.
+#[test]
+fn a_hugo_site_in_two_languages_is_imported_in_both_and_builds() {
+    let site = Fixture::empty("import_hugo_languages");
+    site.write(
+        "old/hugo.toml",
+        "baseURL = \"https://ada.dev/\"\ntitle = \"Ada\"\ndefaultContentLanguage = \"en\"\n\n\
+         [languages.en]\nweight = 1\n\n[languages.fr]\ntitle = \"Ada en français\"\nlanguageName = \"Français\"\nweight = 2\n\n\
+         [languages.fr.params]\ndescription = \"Notes et projets.\"\n",
+    );
+    site.write("old/content/about.md", "---\ntitle: About\n---\nHello.\n");
+    site.write(
+        "old/content/about.fr.md",
+        "---\ntitle: À propos\n---\nBonjour.\n",
+    );
+    site.write(
+        "old/content/notes.de.md",
+        "---\ntitle: Notizen\n---\nHallo.\n",
+    );
+    site.write(
+        "old/i18n/fr.yaml",
+        "readMore:\n  other: Lire la suite\nhome: Accueil\n",
+    );
+    site.write(
+        "old/i18n/en.yaml",
+        "- id: readMore\n  translation: Read more\n",
+    );
+    site.run(["import", "old", "new", "--from", "hugo"])
+        .success();
+    let config = site.read("new/folio.yaml");
+    assert!(
+        config.contains("languages:\n  fr:\n    title: Ada en français\n    extra:\n      description: Notes et projets.\n"),
+        "{config}"
+    );
+    assert_eq!(
+        site.read("new/i18n/fr.yaml"),
+        "readMore: Lire la suite\nhome: Accueil\nlanguage_name: Français\n"
+    );
+    assert_eq!(site.read("new/i18n/en.yaml"), "readMore: Read more\n");
+    assert!(site.root.join("new/content/about.fr.md").is_file());
+    assert!(!site.root.join("new/content/notes.de.md").exists());
+    let new = Fixture::at(&site.root.join("new"));
+    new.run(["build"]).success();
+    assert!(new.root.join("public/fr/about/index.html").is_file());
+}
+
+#[test]
+fn a_zola_site_in_two_languages_is_imported_with_its_translations() {
+    let site = Fixture::empty("import_zola_languages");
+    site.write(
+        "old/config.toml",
+        "base_url = \"https://ada.dev\"\ntitle = \"Ada\"\ndefault_language = \"en\"\n\n\
+         [translations]\nread_more = \"Read more\"\n\n[languages.fr]\ntitle = \"Ada en français\"\n\n\
+         [languages.fr.translations]\nread_more = \"Lire la suite\"\n",
+    );
+    site.write(
+        "old/content/about.md",
+        "+++\ntitle = \"About\"\n+++\nHello.\n",
+    );
+    site.write(
+        "old/content/about.fr.md",
+        "+++\ntitle = \"À propos\"\n+++\nBonjour.\n",
+    );
+    site.run(["import", "old", "new", "--from", "zola"])
+        .success();
+    let config = site.read("new/folio.yaml");
+    assert!(
+        config.contains("languages:\n  fr:\n    title: Ada en français\n"),
+        "{config}"
+    );
+    assert_eq!(site.read("new/i18n/fr.yaml"), "read_more: Lire la suite\n");
+    assert_eq!(site.read("new/i18n/en.yaml"), "read_more: Read more\n");
+    let new = Fixture::at(&site.root.join("new"));
+    new.run(["build"]).success();
+    assert!(new.root.join("public/fr/about/index.html").is_file());
+}

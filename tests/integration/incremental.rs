@@ -400,10 +400,72 @@ fn random_edits_under_serve_s_options_rebuild_to_the_bytes_of_a_full_build() {
     random_edits("random_edits_serve", &options, &mut dice);
 }
 
+// Issue #22: on a site in two languages, translations written, edited and
+// removed among the other edits (a page's translation changes its
+// siblings' switcher, a section's changes where French links lead).
+#[test]
+fn random_edits_of_translations_rebuild_to_the_bytes_of_a_full_build() {
+    let options = BuildOptions {
+        inject: Some("<script>reload</script>".to_string()),
+        stable_assets: true,
+        ..BuildOptions::default()
+    };
+    let mut dice = Dice::new();
+    eprintln!("random edits with FOLIO_SEED={}", dice.0);
+    random_edits("random_edits_languages", &options, &mut dice);
+}
+
+// Issue #22: a string of `i18n/` edited under `serve` shows on every page
+// of its language, as a full build shows it.
+#[test]
+fn an_edited_string_rebuilds_to_the_bytes_of_a_full_build() {
+    use folio::serve::Rebuilder;
+    use folio::watch::Seen;
+    let site = Fixture::new("multilingual");
+    let options = BuildOptions::default();
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    let (mut rebuilder, first) = Rebuilder::start(
+        &site.root,
+        Overrides::default(),
+        options.clone(),
+        false,
+        config,
+    );
+    first.unwrap();
+    site.write("i18n/fr.yaml", "languages_label: Les langues\n");
+    let outcome = rebuilder
+        .rebuild(vec![Seen::Path(site.root.join("i18n/fr.yaml"))])
+        .unwrap();
+    outcome.result.unwrap();
+    assert!(
+        site.read("public/fr/index.html")
+            .contains("aria-label=\"Les langues\"")
+    );
+    assert_same_as_built(&site, "edit i18n/fr.yaml", &options);
+}
+
+/// A French post: its original's number, and what it holds now. It links
+/// to the posts' section, which is French when `_index.fr.md` exists.
+fn translation_text(n: usize, version: usize) -> String {
+    format!(
+        "---\ntitle: Billet {n} v{version}\ndate: 2024-02-{:02}\nstack: [Rouille]\n---\nBillet {n}, vers les [billets](@/posts/_index.md).\n",
+        1 + version % 28
+    )
+}
+
 fn random_edits(name: &str, options: &BuildOptions, dice: &mut Dice) {
     use folio::serve::Rebuilder;
     use folio::watch::Seen;
     let site = slate_site(name);
+    let multilingual = name.ends_with("languages");
+    if multilingual {
+        let yaml = site.read("folio.yaml");
+        site.write(
+            "folio.yaml",
+            &format!("{yaml}\nlanguages:\n  fr:\n    title: Le site\n"),
+        );
+    }
+    let mut translated: Vec<usize> = Vec::new();
     site.write("sass/_colors.scss", "$accent: #0000;\n");
     site.write(
         "sass/more.scss",
@@ -440,7 +502,42 @@ fn random_edits(name: &str, options: &BuildOptions, dice: &mut Dice) {
     let mut last_good = site.tree("public");
     for step in 0..edits {
         let post_path = |n: usize| site.root.join(format!("content/posts/p{n}.md"));
-        let (what, changed): (String, Vec<std::path::PathBuf>) = match dice.below(10) {
+        let fr_path = |n: usize| site.root.join(format!("content/posts/p{n}.fr.md"));
+        let kind = if multilingual && dice.below(3) == 0 {
+            10 + dice.below(3)
+        } else {
+            dice.below(10)
+        };
+        let (what, changed): (String, Vec<std::path::PathBuf>) = match kind {
+            10 | 11 => {
+                let n = posts[dice.below(posts.len())];
+                let version = dice.below(100);
+                site.write(
+                    &format!("content/posts/p{n}.fr.md"),
+                    &translation_text(n, version),
+                );
+                if !translated.contains(&n) {
+                    translated.push(n);
+                }
+                (format!("translate p{n}"), vec![fr_path(n)])
+            }
+            12 if !translated.is_empty() && dice.below(2) == 0 => {
+                let n = translated.remove(dice.below(translated.len()));
+                std::fs::remove_file(fr_path(n)).unwrap();
+                (format!("delete p{n}.fr"), vec![fr_path(n)])
+            }
+            12 => {
+                let path = site.root.join("content/posts/_index.fr.md");
+                if path.exists() {
+                    std::fs::remove_file(&path).unwrap();
+                } else {
+                    site.write(
+                        "content/posts/_index.fr.md",
+                        "---\ntitle: Billets\nsort_by: date\n---\nTous.\n",
+                    );
+                }
+                ("add or delete posts/_index.fr.md".to_string(), vec![path])
+            }
             0 | 1 => {
                 let n = posts[dice.below(posts.len())];
                 let version = dice.below(100);

@@ -21,6 +21,7 @@ mod import;
 mod incremental;
 mod migration;
 mod modules;
+mod multilingual;
 mod output;
 mod portfolio;
 mod search;
