@@ -557,17 +557,7 @@ fn url_as_written(config: &Config, url: &str) -> Vec<String> {
 }
 
 fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut out = parts.join("/");
+    let mut out = url::walk_dots(path);
     if path.ends_with('/') && !out.is_empty() {
         out.push('/');
     }

@@ -55,6 +55,22 @@ pub fn with_base_path(url: &str, base_path: &str) -> Option<String> {
     Some(format!("{}{}", base_path, &url[1..]))
 }
 
+/// A URL path with its `.` and `..` segments walked, without the leading
+/// `/` or a trailing one.
+pub fn walk_dots(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
 /// Decodes `%XX` escapes; invalid ones are kept as written, and bytes that
 /// are not UTF-8 become U+FFFD.
 pub fn percent_decode(text: &str) -> String {

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_yaml::{Mapping, Value};
 
 use crate::error::Result;
+use crate::url;
 
 use super::front_matter::Document;
 use super::links::{self, Targets};
@@ -1378,7 +1379,7 @@ fn find_page(path: &str, from: &str, targets: &Targets) -> Option<String> {
     // Relative to the page's folder, then from the root, then by name.
     let from_content = targets.by_source(from).unwrap_or_default();
     let dir = from_content.rsplit_once('/').map_or("", |(d, _)| d);
-    let joined = normalize(&format!("{dir}/{wanted}"));
+    let joined = url::walk_dots(&format!("{dir}/{wanted}"));
     by_content(&joined)
         .or_else(|| by_content(wanted))
         .or_else(|| {
@@ -1395,20 +1396,6 @@ fn find_page(path: &str, from: &str, targets: &Targets) -> Option<String> {
                 .collect();
             (matches.len() == 1).then(|| matches[0].to_string())
         })
-}
-
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
 }
 
 /// Fences whose info string carries Hugo's attributes

@@ -146,7 +146,7 @@ impl Sources {
         // Zola, which leaves it as written) reads it.
         if path.split('/').any(|s| s == "..") {
             let page = page?;
-            let joined = up_and_down(&format!("{}{path}", page.url));
+            let joined = url::walk_dots(&format!("{}{path}", page.url));
             return Some(self.published.get(&joined).cloned().ok_or_else(|| Problem {
                 message: format!(
                     "image `{path}` is not a file the site publishes: from `{}` it is `/{joined}`",
@@ -158,21 +158,6 @@ impl Sources {
         let page = page.filter(|p| p.bundle_dir.is_some())?;
         Some(self.find(&path, Some(&page.relative_path)))
     }
-}
-
-/// A URL path with its `.` and `..` segments walked, without the leading `/`.
-fn up_and_down(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
 }
 
 /// How a responsive image is made: the widths of its `srcset`, the format
