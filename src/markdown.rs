@@ -7,6 +7,7 @@
 //! variants) comes from another callback, and is written here as an `<img>`
 //! with `width` and `height` or a responsive `<picture>`.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use pulldown_cmark::{
@@ -16,7 +17,7 @@ use pulldown_cmark::{
 
 use crate::highlight::{Fence, Highlighter};
 
-use crate::url;
+use crate::url::{self, Reading};
 
 /// How to render.
 #[derive(Debug, Clone)]
@@ -27,6 +28,11 @@ pub struct Options {
     pub heading_links: bool,
     /// The base path root-relative URLs are put under: `/` or `/portfolio/`.
     pub base_path: String,
+    /// Every path the site publishes, without its leading and trailing `/`
+    /// (`blog/post`, `img/me.jpg`): a link that starts with the base path
+    /// is read from these (`url::read_under_base_path`). Empty, such a
+    /// link stays as written.
+    pub site_paths: Arc<HashSet<String>>,
     /// Colours fenced code; none leaves it plain.
     pub highlighter: Option<Arc<Highlighter>>,
     /// The title of each GitHub callout (`> [!NOTE]`), in the order of
@@ -47,6 +53,7 @@ impl Default for Options {
             smart_punctuation: true,
             heading_links: true,
             base_path: "/".to_string(),
+            site_paths: Arc::default(),
             highlighter: None,
             callout_titles: CALLOUT_KINDS.map(|(_, title)| title.to_string()),
             external_links: ExternalLinks::default(),
@@ -106,6 +113,9 @@ pub struct Rendered {
     pub errors: Vec<Note>,
     /// Whether a code block uses the highlight palette's classes.
     pub highlighted: bool,
+    /// Whether a link starting with the base path was read from the site's
+    /// paths: adding or moving a page may change it.
+    pub reads_site_paths: bool,
     /// Footnotes met so far.
     footnotes: Footnotes,
 }
@@ -956,7 +966,7 @@ fn inspect(
     match event {
         Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
             let url = std::mem::replace(dest_url, CowStr::Borrowed(""));
-            *dest_url = rewrite_url(url, offset, options, resolve, &mut out.links);
+            *dest_url = rewrite_url(url, offset, options, resolve, out);
         }
         Event::FootnoteReference(label) => {
             let markup = out.footnotes.reference(label, &mut out.ids);
@@ -985,7 +995,7 @@ fn inspect(
         Event::Html(html) | Event::InlineHtml(html) => {
             out.ids.extend(html_ids(html));
             if html.contains("@/") {
-                let rewritten = rewrite_html_links(html, offset, options, resolve, &mut out.links);
+                let rewritten = rewrite_html_links(html, offset, options, resolve, out);
                 *html = rewritten.into();
             }
         }
@@ -1002,9 +1012,9 @@ fn rewrite_html_links(
     offset: usize,
     options: &Options,
     resolve: &dyn Fn(&str) -> Option<String>,
-    links: &mut Vec<Link>,
+    out: &mut Rendered,
 ) -> String {
-    let mut out = String::with_capacity(html.len());
+    let mut written = String::with_capacity(html.len());
     let mut copied = 0;
     let mut from = 0;
     while let Some(i) = html[from..].find("@/") {
@@ -1033,14 +1043,14 @@ fn rewrite_html_links(
             continue;
         };
         let url = &html[at..at + len];
-        let resolved = rewrite_url(CowStr::Borrowed(url), offset + at, options, resolve, links);
-        out.push_str(&html[copied..at]);
-        out.push_str(&escape_attr(&resolved));
+        let resolved = rewrite_url(CowStr::Borrowed(url), offset + at, options, resolve, out);
+        written.push_str(&html[copied..at]);
+        written.push_str(&escape_attr(&resolved));
         copied = at + len;
         from = copied;
     }
-    out.push_str(&html[copied..]);
-    out
+    written.push_str(&html[copied..]);
+    written
 }
 
 /// The ids raw HTML written in Markdown gives (`<a id="x">`, `<h2
@@ -1279,7 +1289,7 @@ fn is_emoji(c: char) -> bool {
 /// suffix to try: n headings with one title take n steps, not n³.
 #[derive(Default)]
 struct UniqueIds {
-    taken: std::collections::HashSet<String>,
+    taken: HashSet<String>,
     next: std::collections::HashMap<String, usize>,
 }
 
@@ -1331,8 +1341,9 @@ fn rewrite_url<'a>(
     offset: usize,
     options: &Options,
     resolve: &dyn Fn(&str) -> Option<String>,
-    links: &mut Vec<Link>,
+    out: &mut Rendered,
 ) -> CowStr<'a> {
+    let links = &mut out.links;
     if let Some(target) = url.strip_prefix("@/") {
         let (page, fragment) = match target.split_once('#') {
             Some((p, f)) => (p, Some(f.to_string())),
@@ -1363,9 +1374,33 @@ fn rewrite_url<'a>(
         }
         return url;
     }
-    match url::with_base_path(&url, &options.base_path) {
-        Some(rewritten) => rewritten.into(),
-        None => url,
+    let publishes = |path: &str| options.site_paths.contains(path);
+    let reading = url::read_under_base_path(&url, &options.base_path, publishes);
+    if url.starts_with(options.base_path.trim_end_matches('/')) && reading.is_some() {
+        out.reads_site_paths = true;
+    }
+    match reading {
+        Some(Reading::AsWritten) | None => url,
+        Some(reading) => {
+            if reading == Reading::Ambiguous {
+                let rest = match &url[options.base_path.len() - 1..] {
+                    "" => "/",
+                    rest => rest,
+                };
+                out.notes.push(Note {
+                    offset,
+                    message: format!(
+                        "`{url}` names two pages: the site's `{url}` and, already under the base path `{}`, its `{rest}`; folio links to `{}{}`",
+                        options.base_path,
+                        options.base_path,
+                        &url[1..],
+                    ),
+                    help: "link with `@/` to the file you mean (`@/blog/_index.md`), which is never ambiguous".to_string(),
+                    causes: Vec::new(),
+                });
+            }
+            format!("{}{}", options.base_path, &url[1..]).into()
+        }
     }
 }
 

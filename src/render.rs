@@ -824,6 +824,11 @@ impl Renderer {
         if read_changed {
             return true;
         }
+        // A link under the base path reads differently when a page or a
+        // file comes, goes or moves.
+        if body.facts.reads_site_paths && !(edit.content.is_empty() && edit.statics.is_empty()) {
+            return true;
+        }
         // A link's target is written in the body: it moved, came or went;
         // in another language, so may the translation it would lead to.
         let moved = |target: &str| {

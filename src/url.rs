@@ -55,6 +55,73 @@ pub fn with_base_path(url: &str, base_path: &str) -> Option<String> {
     Some(format!("{}{}", base_path, &url[1..]))
 }
 
+/// How a root-relative URL written by hand reads on a site with a base path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// A path from the site's root, which gets the base path.
+    SitePath,
+    /// Already under the base path: it stays as written.
+    AsWritten,
+    /// Both readings name something the site publishes; it is read as a
+    /// path from the site's root, as every other root-relative link is.
+    Ambiguous,
+}
+
+impl Reading {
+    /// Whether the URL gets the base path.
+    pub fn prefixed(self) -> bool {
+        self != Reading::AsWritten
+    }
+}
+
+/// How the root-relative `url` reads under `base_path`, decided from what
+/// the site publishes (`publishes` answers for a path without its leading
+/// and trailing `/`, like `blog/post` or `img/me.jpg`): `/blog/post/` on a
+/// site published at `/blog/` is the site's `/blog/post/` when it has one,
+/// and its `/post/` otherwise. A URL that does not start with the base
+/// path is a site path; one that names nothing either way stays as
+/// written. `None` when the URL is not root-relative or there is no base
+/// path.
+pub fn read_under_base_path(
+    url: &str,
+    base_path: &str,
+    publishes: impl Fn(&str) -> bool,
+) -> Option<Reading> {
+    if base_path == "/" || !url.starts_with('/') || url.starts_with("//") {
+        return None;
+    }
+    let under = url.starts_with(base_path) || url == base_path.trim_end_matches('/');
+    if !under {
+        return Some(Reading::SitePath);
+    }
+    let path = percent_decode(url.split(['?', '#']).next().unwrap_or(url));
+    let key = |p: &str| {
+        let p = p.trim_matches('/');
+        p.strip_suffix("index.html")
+            .map_or(p, |rest| rest.trim_end_matches('/'))
+            .to_string()
+    };
+    let as_site = publishes(&key(&path));
+    let stripped = publishes(&key(path.get(base_path.len() - 1..).unwrap_or("/")));
+    Some(match (as_site, stripped) {
+        (true, true) => Reading::Ambiguous,
+        (true, false) => Reading::SitePath,
+        _ => Reading::AsWritten,
+    })
+}
+
+/// `url` under `base_path` when it reads as a path from the site's root
+/// (see `read_under_base_path`).
+pub fn under_base_path(
+    url: &str,
+    base_path: &str,
+    publishes: impl Fn(&str) -> bool,
+) -> Option<String> {
+    read_under_base_path(url, base_path, publishes)
+        .filter(|r| r.prefixed())
+        .map(|_| format!("{}{}", base_path, &url[1..]))
+}
+
 /// A URL path with its `.` and `..` segments walked, without the leading
 /// `/` or a trailing one.
 pub fn walk_dots(path: &str) -> String {
@@ -175,6 +242,30 @@ mod tests {
         assert_eq!(with_base_path("//cdn/x", "/p/"), None);
         assert_eq!(with_base_path("x/", "/p/"), None);
         assert_eq!(with_base_path("/x/", "/"), None);
+    }
+
+    #[test]
+    fn a_url_under_the_base_path_reads_from_what_the_site_publishes() {
+        let site = ["", "blog", "blog/post", "post-2", "img/me.jpg"];
+        let publishes = |p: &str| site.contains(&p);
+        let read = |url| read_under_base_path(url, "/blog/", publishes);
+        assert_eq!(read("/blog/post/"), Some(Reading::SitePath));
+        assert_eq!(read("/blog/post"), Some(Reading::SitePath));
+        assert_eq!(read("/blog/post/index.html#top"), Some(Reading::SitePath));
+        assert_eq!(read("/blog/post-2/"), Some(Reading::AsWritten));
+        assert_eq!(read("/blog/blog/post/"), Some(Reading::AsWritten));
+        assert_eq!(read("/blog/"), Some(Reading::Ambiguous));
+        assert_eq!(read("/blog"), Some(Reading::Ambiguous));
+        assert_eq!(read("/blog/nothing/"), Some(Reading::AsWritten));
+        assert_eq!(read("/img/me.jpg"), Some(Reading::SitePath));
+        assert_eq!(read("//cdn/x"), None);
+        assert_eq!(read("img/me.jpg"), None);
+        assert_eq!(read_under_base_path("/blog/", "/", publishes), None);
+        assert_eq!(
+            under_base_path("/blog/post/", "/blog/", publishes).as_deref(),
+            Some("/blog/blog/post/")
+        );
+        assert_eq!(under_base_path("/blog/post-2/", "/blog/", publishes), None);
     }
 
     #[test]

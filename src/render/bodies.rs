@@ -37,6 +37,9 @@ pub struct Facts {
     pub highlighted: bool,
     /// Problems that fail it, such as a shortcode written wrongly.
     pub errors: Vec<Error>,
+    /// Whether a link of it starting with the base path was read from the
+    /// site's paths, which adding or moving a file may change.
+    pub reads_site_paths: bool,
 }
 
 /// How page bodies are rendered for this site.
@@ -45,6 +48,7 @@ pub fn markdown_options(config: &Config) -> markdown::Options {
         smart_punctuation: config.site.markdown.smart_punctuation,
         heading_links: config.site.markdown.heading_links,
         base_path: config.base_path.clone(),
+        site_paths: Arc::default(),
         highlighter: config
             .site
             .markdown
@@ -76,21 +80,6 @@ pub fn outside_options(config: &Config) -> markdown::Options {
         heading_links: false,
         ..markdown_options(config)
     }
-}
-
-/// Renders a Markdown string outside a page (summaries, the `markdown` filter).
-pub fn markdown_string(config: &Config, text: &str, inline: bool) -> String {
-    let html = markdown::to_html(text, &outside_options(config), &|_| None).html;
-    if inline { strip_paragraph(&html) } else { html }
-}
-
-/// Renders a summary cut from a body, with the body's shortcodes.
-pub fn markdown_string_with(
-    config: &Config,
-    text: &str,
-    shortcodes: &dyn markdown::Shortcodes,
-) -> String {
-    markdown::to_html_with(text, &outside_options(config), &|_| None, shortcodes).html
 }
 
 pub fn strip_paragraph(html: &str) -> String {
@@ -268,10 +257,21 @@ pub struct Resolver {
 impl Resolver {
     /// Indexes the URLs of `content`, with no images.
     pub fn new(config: &Config, content: &Content) -> Resolver {
+        let urls = url_map(config, content);
+        let mut options = markdown_options(config);
+        if config.base_path != "/" {
+            let base = config.base_path.trim_end_matches('/');
+            let paths = urls
+                .values()
+                .filter_map(|url| url.strip_prefix(base))
+                .map(|path| path.trim_matches('/').to_string())
+                .collect();
+            options.site_paths = Arc::new(paths);
+        }
         Resolver {
-            urls: url_map(config, content),
+            urls,
             languages: config.languages.clone(),
-            options: markdown_options(config),
+            options,
             images: None,
             sources: Arc::default(),
             responsive: None,
@@ -291,6 +291,11 @@ impl Resolver {
         sources: Arc<Sources>,
     ) -> Resolver {
         self.images = Some(images);
+        if config.base_path != "/" {
+            let mut paths = (*self.options.site_paths).clone();
+            paths.extend(sources.published_paths().map(str::to_string));
+            self.options.site_paths = Arc::new(paths);
+        }
         self.sources = sources;
         self.responsive = config
             .site
@@ -310,18 +315,8 @@ impl Resolver {
         page: Option<&Page>,
         shortcodes: &dyn Shortcodes,
     ) -> (Rendered, Facts) {
-        // In another language than the default, `@/about.md` is the page's
-        // translation (`about.fr.md`) when there is one.
-        let translation = |target: &str| -> Option<String> {
-            let target = target.trim_start_matches('/');
-            let code = self.languages.get(lang).filter(|_| lang > 0)?;
-            let name = content::translated_name(target, code)?;
-            self.urls.contains_key(&name).then_some(name)
-        };
-        let resolve = |target: &str| match translation(target) {
-            Some(name) => self.urls.get(&name).cloned(),
-            None => self.urls.get(target.trim_start_matches('/')).cloned(),
-        };
+        let translation = |target: &str| self.translation(target, lang);
+        let resolve = |target: &str| self.resolve(target, lang);
         let in_file = |offset: usize| {
             let at = Location::of_offset(source, offset);
             Location {
@@ -387,8 +382,40 @@ impl Resolver {
             warnings,
             highlighted: rendered.highlighted,
             errors,
+            reads_site_paths: rendered.reads_site_paths,
         };
         (rendered, facts)
+    }
+
+    /// In another language than the default, `@/about.md` is the page's
+    /// translation (`about.fr.md`) when there is one.
+    fn translation(&self, target: &str, lang: usize) -> Option<String> {
+        let target = target.trim_start_matches('/');
+        let code = self.languages.get(lang).filter(|_| lang > 0)?;
+        let name = content::translated_name(target, code)?;
+        self.urls.contains_key(&name).then_some(name)
+    }
+
+    /// The URL of `@/target`, written in language `lang`.
+    fn resolve(&self, target: &str, lang: usize) -> Option<String> {
+        match self.translation(target, lang) {
+            Some(name) => self.urls.get(&name).cloned(),
+            None => self.urls.get(target.trim_start_matches('/')).cloned(),
+        }
+    }
+
+    /// Markdown outside a body, a summary, written in language `lang`:
+    /// links as the body's, no heading self-links, images as written.
+    fn outside(&self, text: &str, lang: usize, shortcodes: Option<&dyn Shortcodes>) -> String {
+        let options = markdown::Options {
+            heading_links: false,
+            ..self.options.clone()
+        };
+        let resolve = |target: &str| self.resolve(target, lang);
+        match shortcodes {
+            Some(shortcodes) => markdown::to_html_with(text, &options, &resolve, shortcodes).html,
+            None => markdown::to_html(text, &options, &resolve).html,
+        }
     }
 
     /// The warning for `@/target`, written in language `lang`, that leads
@@ -422,8 +449,9 @@ impl Resolver {
     fn picture(&self, url: &str, page: Option<&Page>) -> Option<Result<Picture, Problem>> {
         let images = self.images.as_ref()?;
         let found = self.sources.in_markdown(url, page)?;
-        let src =
-            url::with_base_path(url, &self.options.base_path).unwrap_or_else(|| url.to_string());
+        let publishes = |path: &str| self.options.site_paths.contains(path);
+        let src = url::under_base_path(url, &self.options.base_path, publishes)
+            .unwrap_or_else(|| url.to_string());
         Some(found.and_then(|source| {
             let kind = images.probe(&source)?.kind;
             match &self.responsive {
@@ -478,9 +506,9 @@ pub fn page(
         return Err(Errors(std::mem::take(&mut facts.errors)));
     }
     let summary = match &page.meta.summary {
-        Some(summary) => Some(markdown_string(config, summary, false)),
+        Some(summary) => Some(resolver.outside(summary, page.lang, None)),
         None => markdown::summary_source(&body.text, &rendered)
-            .map(|before| markdown_string_with(config, before, shortcodes)),
+            .map(|before| resolver.outside(before, page.lang, Some(shortcodes))),
     };
     let html = PageHtml {
         content: rendered.html,

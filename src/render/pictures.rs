@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::content::{Content, Page};
 use crate::images::{Format, Images, Op, Operation, Problem, Processed};
 use crate::markdown::Picture;
-use crate::url;
+use crate::url::{self, Reading};
 
 use super::deps;
 use super::statics::StaticFile;
@@ -127,6 +127,11 @@ impl Sources {
         }
     }
 
+    /// Every path the site publishes a file at, under the output folder.
+    pub fn published_paths(&self) -> impl Iterator<Item = &str> {
+        self.published.keys().map(String::as_str)
+    }
+
     /// The file a Markdown image of `page` shows, when it is one folio
     /// knows: one of the page's bundle, or a file published at a
     /// root-relative URL. `None` leaves the image as written.
@@ -136,10 +141,14 @@ impl Sources {
         }
         let path = url::percent_decode(url.split(['?', '#']).next().unwrap_or(url));
         if path.starts_with('/') {
-            let trimmed = path
-                .strip_prefix(self.base_path.as_str())
-                .unwrap_or(&path)
-                .trim_start_matches('/');
+            // Read as the Markdown link is: from the site's root, or already
+            // under the base path when only that names a file.
+            let publishes = |p: &str| self.published.contains_key(p);
+            let trimmed = match url::read_under_base_path(&path, &self.base_path, publishes) {
+                Some(Reading::AsWritten) => &path[self.base_path.len() - 1..],
+                _ => &path,
+            }
+            .trim_start_matches('/');
             return self.published.get(trimmed).cloned().map(Ok);
         }
         // `../q/x.png` is read from the page's address, as a browser (and

@@ -512,3 +512,46 @@ fn a_page_template_can_read_site_pages_and_other_pages_by_name() {
         "Second:2 First:7 | 1"
     );
 }
+
+#[test]
+fn a_markdown_link_that_starts_with_the_base_path_reads_from_the_site_own_urls() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        "title: Minimal\nbase_url: https://me.github.io/blog/\ntaxonomies:\n  - name: tags\n",
+    );
+    site.write("content/blog/_index.md", "---\ntitle: Blog\n---\n");
+    site.write("content/blog/post.md", "---\ntitle: Post\n---\nA post.\n");
+    site.write("content/about.md", "---\ntitle: About\n---\nMe.\n");
+    site.write(
+        "templates/section.html",
+        "{% extends \"base.html\" %}{% block main %}{% for p in section.pages %}<div class=\"summary\">{{ p.summary | safe }}</div>{% endfor %}{% endblock main %}",
+    );
+    site.write(
+        "content/posts/links.md",
+        "---\ntitle: Links\n---\nSee [about](@/about.md).\n\n<!-- more -->\n\n[post](/blog/post/), [about](/blog/about/), [me](/about/).\n\nAnd [the blog](/blog/).\n",
+    );
+    let run = site.run(["build"]).success();
+    let html = site.read("public/posts/links/index.html");
+    // The site's `/blog/post/` gets the base path; `/blog/about/` is
+    // already under it, as only `/about/` exists.
+    assert!(html.contains("href=\"/blog/blog/post/\""), "{html}");
+    assert!(html.contains("href=\"/blog/about/\">about"), "{html}");
+    assert!(html.contains("href=\"/blog/about/\">me"), "{html}");
+    // `/blog/` names the blog section and, under the base path, the home
+    // page: read from the root, with a warning at the link.
+    assert!(html.contains("href=\"/blog/blog/\""), "{html}");
+    assert!(
+        run.stderr.contains("content/posts/links.md:10:5")
+            && run.stderr.contains("`/blog/` names two pages"),
+        "{}",
+        run.stderr
+    );
+    // A summary's `@/` link is the body's.
+    let list = site.read("public/posts/index.html");
+    assert!(
+        list.contains("<a href=\"/blog/about/\">about</a>"),
+        "{list}"
+    );
+    site.run(["check"]).success();
+}

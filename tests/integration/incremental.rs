@@ -678,3 +678,36 @@ fn random_edits(name: &str, options: &BuildOptions, dice: &mut Dice) {
     }
     assert_same_as_built(&site, "every broken page fixed", options);
 }
+
+#[test]
+fn a_link_under_the_base_path_follows_a_page_that_comes_and_goes() {
+    let site = Fixture::new("minimal");
+    site.write(
+        "folio.yaml",
+        "title: Minimal\nbase_url: https://me.github.io/blog/\ntaxonomies:\n  - name: tags\n",
+    );
+    site.write("content/blog/_index.md", "---\ntitle: Blog\n---\n");
+    site.write(
+        "content/posts/links.md",
+        "---\ntitle: Links\n---\n[soon](/blog/soon/)\n",
+    );
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    let (mut session, _) = Session::start(config, BuildOptions::default()).unwrap();
+    let content = site.root.join("content");
+    let page = || site.read("public/posts/links/index.html");
+    assert!(page().contains("href=\"/blog/soon/\""), "{}", page());
+
+    site.write("content/blog/soon.md", "---\ntitle: Soon\n---\nHere.\n");
+    session
+        .apply(&edited(&[content.join("blog/soon.md")]))
+        .unwrap();
+    assert!(page().contains("href=\"/blog/blog/soon/\""), "{}", page());
+    assert_same_as_full(&site, "add the page a link under the base path names");
+
+    std::fs::remove_file(content.join("blog/soon.md")).unwrap();
+    session
+        .apply(&edited(&[content.join("blog/soon.md")]))
+        .unwrap();
+    assert!(page().contains("href=\"/blog/soon/\""), "{}", page());
+    assert_same_as_full(&site, "remove it again");
+}
