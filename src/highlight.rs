@@ -15,7 +15,7 @@ use std::sync::{OnceLock, RwLock};
 use giallo::{HighlightOptions, HtmlRenderer, Registry, RenderOptions, ThemeVariant};
 
 use crate::fingerprint::fingerprint;
-use crate::html::escape;
+use crate::html::{escape_attr, escape_text};
 
 /// The prefix of every class highlighted code carries.
 pub const CLASS_PREFIX: &str = "hl-";
@@ -274,12 +274,12 @@ impl Highlighter {
         match &fence.language {
             Some(language) => {
                 html.push_str("<pre><code class=\"language-");
-                html.push_str(&escape(language, true));
+                html.push_str(&escape_attr(language));
                 html.push_str("\">");
             }
             None => html.push_str("<pre><code>"),
         }
-        html.push_str(&escape(code, false));
+        html.push_str(&escape_text(code));
         html.push_str("</code></pre>\n");
         Block {
             html: captioned(html, fence),
@@ -324,7 +324,7 @@ impl Highlighter {
     fn colour(&self, code: &str, language: &str, fence: &Fence) -> String {
         let plain = || {
             captioned(
-                format!("<pre><code>{}</code></pre>\n", escape(code, false)),
+                format!("<pre><code>{}</code></pre>\n", escape_text(code)),
                 fence,
             )
         };
@@ -374,7 +374,7 @@ impl Highlighter {
                 .map(str::to_string)
                 .unwrap_or(lines)
         };
-        let language = escape(language, true);
+        let language = escape_attr(language);
         captioned(
             format!(
                 "<pre class=\"giallo {CLASS_PREFIX}l-code {CLASS_PREFIX}d-code\" data-lang=\"{language}\"><code class=\"language-{language}\">{lines}\n</code></pre>\n"
@@ -626,7 +626,7 @@ fn captioned(html: String, fence: &Fence) -> String {
     match &fence.name {
         Some(name) => format!(
             "<figure class=\"code\"><figcaption>{}</figcaption>{}</figure>\n",
-            escape(name, false),
+            escape_text(name),
             html.trim_end()
         ),
         None => html,

@@ -9,6 +9,7 @@
 //! escaped inside `<code>`. Values are entity-decoded as a browser decodes
 //! them. Knows nothing of the site: no configuration, no files.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
 
@@ -335,9 +336,12 @@ fn value_edit(raw: &str, range: Range<usize>, base_path: &str) -> Option<(Range<
     if !raw.contains('&') {
         // Insert after the leading `/`, so that the rest stays as written.
         let at = range.start + leading + 1;
-        return Some((at..at, escape(&base_path[1..], true)));
+        return Some((
+            at..at,
+            htmlize::escape_all_quotes(&base_path[1..]).into_owned(),
+        ));
     }
-    Some((range, escape(&prefixed, true)))
+    Some((range, htmlize::escape_all_quotes(prefixed).into_owned()))
 }
 
 /// The edits for each root-relative candidate of a `srcset`.
@@ -357,13 +361,16 @@ fn srcset_edits(raw: &str, range: Range<usize>, base_path: &str) -> Vec<(Range<u
             return Vec::new();
         }
         rewritten.push_str(&decoded[copied..]);
-        return vec![(range, escape(&rewritten, true))];
+        return vec![(range, htmlize::escape_all_quotes(rewritten).into_owned())];
     }
     srcset_urls(raw)
         .filter(|r| url::with_base_path(&raw[r.clone()], base_path).is_some())
         .map(|r| {
             let at = range.start + r.start + 1;
-            (at..at, escape(&base_path[1..], true))
+            (
+                at..at,
+                htmlize::escape_all_quotes(&base_path[1..]).into_owned(),
+            )
         })
         .collect()
 }
@@ -406,21 +413,16 @@ fn srcset_urls(value: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// Escapes text for HTML or XML: `&`, `<` and `>`, and both quotes too in
-/// an attribute value, whichever quote surrounds it.
-pub fn escape(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\'' if attribute => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+/// Escapes text for the body of an HTML element or XML text: `&`, `<`
+/// and `>`.
+pub fn escape_text(text: &str) -> Cow<'_, str> {
+    htmlize::escape_text(text)
+}
+
+/// Escapes text for an attribute value in double quotes, in HTML or XML:
+/// `&`, `<`, `>` and `"`.
+pub fn escape_attr(text: &str) -> Cow<'_, str> {
+    htmlize::escape_attribute(text)
 }
 
 #[cfg(test)]
@@ -430,10 +432,11 @@ mod tests {
     #[test]
     fn escaping_quotes_only_in_attributes() {
         assert_eq!(
-            escape("<a & 'b' \"c\">", true),
-            "&lt;a &amp; &#39;b&#39; &quot;c&quot;&gt;"
+            escape_attr("<a & 'b' \"c\">"),
+            "&lt;a &amp; 'b' &quot;c&quot;&gt;"
         );
-        assert_eq!(escape("\"c\" & d", false), "\"c\" &amp; d");
+        assert_eq!(escape_text("\"c\" & d"), "\"c\" &amp; d");
+        assert!(matches!(escape_text("plain"), Cow::Borrowed(_)));
     }
 
     fn urls(html: &str) -> Vec<String> {

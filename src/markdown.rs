@@ -16,6 +16,7 @@ use pulldown_cmark::{
 };
 
 use crate::highlight::{Fence, Highlighter};
+use crate::html::{escape_attr, escape_text};
 
 use crate::url::{self, Reading};
 
@@ -602,13 +603,6 @@ fn unplaced(call: &Call) -> Note {
         help: "put the call on a line of its own, or inside a paragraph".to_string(),
         causes: Vec::new(),
     }
-}
-
-/// Escapes text for the body of an HTML element.
-fn escape_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// Renders Markdown with no shortcodes to render.
@@ -1402,21 +1396,6 @@ fn rewrite_url<'a>(
             format!("{}{}", options.base_path, &url[1..]).into()
         }
     }
-}
-
-/// Escapes text for an HTML attribute value in double quotes.
-pub fn escape_attr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Returns the part of `source` before the summary marker, if there is one.

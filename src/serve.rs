@@ -586,7 +586,7 @@ fn first_build_failed(shared: &Shared) -> Response {
     let text = shared.failure.borrow().clone().unwrap_or_default();
     let html = format!(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>folio</title></head><body><pre>{}</pre>{}</body></html>",
-        crate::markdown::escape_attr(&text),
+        crate::html::escape_text(&text),
         reload_script(&shared.base_path)
     );
     let mut response = Response::new(Body::from(html));

@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::content::{Content, Date, Page};
 use crate::error::{Error, Errors};
-use crate::html::escape;
+use crate::html::{escape_attr, escape_text};
 
 use super::files::{Contents, OutputFile};
 use super::values::Taxonomy;
@@ -287,31 +287,31 @@ fn atom(config: &Config, content: &Content, html: &HashMap<usize, String>, feed:
     let _ = write!(
         xml,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n",
-        escape(&feed.lang, true),
-        escape(&config.base_url, true)
+        escape_attr(&feed.lang),
+        escape_attr(&config.base_url)
     );
-    let _ = writeln!(xml, "  <title>{}</title>", escape(title, true));
+    let _ = writeln!(xml, "  <title>{}</title>", escape_text(title));
     if !feed.subtitle.is_empty() {
         let _ = writeln!(
             xml,
             "  <subtitle>{}</subtitle>",
-            escape(&feed.subtitle, true)
+            escape_text(&feed.subtitle)
         );
     }
     let _ = writeln!(
         xml,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape(&self_url, true)
+        escape_attr(&self_url)
     );
     let _ = writeln!(
         xml,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape(&home, true)
+        escape_attr(&home)
     );
     let _ = writeln!(
         xml,
         "  <updated>{updated}</updated>\n  <id>{}</id>",
-        escape(&self_url, true)
+        escape_text(&self_url)
     );
     let author = if config.site.author.name.is_empty() {
         &config.site.title
@@ -321,7 +321,7 @@ fn atom(config: &Config, content: &Content, html: &HashMap<usize, String>, feed:
     let _ = writeln!(
         xml,
         "  <author><name>{}</name></author>",
-        escape(author, true)
+        escape_text(author)
     );
     for &i in &dated {
         let page = &content.pages[i];
@@ -331,7 +331,7 @@ fn atom(config: &Config, content: &Content, html: &HashMap<usize, String>, feed:
         let _ = writeln!(
             xml,
             "  <entry>\n    <title>{}</title>",
-            escape(page.meta.title.as_deref().unwrap_or_default(), true)
+            escape_text(page.meta.title.as_deref().unwrap_or_default())
         );
         let _ = writeln!(
             xml,
@@ -340,16 +340,16 @@ fn atom(config: &Config, content: &Content, html: &HashMap<usize, String>, feed:
         let _ = writeln!(
             xml,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>",
-            escape(&url, true),
-            escape(&url, true)
+            escape_attr(&url),
+            escape_text(&url)
         );
         if let Some(description) = &page.meta.description {
-            let _ = writeln!(xml, "    <summary>{}</summary>", escape(description, true));
+            let _ = writeln!(xml, "    <summary>{}</summary>", escape_text(description));
         }
         let _ = writeln!(
             xml,
             "    <content type=\"html\">{}</content>\n  </entry>",
-            escape(html.get(&i).map_or("", String::as_str), true)
+            escape_text(html.get(&i).map_or("", String::as_str))
         );
     }
     xml.push_str("</feed>\n");
@@ -411,7 +411,7 @@ fn sitemap(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Strin
         xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
     }
     xml.push_str(">\n");
-    let permalink = |url: &str| escape(&config.permalink(&config.with_base(url)), true);
+    let permalink = |url: &str| escape_attr(&config.permalink(&config.with_base(url))).into_owned();
     for (url, lastmod, others) in entries {
         let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", permalink(&url));
         if let Some(lastmod) = lastmod {
@@ -423,7 +423,7 @@ fn sitemap(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Strin
             let _ = writeln!(
                 xml,
                 "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                escape(&config.languages[*lang], true),
+                escape_attr(&config.languages[*lang]),
                 permalink(other)
             );
         }
@@ -526,11 +526,11 @@ pub fn alias_files(config: &Config, content: &Content) -> Result<Vec<OutputFile>
 }
 
 fn redirect_page(config: &Config, path: &str, permalink: &str) -> String {
-    let (path, permalink) = (escape(path, true), escape(permalink, true));
+    let (path, permalink) = (escape_attr(path), escape_attr(permalink));
     format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{permalink}</title>\n\
          <link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={permalink}\">\n</head>\n<body>\n<p><a href=\"{path}\">{permalink}</a></p>\n</body>\n</html>\n",
-        escape(&config.site.language, true)
+        escape_attr(&config.site.language)
     )
 }
