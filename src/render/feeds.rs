@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::content::{Content, Date, Page};
-use crate::error::{Error, Errors};
+use crate::error::{Error, Errors, Location};
 use crate::html::{escape_attr, escape_text};
 
 use super::files::{Contents, OutputFile};
@@ -441,67 +441,88 @@ fn sitemap(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Strin
 }
 
 /// Redirect pages for every alias, for `page/1/` of paginated sections and
-/// for pages and sections with `redirect_to`, plus Netlify's `_redirects`. An alias that lands on a real page is an error.
+/// for pages and sections with `redirect_to`, plus Netlify's `_redirects`.
+/// An alias of a translation lands under its language's prefix (see
+/// `alias_url`). An alias that lands on a real page, or where another
+/// alias already lands, is an error at its line.
 pub fn alias_files(config: &Config, content: &Content) -> Result<Vec<OutputFile>, Errors> {
     let mut owners: HashMap<String, &Path> = HashMap::new();
+    let mut files = Vec::new();
+    let mut netlify = String::new();
     for section in &content.sections {
         owners.insert(output_path(&section.url), &section.source);
     }
     for page in &content.pages {
         owners.insert(output_path(&page.url), &page.source);
     }
-    let mut redirects: Vec<(String, String, &Path)> = Vec::new();
     for section in &content.sections {
-        for alias in &section.meta.aliases {
-            redirects.push((alias.clone(), section.url.clone(), &section.source));
-        }
         if section.meta.paginate_by.is_some() {
-            redirects.push((
-                format!("{}page/1/", section.url),
-                section.url.clone(),
-                &section.source,
-            ));
-        }
-    }
-    for page in &content.pages {
-        for alias in &page.meta.aliases {
-            redirects.push((alias.clone(), page.url.clone(), &page.source));
-        }
-    }
-    let mut errors = Errors::default();
-    let mut files = Vec::new();
-    let mut netlify = String::new();
-    for (alias, target, source) in &redirects {
-        let alias_url = if alias.ends_with(".html") {
-            format!("/{}", alias.trim_start_matches('/'))
-        } else {
-            crate::content::normalize_path(alias)
-        };
-        let file = output_path(&alias_url);
-        if let Some(owner) = owners.get(&file) {
-            errors.push(
-                Error::at(
-                    source,
-                    None,
-                    format!("alias `{alias}` is the address of `{}`", owner.display()),
-                )
-                .help("remove the alias, or move the other page"),
+            let first = format!("{}page/1/", section.url);
+            owners.entry(output_path(&first)).or_insert(&section.source);
+            redirect(
+                config,
+                (&first, &section.url),
+                section.lang,
+                &mut files,
+                &mut netlify,
             );
-            continue;
         }
-        owners.insert(file.clone(), source);
-        let path = config.with_base(target);
-        let permalink = config.permalink(&path);
-        files.push(text(&file, redirect_page(config, &path, &permalink)));
-        let _ = writeln!(netlify, "{} {} 301", config.with_base(&alias_url), path);
+    }
+    let aliases = content
+        .sections
+        .iter()
+        .map(|s| (&s.meta.aliases, &s.url, s.lang, &s.source))
+        .chain(
+            content
+                .pages
+                .iter()
+                .map(|p| (&p.meta.aliases, &p.url, p.lang, &p.source)),
+        );
+    let mut aliased: HashMap<String, (&str, &Path)> = HashMap::new();
+    let mut errors = Errors::default();
+    for (list, target, lang, source) in aliases {
+        for alias in list {
+            let alias_url = alias_url(config, alias, lang);
+            let file = output_path(&alias_url);
+            if let Some(owner) = owners.get(&file) {
+                errors.push(
+                    Error::at(
+                        source,
+                        locate_alias(config, source, alias),
+                        format!("alias `{alias}` is the address of `{}`", owner.display()),
+                    )
+                    .help("remove the alias, or move the other page"),
+                );
+            } else if let Some((first, other)) = aliased.get(&file) {
+                errors.push(
+                    Error::at(
+                        source,
+                        locate_alias(config, source, alias),
+                        format!(
+                            "alias `{alias}` redirects from `{alias_url}`, as does the alias `{first}` of `{}`",
+                            other.display()
+                        ),
+                    )
+                    .help("keep the old address in one of the two files"),
+                );
+            } else {
+                aliased.insert(file, (alias, source));
+                redirect(config, (&alias_url, target), lang, &mut files, &mut netlify);
+            }
+        }
     }
     // A page or section with `redirect_to` is a redirect at its own address.
     let own = content
         .sections
         .iter()
-        .map(|s| (&s.url, &s.meta.redirect_to))
-        .chain(content.pages.iter().map(|p| (&p.url, &p.meta.redirect_to)));
-    for (url, target) in own {
+        .map(|s| (&s.url, &s.meta.redirect_to, s.lang))
+        .chain(
+            content
+                .pages
+                .iter()
+                .map(|p| (&p.url, &p.meta.redirect_to, p.lang)),
+        );
+    for (url, target, lang) in own {
         let Some(target) = target else { continue };
         let (path, permalink) = if crate::url::is_http(target) {
             (target.clone(), target.clone())
@@ -512,7 +533,7 @@ pub fn alias_files(config: &Config, content: &Content) -> Result<Vec<OutputFile>
         };
         files.push(text(
             &output_path(url),
-            redirect_page(config, &path, &permalink),
+            redirect_page(&config.languages[lang], &path, &permalink),
         ));
         let _ = writeln!(netlify, "{} {} 301", config.with_base(url), path);
     }
@@ -525,12 +546,68 @@ pub fn alias_files(config: &Config, content: &Content) -> Result<Vec<OutputFile>
     Ok(files)
 }
 
-fn redirect_page(config: &Config, path: &str, permalink: &str) -> String {
+/// Where an alias of a file in language `lang` leads from: under the
+/// language's prefix, as Hugo resolves it (`/old/` of `about.fr.md` is
+/// `/fr/old/`), unless it is written with that prefix already, as a Zola
+/// site writes it (`/fr/old/` stays).
+fn alias_url(config: &Config, alias: &str, lang: usize) -> String {
+    let url = if alias.ends_with(".html") {
+        format!("/{}", alias.trim_start_matches('/'))
+    } else {
+        crate::content::normalize_path(alias)
+    };
+    let prefix = config.language_prefix(lang);
+    if prefix.is_empty() || url.starts_with(&format!("{prefix}/")) {
+        url
+    } else {
+        format!("{prefix}{url}")
+    }
+}
+
+/// Adds the redirect page from `from` to `to` (site paths) and its line
+/// of `_redirects`.
+fn redirect(
+    config: &Config,
+    (from, to): (&str, &str),
+    lang: usize,
+    files: &mut Vec<OutputFile>,
+    netlify: &mut String,
+) {
+    let path = config.with_base(to);
+    let permalink = config.permalink(&path);
+    files.push(text(
+        &output_path(from),
+        redirect_page(&config.languages[lang], &path, &permalink),
+    ));
+    let _ = writeln!(netlify, "{} {} 301", config.with_base(from), path);
+}
+
+/// Where `alias` is written in the front matter of `source`: on the first
+/// line from the `aliases` key on that holds it. The file is read again
+/// only for this message, so a build without a clash never reads it.
+fn locate_alias(config: &Config, source: &Path, alias: &str) -> Option<Location> {
+    let text = std::fs::read_to_string(config.root.join(source)).ok()?;
+    let key_line = text
+        .lines()
+        .position(|line| line.trim_start().starts_with("aliases"))?;
+    text.lines()
+        .enumerate()
+        .skip(key_line)
+        .find_map(|(i, line)| {
+            let at = line.find(alias)?;
+            Some(Location {
+                line: i + 1,
+                column: line[..at].chars().count() + 1,
+            })
+        })
+}
+
+fn redirect_page(language: &str, path: &str, permalink: &str) -> String {
     let (path, permalink) = (escape_attr(path), escape_attr(permalink));
     format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{permalink}</title>\n\
          <link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={permalink}\">\n</head>\n<body>\n<p><a href=\"{path}\">{permalink}</a></p>\n</body>\n</html>\n",
-        escape_attr(&config.site.language)
+        escape_attr(language)
     )
 }

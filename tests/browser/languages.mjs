@@ -1,7 +1,7 @@
 // A multilingual site (tests/fixtures/multilingual) in headless Chromium:
 // from an English page, the language switcher leads to its French
 // translation, in French; the Arabic page is laid out right to left, its
-// header's brand on the right.
+// header's brand on the right, and its code left to right.
 //
 // usage: node languages.mjs PUBLIC_DIR BASE_PATH
 import http from 'node:http';
@@ -63,6 +63,11 @@ const layout = await tab.evaluate(() => {
 });
 if (layout.direction !== 'rtl') problems.push(`the Arabic page is laid out ${layout.direction}`);
 if (layout.brandRight < layout.width / 2) problems.push('the Arabic page keeps its brand on the left');
+
+// Code reads left to right on a right-to-left page.
+await tab.goto(`${origin}${basePath}ar/posts/hello/`, { waitUntil: 'load' });
+const code = await tab.evaluate(() => getComputedStyle(document.querySelector('pre')).direction);
+if (code !== 'ltr') problems.push(`a code block on the Arabic page is laid out ${code}`);
 
 await browser.close();
 server.close();

@@ -268,7 +268,7 @@ fn an_alias_onto_a_real_page_names_both_files() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error: content/about.md: alias `/posts/first/` is the address of `content/posts/first.md`\n  help: remove the alias, or move the other page\n"
+        "error: content/about.md:3:11: alias `/posts/first/` is the address of `content/posts/first.md`\n  help: remove the alias, or move the other page\n"
     );
 }
 

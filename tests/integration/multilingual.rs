@@ -252,3 +252,56 @@ fn each_language_gets_its_own_search_index() {
             .contains("<html lang=\"ar\" dir=\"rtl\">")
     );
 }
+
+#[test]
+fn an_alias_of_a_translation_lands_under_its_language() {
+    let site = Fixture::new("multilingual");
+    site.write(
+        "content/posts/hello.md",
+        "---\ntitle: Hello\ndate: 2024-05-01\naliases: [/old/hello/]\n---\nThe first note.\n",
+    );
+    site.write(
+        "content/posts/hello.fr.md",
+        "---\ntitle: Bonjour\ndate: 2024-05-01\naliases: [/old/hello/, /fr/vieux/bonjour.html]\n---\nLa première note.\n",
+    );
+    site.run(["build"]).success();
+    let english = site.read("public/old/hello/index.html");
+    assert!(english.contains("<a href=\"/posts/hello/\">"), "{english}");
+    let french = site.read("public/fr/old/hello/index.html");
+    assert!(french.contains("<html lang=\"fr\">"), "{french}");
+    assert!(french.contains("<a href=\"/fr/posts/hello/\">"), "{french}");
+    // Written with its language's prefix, as a Zola site writes it, an
+    // alias stays where it is.
+    assert!(exists(&site, "fr/vieux/bonjour.html"));
+    assert!(!exists(&site, "fr/fr/vieux/bonjour.html"));
+    let redirects = site.read("public/_redirects");
+    for line in [
+        "/old/hello/ /posts/hello/ 301\n",
+        "/fr/old/hello/ /fr/posts/hello/ 301\n",
+        "/fr/vieux/bonjour.html /fr/posts/hello/ 301\n",
+    ] {
+        assert!(redirects.contains(line), "{redirects}");
+    }
+}
+
+#[test]
+fn two_languages_aliases_at_one_address_are_an_error_at_the_alias() {
+    let site = Fixture::new("multilingual");
+    site.write(
+        "content/posts/hello.md",
+        "---\ntitle: Hello\ndate: 2024-05-01\naliases:\n  - /fr/old/\n---\nThe first note.\n",
+    );
+    site.write(
+        "content/posts/hello.fr.md",
+        "---\ntitle: Bonjour\ndate: 2024-05-01\naliases: [/old/]\n---\nLa première note.\n",
+    );
+    let run = site.run(["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "error: content/posts/hello.md:5:5: alias `/fr/old/` redirects from `/fr/old/`, as does the alias `/old/` of `content/posts/hello.fr.md`\n  help: keep the old address in one of the two files\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
