@@ -195,7 +195,7 @@ fn copy_tree(from: &Path, to: &Path) {
         let target = to.join(rel);
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();
-        } else {
+        } else if entry.file_name() != ".folio-manifest" {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
