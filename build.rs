@@ -42,6 +42,21 @@ fn main() {
         writeln!(code, "];").ok();
     }
     std::fs::write(Path::new(&out).join("embedded.rs"), code).expect("OUT_DIR is writable");
+    giallo_version(Path::new(&manifest));
+}
+
+/// Hands the giallo version of `Cargo.lock` to the code: highlighted code
+/// kept in the build cache is only good for the giallo that made it.
+fn giallo_version(manifest: &Path) {
+    let lock = manifest.join("Cargo.lock");
+    println!("cargo::rerun-if-changed={}", lock.display());
+    let text = std::fs::read_to_string(&lock).unwrap_or_default();
+    let version = text
+        .split("[[package]]")
+        .find(|package| package.contains("\nname = \"giallo\"\n"))
+        .and_then(|package| package.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map_or("unknown", |v| v.trim_matches('"'));
+    println!("cargo::rustc-env=FOLIO_GIALLO_VERSION={version}");
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {

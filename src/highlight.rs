@@ -6,11 +6,19 @@
 //! Text in, text out, like `markdown`: the grammars and built-in themes are
 //! compiled into folio, and the only files read are the theme files a site
 //! names, by the paths `render` hands over. Nothing here knows about pages.
+//!
+//! What one build highlighted can be handed to the next as bytes
+//! (`Highlighter::save`, `Highlighter::restore`; `render` keeps them in the
+//! build cache): a block found there is not highlighted again, and a build
+//! that finds every block and the stylesheet there never loads the grammars.
+//! The bytes carry the themes, giallo's version and folio's, so a change of
+//! any of them leaves the old blocks unused.
 
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
-use std::sync::{OnceLock, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use giallo::{HighlightOptions, HtmlRenderer, Registry, RenderOptions, ThemeVariant};
 
@@ -167,7 +175,17 @@ pub struct Highlighter {
     names: OnceLock<Result<(String, String), ThemeError>>,
     /// Blocks done so far: fingerprint of info string and code → the info
     /// string, the code and the HTML. Read far more often than written.
-    done: RwLock<HashMap<u64, Done>>,
+    done: RwLock<Blocks>,
+    /// Blocks an earlier build did with the same themes, from `restore`.
+    kept: Blocks,
+    /// The stylesheet an earlier build wrote, from `restore`.
+    kept_css: Option<String>,
+    /// The stylesheet, once this build made it.
+    css: OnceLock<String>,
+    /// Whether this build asked for the stylesheet.
+    css_used: AtomicBool,
+    /// Blocks highlighted in this build rather than found.
+    made: AtomicUsize,
 }
 
 impl Highlighter {
@@ -177,7 +195,60 @@ impl Highlighter {
             palette,
             names: OnceLock::new(),
             done: RwLock::new(HashMap::new()),
+            kept: HashMap::new(),
+            kept_css: None,
+            css: OnceLock::new(),
+            css_used: AtomicBool::new(false),
+            made: AtomicUsize::new(0),
         }
+    }
+
+    /// Takes the blocks and stylesheet an earlier build saved. Bytes made
+    /// for other themes, by another giallo or folio, or damaged, are
+    /// ignored: every block is then highlighted anew.
+    pub fn restore(mut self, bytes: &[u8]) -> Highlighter {
+        if let Some((css, kept)) = bytes.strip_prefix(self.stamp().as_bytes()).and_then(decode) {
+            self.kept_css = css;
+            self.kept = kept;
+        }
+        self
+    }
+
+    /// What the next build can `restore`: the blocks this build used and
+    /// its stylesheet, nothing else, so what the site no longer has is
+    /// dropped. None when that is what `restore` was given.
+    pub fn save(&self) -> Option<Vec<u8>> {
+        let done = self.done.read().ok()?;
+        let css_used = self.css_used.load(Ordering::Relaxed);
+        let unchanged = self.made() == 0
+            && done.len() == self.kept.len()
+            && css_used == self.kept_css.is_some();
+        if unchanged {
+            return None;
+        }
+        let css = match (&self.kept_css, self.css.get()) {
+            (Some(css), _) | (None, Some(css)) if css_used => css.as_str(),
+            _ => "",
+        };
+        let mut bytes = self.stamp().into_bytes();
+        push_text(&mut bytes, css);
+        let mut keys: Vec<&u64> = done.keys().collect();
+        keys.sort_unstable();
+        for key in keys {
+            let block = &done[key];
+            bytes.extend_from_slice(&key.to_le_bytes());
+            bytes.push(u8::from(block.unknown) | u8::from(block.coloured) << 1);
+            push_text(&mut bytes, &block.info);
+            push_text(&mut bytes, &block.code);
+            push_text(&mut bytes, &block.html);
+        }
+        Some(bytes)
+    }
+
+    /// How many blocks this build highlighted (or found no grammar for)
+    /// rather than found done.
+    pub fn made(&self) -> usize {
+        self.made.load(Ordering::Relaxed)
     }
 
     /// Checks that both themes exist, without loading the grammars.
@@ -212,30 +283,38 @@ impl Highlighter {
             return self.layout(code, fence, None);
         };
         let key = fingerprint(code.as_bytes()) ^ fingerprint(info.as_bytes()).rotate_left(29);
-        let html = match self.recall(key, info, code) {
-            Some(html) => html,
+        let done = match self.recall(key, info, code) {
+            Some(done) => done,
             None => {
                 let known = registry()
                     .read()
                     .is_ok_and(|r| r.contains_grammar(language));
-                if !known {
-                    return self.layout(code, fence, Some(language.to_string()));
-                }
-                let html = self.colour(code, language, fence);
-                self.remember(key, info, code, &html);
-                html
+                let block = if known {
+                    Block {
+                        html: self.colour(code, language, fence),
+                        unknown_language: None,
+                        coloured: true,
+                    }
+                } else {
+                    self.layout(code, fence, Some(language.to_string()))
+                };
+                self.remember(key, info, code, &block)
             }
         };
         Block {
-            html,
-            unknown_language: None,
-            coloured: true,
+            html: done.html.to_string(),
+            unknown_language: done.unknown.then(|| language.to_string()),
+            coloured: done.coloured,
         }
     }
 
     /// The stylesheet for the palette: each theme's colours under its
     /// `prefers-color-scheme`, and the layout of line numbers.
     pub fn palette_css(&self) -> Result<String, ThemeError> {
+        self.css_used.store(true, Ordering::Relaxed);
+        if let Some(css) = &self.kept_css {
+            return Ok(css.clone());
+        }
         let generated = match (&self.palette.light, &self.palette.dark) {
             // Two theme files need no grammars: a registry of their own
             // spares loading the built-in one for a site without code.
@@ -258,13 +337,14 @@ impl Highlighter {
             side: Side::Light,
             message: e.to_string(),
         })?;
-        Ok(format!(
+        let css = format!(
             "/* Code colours: \"{light}\" for a light scheme, \"{dark}\" for a dark one. Written by folio. */\n\
              {layout}\n\
              @media not all and (prefers-color-scheme: dark) {{\n{light_css}}}\n\n\
              @media (prefers-color-scheme: dark) {{\n{dark_css}}}\n",
             layout = LAYOUT_CSS,
-        ))
+        );
+        Ok(self.css.get_or_init(|| css).clone())
     }
 
     /// Renders a block without colours or layout, for a client-side
@@ -303,22 +383,52 @@ impl Highlighter {
         }
     }
 
-    /// The HTML of a block highlighted before in this build.
-    fn recall(&self, key: u64, info: &str, code: &str) -> Option<String> {
-        let done = self.done.read().ok()?;
-        let found = done.get(&key)?;
-        (*found.info == *info && *found.code == *code).then(|| found.html.to_string())
+    /// A block done before, in this build or the one `restore` tells of.
+    fn recall(&self, key: u64, info: &str, code: &str) -> Option<Arc<Done>> {
+        let same = |found: &&Arc<Done>| *found.info == *info && *found.code == *code;
+        if let Some(found) = self.done.read().ok()?.get(&key).filter(same) {
+            return Some(Arc::clone(found));
+        }
+        let found = self.kept.get(&key).filter(same)?;
+        let mut done = self.done.write().ok()?;
+        Some(Arc::clone(
+            done.entry(key).or_insert_with(|| Arc::clone(found)),
+        ))
     }
 
-    fn remember(&self, key: u64, info: &str, code: &str, html: &str) {
-        if let Ok(mut done) = self.done.write() {
+    fn remember(&self, key: u64, info: &str, code: &str, block: &Block) -> Arc<Done> {
+        self.made.fetch_add(1, Ordering::Relaxed);
+        let made = Arc::new(Done {
+            info: info.into(),
+            code: code.into(),
+            html: block.html.as_str().into(),
+            unknown: block.unknown_language.is_some(),
+            coloured: block.coloured,
+        });
+        match self.done.write() {
             // Two blocks with one fingerprint: the first keeps the place.
-            done.entry(key).or_insert_with(|| Done {
-                info: info.into(),
-                code: code.into(),
-                html: html.into(),
-            });
+            Ok(mut done) => Arc::clone(done.entry(key).or_insert(made)),
+            Err(_) => made,
         }
+    }
+
+    /// What saved bytes must start with to be restored: the format, the
+    /// versions of folio and giallo, and the themes.
+    fn stamp(&self) -> String {
+        let mut themes = Vec::new();
+        for theme in [&self.palette.light, &self.palette.dark] {
+            match theme {
+                Theme::Builtin(name) => themes.extend(name.to_lowercase().as_bytes()),
+                Theme::File(path) => themes.extend(std::fs::read(path).unwrap_or_default()),
+            }
+            themes.push(0);
+        }
+        format!(
+            "folio highlight cache {CACHE_FORMAT}, folio {}, giallo {}, themes {:016x}\n",
+            env!("CARGO_PKG_VERSION"),
+            env!("FOLIO_GIALLO_VERSION"),
+            fingerprint(&themes)
+        )
     }
 
     fn colour(&self, code: &str, language: &str, fence: &Fence) -> String {
@@ -412,12 +522,60 @@ const LAYOUT_CSS: &str = ".giallo-l {
 }
 ";
 
-/// A block highlighted before.
+/// A block done before.
 #[derive(Debug)]
 struct Done {
     info: Box<str>,
     code: Box<str>,
     html: Box<str>,
+    /// No grammar knew its language.
+    unknown: bool,
+    /// Its HTML uses the palette's classes.
+    coloured: bool,
+}
+
+/// The layout of saved blocks; a change of the HTML folio makes of a block
+/// changes it, so that blocks saved before are not reused.
+const CACHE_FORMAT: u32 = 1;
+
+/// Appends `text` with its length before it.
+fn push_text(bytes: &mut Vec<u8>, text: &str) {
+    let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    bytes.extend_from_slice(&len.to_le_bytes());
+    bytes.extend_from_slice(&text.as_bytes()[..len as usize]);
+}
+
+/// Blocks done before, by fingerprint of info string and code.
+type Blocks = HashMap<u64, Arc<Done>>;
+
+/// Reads what `save` wrote after the stamp: the stylesheet, if any, and
+/// the blocks. None when the bytes are damaged.
+fn decode(mut bytes: &[u8]) -> Option<(Option<String>, Blocks)> {
+    fn take<'a>(bytes: &mut &'a [u8], len: usize) -> Option<&'a [u8]> {
+        let (head, rest) = bytes.split_at_checked(len)?;
+        *bytes = rest;
+        Some(head)
+    }
+    fn text(bytes: &mut &[u8]) -> Option<Box<str>> {
+        let len = u32::from_le_bytes(take(bytes, 4)?.try_into().ok()?);
+        let text = std::str::from_utf8(take(bytes, len as usize)?).ok()?;
+        Some(text.into())
+    }
+    let css = text(&mut bytes)?;
+    let mut kept = HashMap::new();
+    while !bytes.is_empty() {
+        let key = u64::from_le_bytes(take(&mut bytes, 8)?.try_into().ok()?);
+        let flags = take(&mut bytes, 1)?[0];
+        let done = Done {
+            info: text(&mut bytes)?,
+            code: text(&mut bytes)?,
+            html: text(&mut bytes)?,
+            unknown: flags & 1 != 0,
+            coloured: flags & 2 != 0,
+        };
+        kept.insert(key, Arc::new(done));
+    }
+    Some(((!css.is_empty()).then(|| css.into()), kept))
 }
 
 /// The names of the themes compiled into folio.
@@ -759,6 +917,64 @@ mod tests {
             merge_same_spans(&unwrap_bare_spans(html)),
             r#"<span class="l">(<span class="a b">xy</span><span class="c">z</span></span>"#
         );
+    }
+
+    #[test]
+    fn a_restored_build_highlights_nothing_it_did_before() {
+        let first = github();
+        let block = first.block("let x = 1;\n", "rust", &fence("rust"));
+        let css = first.palette_css().unwrap();
+        assert_eq!(first.made(), 1);
+        let saved = first.save().unwrap();
+        let second = github().restore(&saved);
+        assert_eq!(second.block("let x = 1;\n", "rust", &fence("rust")), block);
+        assert_eq!(second.palette_css().unwrap(), css);
+        assert_eq!(second.made(), 0);
+        // Nothing changed: nothing to save.
+        assert_eq!(second.save(), None);
+    }
+
+    #[test]
+    fn an_unknown_language_is_remembered_with_its_warning() {
+        let first = github();
+        let block = first.block("x\n", "klingon", &fence("klingon"));
+        let second = github().restore(&first.save().unwrap());
+        assert_eq!(second.block("x\n", "klingon", &fence("klingon")), block);
+        assert_eq!(second.made(), 0);
+    }
+
+    #[test]
+    fn blocks_saved_for_other_themes_or_damaged_are_not_used() {
+        let first = github();
+        first.block("let x = 1;\n", "rust", &fence("rust"));
+        let saved = first.save().unwrap();
+        let other = Highlighter::new(Palette {
+            light: Theme::Builtin("github-light".to_string()),
+            dark: Theme::Builtin("nord".to_string()),
+        })
+        .restore(&saved);
+        other.block("let x = 1;\n", "rust", &fence("rust"));
+        assert_eq!(other.made(), 1);
+        let cut = github().restore(&saved[..saved.len() - 3]);
+        cut.block("let x = 1;\n", "rust", &fence("rust"));
+        assert_eq!(cut.made(), 1);
+        let junk = github().restore(b"not a cache");
+        junk.block("let x = 1;\n", "rust", &fence("rust"));
+        assert_eq!(junk.made(), 1);
+    }
+
+    #[test]
+    fn what_a_build_no_longer_uses_is_not_saved_again() {
+        let first = github();
+        first.block("let x = 1;\n", "rust", &fence("rust"));
+        first.block("y = 2\n", "python", &fence("python"));
+        let second = github().restore(&first.save().unwrap());
+        second.block("y = 2\n", "python", &fence("python"));
+        let saved = second.save().expect("a block went: the cache changes");
+        let third = github().restore(&saved);
+        third.block("let x = 1;\n", "rust", &fence("rust"));
+        third.block("y = 2\n", "python", &fence("python"));
+        assert_eq!(third.made(), 1, "the rust block was dropped");
     }
 
     #[test]

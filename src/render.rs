@@ -508,6 +508,7 @@ impl Renderer {
         // (or adds, such as drafts) says nothing of what the next build needs.
         if old.is_none() && !options.keep {
             media.prune().map_err(Errors::from)?;
+            bodies::save_highlights(config, scene.resolver.options()).map_err(Errors::from)?;
         }
         report.images = media.images.made();
         report.cards = media.cards.as_ref().map_or(0, |c| c.made());

@@ -17,6 +17,7 @@ use crate::error::{Error, Errors, Location, Result};
 use crate::highlight::{BUILTIN_THEMES, Highlighter, Palette, Side, Theme, ThemeError};
 use crate::images::{Images, Kind, Problem};
 use crate::markdown::{self, Picture, Rendered, Shortcodes};
+use crate::output::cache::{self, CACHE_DIR};
 use crate::url;
 
 use super::pictures::{self, Responsive, Sources};
@@ -72,6 +73,33 @@ pub fn markdown_options(config: &Config) -> markdown::Options {
         },
         math: config.site.markdown.math,
     }
+}
+
+/// The build cache's file of highlighted code blocks.
+const HIGHLIGHT_CACHE: &str = "highlight.bin";
+
+/// How page bodies are rendered, with the code blocks and stylesheet an
+/// earlier build of the site highlighted, from the build cache.
+fn body_options(config: &Config) -> markdown::Options {
+    let mut options = markdown_options(config);
+    if options.highlighter.is_some() {
+        // A missing or unreadable cache is an empty one.
+        let saved =
+            std::fs::read(config.root.join(CACHE_DIR).join(HIGHLIGHT_CACHE)).unwrap_or_default();
+        let highlighter = Highlighter::new(palette(config)).restore(&saved);
+        options.highlighter = Some(Arc::new(highlighter));
+    }
+    options
+}
+
+/// After a whole build: keeps in the build cache the code blocks this
+/// build highlighted and its stylesheet, and only those.
+pub fn save_highlights(config: &Config, options: &markdown::Options) -> Result<()> {
+    let saved = options.highlighter.as_ref().and_then(|h| h.save());
+    if let Some(bytes) = saved {
+        cache::write(&config.root.join(CACHE_DIR), HIGHLIGHT_CACHE, &bytes)?;
+    }
+    Ok(())
 }
 
 /// Markdown outside a page body: no heading self-links.
@@ -258,7 +286,7 @@ impl Resolver {
     /// Indexes the URLs of `content`, with no images.
     pub fn new(config: &Config, content: &Content) -> Resolver {
         let urls = url_map(config, content);
-        let mut options = markdown_options(config);
+        let mut options = body_options(config);
         if config.base_path != "/" {
             let base = config.base_path.trim_end_matches('/');
             let paths = urls

@@ -144,3 +144,65 @@ fn slates_highlight_themes_pass_wcag_aa_on_their_backgrounds() {
         }
     }
 }
+
+#[test]
+fn a_second_build_takes_highlighted_code_from_the_build_cache() {
+    let site = Fixture::new("highlight_code");
+    site.run(["build"]).success();
+    let first = site.read("public/code/index.html");
+    // The cached HTML, changed where a build would not: a second build
+    // that shows the change read it rather than highlighting again.
+    let cache = site.root.join(".folio-cache/highlight.bin");
+    let bytes = std::fs::read(&cache).unwrap();
+    let marked = replace_bytes(&bytes, b"data-lang=", b"data-LANG=");
+    assert_ne!(marked, bytes);
+    std::fs::write(&cache, marked).unwrap();
+    site.run(["build"]).success();
+    assert_eq!(
+        site.read("public/code/index.html"),
+        first.replace("data-lang=", "data-LANG=")
+    );
+    // Other themes: the cached blocks are not used, and are replaced.
+    site.write(
+        "folio.yaml",
+        "title: Code\nbase_url: https://example.com/\nmarkdown:\n  highlight_themes:\n    dark: nord\n",
+    );
+    site.run(["build"]).success();
+    let nord = site.read("public/code/index.html");
+    assert!(nord.contains("data-lang="), "{nord}");
+    let bytes = std::fs::read(&cache).unwrap();
+    assert_eq!(replace_bytes(&bytes, b"data-LANG=", b"?"), bytes);
+}
+
+/// `bytes` with every `from` replaced by `to`.
+fn replace_bytes(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn code_the_site_no_longer_has_leaves_the_build_cache() {
+    let site = Fixture::new("highlight_code");
+    site.write(
+        "content/gone.md",
+        "---\ntitle: Gone\n---\n```python\nprint('soon gone')\n```\n",
+    );
+    site.run(["build"]).success();
+    let cache = site.root.join(".folio-cache/highlight.bin");
+    assert!(String::from_utf8_lossy(&std::fs::read(&cache).unwrap()).contains("soon gone"));
+    std::fs::remove_file(site.root.join("content/gone.md")).unwrap();
+    site.run(["build"]).success();
+    let kept = String::from_utf8_lossy(&std::fs::read(&cache).unwrap()).into_owned();
+    assert!(!kept.contains("soon gone"), "{kept}");
+    assert!(kept.contains("data-lang="), "{kept}");
+}

@@ -13,6 +13,9 @@
 //! generator must spend at least to walk, read, render and write the corpus.
 //! THREADS (default: all cores) sizes the rayon pool that reads, renders and
 //! writes; the directory walk is sequential.
+//!
+//! `floor --read CONTENT_DIR [THREADS]` only walks and reads the sources:
+//! what a rebuild that finds nothing changed must spend at least.
 
 use std::fs;
 use std::io;
@@ -25,9 +28,15 @@ use pulldown_cmark::{html, Options, Parser};
 use rayon::prelude::*;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let read_only = args.get(1).is_some_and(|a| a == "--read");
+    if read_only {
+        // `--read CONTENT_DIR [THREADS]`: the same arguments with no OUT_DIR.
+        args.remove(1);
+        args.insert(2, String::new());
+    }
     if args.len() < 3 || args.len() > 4 || args[1] == "-h" || args[1] == "--help" {
-        eprintln!("usage: {} CONTENT_DIR OUT_DIR [THREADS]", args[0]);
+        eprintln!("usage: {0} CONTENT_DIR OUT_DIR [THREADS]\n       {0} --read CONTENT_DIR [THREADS]", args[0]);
         return ExitCode::from(2);
     }
     let threads = match args.get(3).map(|t| t.parse::<usize>()) {
@@ -38,7 +47,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(Path::new(&args[1]), Path::new(&args[2]), threads) {
+    let out = (!read_only).then(|| Path::new(&args[2]));
+    match run(Path::new(&args[1]), out, threads) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("floor: {e}");
@@ -47,7 +57,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(content: &Path, out: &Path, threads: usize) -> io::Result<()> {
+fn run(content: &Path, out: Option<&Path>, threads: usize) -> io::Result<()> {
     let start = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -64,6 +74,10 @@ fn run(content: &Path, out: &Path, threads: usize) -> io::Result<()> {
         files.par_iter().try_for_each(|src| -> io::Result<()> {
             let text = fs::read_to_string(src)
                 .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", src.display())))?;
+            in_bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+            let Some(out) = out else {
+                return Ok(());
+            };
             let html = render(strip_front_matter(&text));
             let dest = out.join(output_path(content, src));
             if let Some(dir) = dest.parent() {
@@ -71,7 +85,6 @@ fn run(content: &Path, out: &Path, threads: usize) -> io::Result<()> {
             }
             fs::write(&dest, &html)
                 .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dest.display())))?;
-            in_bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
             out_bytes.fetch_add(html.len() as u64, Ordering::Relaxed);
             Ok(())
         })
