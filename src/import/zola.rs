@@ -82,13 +82,9 @@ pub(crate) fn read(walk: &Walk) -> Result<Site> {
             site.copies.insert(rel.clone(), rel.clone());
         }
     }
-    if walk.is_dir("sass") {
-        site.note(
-            "sass",
-            None,
-            "Sass files are not compiled by folio",
-            "compile them to CSS and put the CSS in `static/`",
-        );
+    // folio compiles `sass/` as Zola does, with the same compiler.
+    for rel in walk.files("sass") {
+        site.copies.insert(rel.clone(), rel);
     }
     declare_used_taxonomies(&mut site);
     Ok(site)
@@ -448,6 +444,9 @@ pub(crate) fn map_config(config: &Mapping, _text: &str) -> Mapped {
     if get("generate_sitemap").and_then(Value::as_bool) == Some(false) {
         put(&mut out, "sitemap", Value::Bool(false));
     }
+    if get("minify_html").and_then(Value::as_bool) == Some(true) {
+        put(&mut out, "minify", Value::Bool(true));
+    }
     if get("build_search_index").and_then(Value::as_bool) == Some(true) {
         put(&mut out, "search", Value::Bool(true));
     }
@@ -478,10 +477,8 @@ pub(crate) fn map_config(config: &Mapping, _text: &str) -> Mapped {
             | "taxonomies" | "author" | "generate_sitemap" | "build_search_index" | "markdown"
             | "link_checker" | "extra" | "ignored_content" | "ignored_static"
             | "highlight_code" | "highlight_theme" | "smart_punctuation" | "languages"
-            | "translations" => continue,
-            "compile_sass" => "compile the Sass to CSS and put it in `static/`",
+            | "translations" | "compile_sass" | "minify_html" => continue,
             "generate_robots_txt" => "folio writes `robots.txt` with the sitemap (`sitemap: true`)",
-            "minify_html" => "minify the output after the build if you need to",
             "theme" => {
                 "the theme's templates are listed below to port; its static files were copied"
             }
@@ -617,12 +614,24 @@ fn map_markdown(
             ));
         }
     }
+    // Zola's external link options are folio's, by the same names.
+    const LINKS: [&str; 3] = [
+        "external_links_target_blank",
+        "external_links_no_follow",
+        "external_links_no_referrer",
+    ];
+    for key in LINKS {
+        if let Some(on) = md.get(key).and_then(Value::as_bool) {
+            put(&mut out, key, Value::Bool(on));
+        }
+    }
     for (key, _) in md {
         let Some(key) = key.as_str() else { continue };
         if matches!(
             key,
             "smart_punctuation" | "highlight_code" | "highlight_theme" | "highlighting"
-        ) {
+        ) || LINKS.contains(&key)
+        {
             continue;
         }
         notes.push((
@@ -713,18 +722,18 @@ mod tests {
         let config = toml_map(
             "base_url = \"https://ada.dev\"\ntitle = \"Ada Lovelace\"\ndescription = \"Notes and projects.\"\n\
              default_language = \"en\"\ngenerate_feeds = true\nfeed_limit = 10\ntaxonomies = [{ name = \"tags\", feed = true }]\n\
-             compile_sass = true\n\n[markdown]\nsmart_punctuation = true\nexternal_links_target_blank = true\n\n[extra]\ngithub = \"https://github.com/ada\"\n",
+             compile_sass = true\nminify_html = true\n\n[markdown]\nsmart_punctuation = true\nexternal_links_target_blank = true\n\n[extra]\ngithub = \"https://github.com/ada\"\n",
         );
         let mapped = map_config(&config, "");
         assert_eq!(
             super::super::yaml::mapping(&mapped.config, 0),
             "title: Ada Lovelace\ndescription: Notes and projects.\nbase_url: https://ada.dev/\nlanguage: en\n\
              taxonomies:\n  - name: tags\n    feed: true\nfeed:\n  enabled: true\n  limit: 10\n\
-             markdown:\n  smart_punctuation: true\n  heading_links: false\n  highlight_code: false\n\
+             minify: true\nmarkdown:\n  smart_punctuation: true\n  heading_links: false\n  highlight_code: false\n  external_links_target_blank: true\n\
              extra:\n  github: https://github.com/ada\n"
         );
         let keys: Vec<&str> = mapped.notes.iter().map(|(k, _, _)| k.as_str()).collect();
-        assert_eq!(keys, ["markdown", "compile_sass"]);
+        assert!(keys.is_empty(), "{keys:?}");
     }
 
     // Issue #22: the multilingual example of the Zola chapter.
