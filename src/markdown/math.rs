@@ -48,8 +48,8 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
         message: format!("cannot write the math: {e}"),
     })?;
     // `<mspace />`, the only element pulldown-latex closes itself, ends
-    // with an end tag: minify-html drops the slash of a self-closing tag,
-    // which leaves a MathML element open.
+    // with an end tag: a self-closing tag without its slash, as an HTML
+    // tool may print it, leaves a MathML element open.
     Ok(escape_stray_text(&mathml.replace(" />", "></mspace>")))
 }
 
