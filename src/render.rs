@@ -379,13 +379,13 @@ impl Renderer {
         let values = Values::of(&scene.model, content);
         let pages_changed = page_changes(content, &passes, old);
         let empty = Values::default();
-        let changes = Changes {
-            old: old.map_or(&empty, |m| &m.values),
-            new: &values,
-            pages: &pages_changed,
-            assets: &scene.assets,
-            files: &scene.files,
-        };
+        let changes = Changes::new(
+            old.map_or(&empty, |m| &m.values),
+            &values,
+            &pages_changed,
+            &scene.assets,
+            &scene.files,
+        );
 
         // Every file new or showing what changed.
         let mut kept: HashMap<String, Arc<JobMemory>> = HashMap::new();
@@ -660,8 +660,9 @@ impl Renderer {
                 word_count: old.body.word_count,
                 ..PageHtml::default()
             };
+            let listing = scene.model.page(scene.config, content, i, &parts).1;
             return PagePass {
-                listing: scene.model.page(scene.config, content, i, &parts).1,
+                listing: shared(&old.listing, listing),
                 body: Arc::clone(&old.body),
                 fresh: false,
                 value: None,
@@ -699,6 +700,10 @@ impl Renderer {
             record: Record::of(reads, content),
             seen: saw,
             feed_html: scene.feed_pages.contains(&i).then(|| html.content.clone()),
+        };
+        let listing = match old {
+            Some(o) => shared(&o.listing, listing),
+            None => listing,
         };
         let changed = old.is_none_or(|o| o.body.print != body.print || o.listing != listing);
         let mut pass = PagePass {
@@ -1151,6 +1156,12 @@ fn page_changes(content: &Content, passes: &[PagePass], old: Option<&Memory>) ->
         );
     }
     pages
+}
+
+/// The last render's listing of a page when it equals the new one, so that
+/// the lists holding it compare equal by pointer, not field by field.
+fn shared(old: &Value, new: Value) -> Value {
+    if *old == new { old.clone() } else { new }
 }
 
 /// The warnings of the bodies: all of them in a whole build, those

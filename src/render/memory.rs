@@ -198,29 +198,57 @@ impl Values {
     }
 }
 
-/// What differs between the last render and this one.
+/// What differs between the last render and this one. The shared values
+/// are compared once here, not once for each file that read them.
 pub struct Changes<'a> {
-    /// The last render's values.
-    pub old: &'a Values,
-    /// This render's.
-    pub new: &'a Values,
     /// Pages whose whole value differs, by source path (new, removed,
     /// their body or their listing changed).
-    pub pages: &'a HashSet<String>,
+    pages: &'a HashSet<String>,
     /// Static files whose fingerprint differs, by output path.
-    pub assets: &'a HashSet<String>,
+    assets: &'a HashSet<String>,
     /// Image files that changed.
-    pub files: &'a HashSet<PathBuf>,
+    files: &'a HashSet<PathBuf>,
+    /// Sections whose value with their pages differs.
+    sections: HashSet<String>,
+    /// Sections whose own fields differ.
+    section_meta: HashSet<String>,
+    /// Whether `site` differs.
+    site: bool,
 }
 
-impl Changes<'_> {
+impl<'a> Changes<'a> {
+    /// Compares the last render's values, `old`, with this one's.
+    pub fn new(
+        old: &Values,
+        new: &Values,
+        pages: &'a HashSet<String>,
+        assets: &'a HashSet<String>,
+        files: &'a HashSet<PathBuf>,
+    ) -> Changes<'a> {
+        fn differ(old: &HashMap<String, Value>, new: &HashMap<String, Value>) -> HashSet<String> {
+            old.keys()
+                .chain(new.keys())
+                .filter(|k| old.get(*k) != new.get(*k))
+                .cloned()
+                .collect()
+        }
+        Changes {
+            pages,
+            assets,
+            files,
+            sections: differ(&old.sections, &new.sections),
+            section_meta: differ(&old.section_meta, &new.section_meta),
+            site: old.site != new.site,
+        }
+    }
+
     /// Whether a file that read `key` may show something else now.
     pub fn shows(&self, key: &Key) -> bool {
         match key {
             Key::Page(p) => self.pages.contains(p),
-            Key::Section(s) => self.old.sections.get(s) != self.new.sections.get(s),
-            Key::SectionMeta(s) => self.old.section_meta.get(s) != self.new.section_meta.get(s),
-            Key::Site => self.old.site != self.new.site,
+            Key::Section(s) => self.sections.contains(s),
+            Key::SectionMeta(s) => self.section_meta.contains(s),
+            Key::Site => self.site,
             Key::Asset(path) => self.assets.contains(path),
             Key::File(path) => self.files.contains(path),
         }
@@ -253,13 +281,7 @@ mod tests {
         };
         let empty = HashSet::new();
         let files = HashSet::new();
-        let changes = |new| Changes {
-            old: &old,
-            new,
-            pages: &empty,
-            assets: &empty,
-            files: &files,
-        };
+        let changes = |new| Changes::new(&old, new, &empty, &empty, &files);
         assert!(!changes(&same).shows(&Key::Site));
         assert!(changes(&other).shows(&Key::Site));
         assert!(!changes(&other).shows(&Key::Section("posts/_index.md".into())));
