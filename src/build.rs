@@ -172,6 +172,8 @@ pub struct Session {
     building: Option<search::Building>,
     /// Output path → fingerprint of the bytes this session last wrote there.
     written: HashMap<String, u64>,
+    /// The sources the last load read, for the next one.
+    reads: content::Reads,
 }
 
 /// What a rebuild did.
@@ -220,6 +222,7 @@ impl Session {
             renderer: stages.renderer,
             search: stages.search,
             building: None,
+            reads: stages.reads,
         };
         Ok((session, report))
     }
@@ -241,11 +244,14 @@ impl Session {
         }
         if changes.everything {
             self.renderer.forget();
+            self.reads = content::Reads::default();
         }
         let content = if changes.content.is_empty() && !changes.everything {
             None
         } else {
-            Some(content::load(&self.config, &load_options(&self.options))?)
+            let reuse = (&self.reads, changes.content.as_slice());
+            let load = load_options(&self.options);
+            Some(content::load_reusing(&self.config, &load, Some(reuse))?)
         };
         for path in &changes.content {
             if let Ok(relative) = path.strip_prefix(&self.config.content_dir)
@@ -494,6 +500,8 @@ struct Stages {
     /// The search index, when the site has search on.
     search: Option<search::Index>,
     report: BuildReport,
+    /// What the load read, kept for a session's next load.
+    reads: content::Reads,
 }
 
 /// Times the stages of a build.
@@ -562,7 +570,8 @@ impl Stages {
     ) -> Result<Stages, Errors> {
         let load = load_options(options);
         let mut clock = Clock::default();
-        let content = content::load(config, &load)?;
+        let reads = content::Reads::default();
+        let content = content::load_reusing(config, &load, keep.then_some((&reads, &[][..])))?;
         clock.lap("load content");
         let mut renderer = Renderer::new(config).map_err(|e| with_warnings(e, &content))?;
         clock.lap("load templates");
@@ -613,6 +622,7 @@ impl Stages {
             renderer,
             search,
             report,
+            reads,
         })
     }
 }

@@ -3,8 +3,10 @@
 //! Reads files and front matter only: Markdown stays unrendered here, and
 //! nothing in this module knows about templates or the output directory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde_json::Value as Json;
@@ -129,13 +131,81 @@ pub struct LoadOptions {
 
 /// Loads the whole of `content/`, collecting every problem it can find.
 pub fn load(config: &Config, options: &LoadOptions) -> std::result::Result<Content, Errors> {
+    load_reusing(config, options, None)
+}
+
+/// What the loads of a session read: each Markdown file's front matter,
+/// parsed, taken again by the next load while the file is unchanged.
+#[derive(Default)]
+pub struct Reads(Mutex<HashMap<PathBuf, Read>>);
+
+struct Read {
+    /// The file's length and modification time when it was read.
+    stamp: (u64, SystemTime),
+    parsed: Parsed,
+}
+
+impl Reads {
+    /// `entry` parsed: as the last load left it when the file has the same
+    /// length and time and is not among `edited` (files and folders the
+    /// watcher saw change), else read again.
+    fn parse(&self, config: &Config, entry: &Entry, edited: &[PathBuf]) -> Result<Parsed> {
+        let stamp = std::fs::metadata(&entry.path)
+            .and_then(|m| Ok((m.len(), m.modified()?)))
+            .ok();
+        let fresh = edited.iter().any(|path| entry.path.starts_with(path));
+        if let Some(stamp) = stamp.filter(|_| !fresh) {
+            let reads = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(read) = reads.get(&entry.path)
+                && read.stamp == stamp
+                && read.parsed.file.bundle_assets == entry.bundle_assets
+            {
+                return Ok(read.parsed.clone());
+            }
+        }
+        let parsed = parse_file(config, entry)?;
+        if let Some(stamp) = stamp {
+            self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(
+                entry.path.clone(),
+                Read {
+                    stamp,
+                    parsed: parsed.clone(),
+                },
+            );
+        }
+        Ok(parsed)
+    }
+
+    /// Forgets the files the site no longer has.
+    fn keep_only(&self, entries: &[Entry]) {
+        let now: HashSet<&Path> = entries.iter().map(|e| e.path.as_path()).collect();
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|path, _| now.contains(path.as_path()));
+    }
+}
+
+/// `load`, taking from `reuse` (the reads of the last load, and the paths
+/// changed since) the files that did not change.
+pub fn load_reusing(
+    config: &Config,
+    options: &LoadOptions,
+    reuse: Option<(&Reads, &[PathBuf])>,
+) -> std::result::Result<Content, Errors> {
     let mut errors = Errors::default();
     let entries = walk(config, &mut errors);
     let parsed: Vec<std::result::Result<Parsed, Error>> = entries
         .markdown
         .par_iter()
-        .map(|entry| parse_file(config, entry))
+        .map(|entry| match reuse {
+            Some((reads, edited)) => reads.parse(config, entry, edited),
+            None => parse_file(config, entry),
+        })
         .collect();
+    if let Some((reads, _)) = reuse {
+        reads.keep_only(&entries.markdown);
+    }
     let mut data_files = Vec::new();
     for (rel, path) in &entries.yaml {
         match read_data(config, path) {
@@ -612,17 +682,20 @@ pub fn site_relative(config: &Config, path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
+#[derive(Clone)]
 enum Kind {
     Page,
     Section,
 }
 
+#[derive(Clone)]
 struct Parsed {
     kind: Kind,
     file: SourceFile,
     warnings: Vec<Error>,
 }
 
+#[derive(Clone)]
 struct SourceFile {
     front_matter_hash: u64,
     relative: String,
@@ -1258,5 +1331,44 @@ mod tests {
         ]);
         assert_eq!(tree["skills"], Json::from(1));
         assert_eq!(tree["home"]["stats"], Json::from(2));
+    }
+
+    #[test]
+    fn a_session_reads_again_only_the_files_that_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("folio.yaml"),
+            "title: T\nbase_url: https://example.com/\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let page = dir.path().join("content/a.md");
+        std::fs::write(&page, "---\ntitle: One\n---\nText.\n").unwrap();
+        let config = crate::config::load(dir.path(), &crate::config::Overrides::default()).unwrap();
+        let options = LoadOptions::default();
+        let title = |content: &Content| content.pages[0].meta.title.clone().unwrap();
+        let reads = Reads::default();
+        let first = load_reusing(&config, &options, Some((&reads, &[]))).unwrap();
+        assert_eq!(title(&first), "One");
+
+        // Same length, same time: only the watcher's word tells the edit.
+        let time = std::fs::metadata(&page).unwrap().modified().unwrap();
+        std::fs::write(&page, "---\ntitle: Two\n---\nText.\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&page)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+        let kept = load_reusing(&config, &options, Some((&reads, &[]))).unwrap();
+        assert_eq!(title(&kept), "One");
+        let edited = [dir.path().join("content")];
+        let again = load_reusing(&config, &options, Some((&reads, &edited))).unwrap();
+        assert_eq!(title(&again), "Two");
+
+        // Another length is read again without a word.
+        std::fs::write(&page, "---\ntitle: Three\n---\nText.\n").unwrap();
+        let third = load_reusing(&config, &options, Some((&reads, &[]))).unwrap();
+        assert_eq!(title(&third), "Three");
     }
 }
