@@ -500,15 +500,7 @@ fn is_void(name: &[u8]) -> bool {
 /// A `<style>`'s CSS minified, or `None` when lightningcss cannot read it
 /// (it is then kept as written, as a browser may still read it).
 fn style_element(text: &str) -> Option<String> {
-    let mut sheet = StyleSheet::parse(text, ParserOptions::default()).ok()?;
-    sheet.minify(MinifyOptions::default()).ok()?;
-    let printed = sheet
-        .to_css(PrinterOptions {
-            minify: true,
-            ..PrinterOptions::default()
-        })
-        .ok()?;
-    Some(printed.code)
+    css(text, Path::new("<style>")).ok()
 }
 
 /// A quoted `style` attribute's value minified, in double quotes, or

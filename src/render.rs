@@ -662,7 +662,7 @@ impl Renderer {
             };
             let listing = scene.model.page(scene.config, content, i, &parts).1;
             return PagePass {
-                listing: shared(&old.listing, listing),
+                listing: shared(&old.listing, listing).0,
                 body: Arc::clone(&old.body),
                 fresh: false,
                 value: None,
@@ -701,11 +701,11 @@ impl Renderer {
             seen: saw,
             feed_html: scene.feed_pages.contains(&i).then(|| html.content.clone()),
         };
-        let listing = match old {
+        let (listing, listed_as_before) = match old {
             Some(o) => shared(&o.listing, listing),
-            None => listing,
+            None => (listing, false),
         };
-        let changed = old.is_none_or(|o| o.body.print != body.print || o.listing != listing);
+        let changed = !listed_as_before || old.is_none_or(|o| o.body.print != body.print);
         let mut pass = PagePass {
             listing,
             body: Arc::new(body),
@@ -1159,9 +1159,14 @@ fn page_changes(content: &Content, passes: &[PagePass], old: Option<&Memory>) ->
 }
 
 /// The last render's listing of a page when it equals the new one, so that
-/// the lists holding it compare equal by pointer, not field by field.
-fn shared(old: &Value, new: Value) -> Value {
-    if *old == new { old.clone() } else { new }
+/// the lists holding it compare equal by pointer, not field by field; and
+/// whether it did.
+fn shared(old: &Value, new: Value) -> (Value, bool) {
+    if *old == new {
+        (old.clone(), true)
+    } else {
+        (new, false)
+    }
 }
 
 /// The warnings of the bodies: all of them in a whole build, those
