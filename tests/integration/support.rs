@@ -109,6 +109,17 @@ impl Fixture {
         if unsafe { libc::geteuid() } != 0 {
             return Ok(self.run(args));
         }
+        // The unprivileged user must be able to pass through every folder
+        // above the fixture (a checkout under a private `mktemp -d` is not).
+        if let Some(private) = self.root.ancestors().skip(1).find(|dir| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o001 == 0)
+        }) {
+            return Err(format!(
+                "{} cannot be passed through by an unprivileged user",
+                private.display()
+            ));
+        }
         let given = Process::new("chown")
             .args(["-R", "65534:65534"])
             .arg(&self.root)
