@@ -205,6 +205,9 @@ struct Scene<'a> {
     feed_pages: HashSet<usize>,
     /// The theme's strings, which count the keys a language lacks.
     strings: Arc<strings::Strings>,
+    /// The pages whose files changed, when every other page's listing is
+    /// the last render's unless its neighbours or translations changed.
+    touched: Option<HashSet<usize>>,
 }
 
 /// One page after its Markdown: its listing, and what stays of it.
@@ -536,12 +539,15 @@ impl Renderer {
             .pages
             .iter()
             .zip(passes)
-            .map(|(page, pass)| {
+            .enumerate()
+            .map(|(i, (page, pass))| {
                 outputs.extend(pass.body.record.made.iter().cloned());
                 let memory = PageMemory {
                     url: page.url.clone(),
                     listing: pass.listing,
                     body: pass.body,
+                    index: i,
+                    around: scene.model.around(i),
                 };
                 (page.relative_path.clone(), memory)
             })
@@ -564,6 +570,7 @@ impl Renderer {
             statics,
             palette,
             outputs: report.outputs.clone(),
+            term_refs: scene.model.term_refs().clone(),
         };
         Ok((report, Some(memory)))
     }
@@ -623,6 +630,7 @@ impl Renderer {
             .collect();
         let feed_pages = feeds::feed_pages(config, content, &taxonomies);
         let data_changed = old.is_none_or(|m| m.values.data != model.data);
+        let touched = old.and_then(|m| touched_pages(content, edit, m, &model));
         Ok(Scene {
             config,
             content,
@@ -637,6 +645,7 @@ impl Renderer {
             urls,
             feed_pages,
             strings,
+            touched,
         })
     }
 
@@ -655,14 +664,19 @@ impl Renderer {
         if let Some(old) = old
             && !self.body_dirty(scene, (&page.relative_path, page.lang), &old.body, &seen)
         {
-            let parts = PageHtml {
-                summary: old.body.summary.clone(),
-                word_count: old.body.word_count,
-                ..PageHtml::default()
+            let listing = if listing_kept(scene, i, old) {
+                old.listing.clone()
+            } else {
+                let parts = PageHtml {
+                    summary: old.body.summary.clone(),
+                    word_count: old.body.word_count,
+                    ..PageHtml::default()
+                };
+                let listing = scene.model.page(scene.config, content, i, &parts).1;
+                shared(&old.listing, listing).0
             };
-            let listing = scene.model.page(scene.config, content, i, &parts).1;
             return PagePass {
-                listing: shared(&old.listing, listing).0,
+                listing,
                 body: Arc::clone(&old.body),
                 fresh: false,
                 value: None,
@@ -1127,6 +1141,49 @@ fn changed_assets(
         .collect();
     changed.extend(before.keys().filter(|p| !now.contains_key(*p)).cloned());
     changed
+}
+
+/// The pages an edit touched, when it touched pages' own files alone: the
+/// pages are those of the last render, in the same order, and the terms
+/// they list read the same. `None` when any of that is not so.
+fn touched_pages(
+    content: &Content,
+    edit: &Edit,
+    old: &Memory,
+    model: &Model,
+) -> Option<HashSet<usize>> {
+    if content.pages.len() != old.pages.len() || *model.term_refs() != old.term_refs {
+        return None;
+    }
+    let mut touched = HashSet::new();
+    for (i, page) in content.pages.iter().enumerate() {
+        if old.pages.get(&page.relative_path)?.index != i {
+            return None;
+        }
+        if edit.content.contains(&page.relative_path) {
+            touched.insert(i);
+        }
+    }
+    (touched.len() == edit.content.len()).then_some(touched)
+}
+
+/// Whether page `i`, whose body was not rendered again, lists as the last
+/// render left it: nothing it is made of was touched, its neighbours and
+/// its translations included, and it is where it was.
+fn listing_kept(scene: &Scene<'_>, i: usize, old: &PageMemory) -> bool {
+    let Some(touched) = &scene.touched else {
+        return false;
+    };
+    let page = &scene.content.pages[i];
+    let around = scene.model.around(i);
+    !touched.contains(&i)
+        && old.url == page.url
+        && old.around == around
+        && ![around.0, around.1]
+            .iter()
+            .flatten()
+            .any(|n| touched.contains(n))
+        && !page.translations.iter().any(|t| touched.contains(t))
 }
 
 /// The pages whose whole value changed, by source path: new and removed

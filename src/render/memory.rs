@@ -18,7 +18,7 @@ use crate::content::Content;
 use super::bodies::Facts;
 use super::deps::{Dep, Reads};
 use super::statics::StaticFile;
-use super::values::Model;
+use super::values::{Model, TermRefs};
 
 /// A value a file read, by a name that survives an edit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -105,6 +105,9 @@ pub struct PageMemory {
     pub listing: Value,
     /// What its body left.
     pub body: Arc<Body>,
+    /// Its place among the pages, and its neighbours' places.
+    pub index: usize,
+    pub around: (Option<usize>, Option<usize>),
 }
 
 /// One section, as the last render left it.
@@ -148,6 +151,8 @@ pub struct Memory {
     pub palette: Option<bool>,
     /// Every file the site has, by output path.
     pub outputs: HashSet<String>,
+    /// The terms as pages list them.
+    pub term_refs: TermRefs,
 }
 
 /// The shared values of one render, by stable name.

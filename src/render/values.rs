@@ -207,6 +207,16 @@ impl Model {
         }
     }
 
+    /// Page `i`'s neighbours in its section.
+    pub fn around(&self, i: usize) -> (Option<usize>, Option<usize>) {
+        self.around[i]
+    }
+
+    /// The terms as pages list them.
+    pub fn term_refs(&self) -> &TermRefs {
+        &self.term_refs
+    }
+
     /// `config` as each language sees it, the default first.
     pub fn configs(&self) -> Vec<Value> {
         let mut configs = vec![self.config.clone()];
@@ -425,7 +435,7 @@ fn url_pair(config: &Config, url: &str) -> (Value, Value) {
 }
 
 /// Term values by language, taxonomy and slug.
-type TermRefs = HashMap<(usize, String, String), Value>;
+pub type TermRefs = HashMap<(usize, String, String), Value>;
 
 fn term_refs(config: &Config, taxonomies: &[Taxonomy]) -> TermRefs {
     let mut refs = HashMap::new();
