@@ -135,9 +135,11 @@ pub fn load(config: &Config, options: &LoadOptions) -> std::result::Result<Conte
 }
 
 /// What the loads of a session read: each Markdown file's front matter,
-/// parsed, taken again by the next load while the file is unchanged.
+/// parsed, taken again by the next load while the file is unchanged; and
+/// the files the last walk found, walked again only when the watcher saw
+/// a file come or go.
 #[derive(Default)]
-pub struct Reads(Mutex<HashMap<PathBuf, Read>>);
+pub struct Reads(Mutex<HashMap<PathBuf, Read>>, Mutex<Option<Entries>>);
 
 struct Read {
     /// The file's length and modification time when it was read.
@@ -149,11 +151,27 @@ impl Reads {
     /// `entry` parsed: as the last load left it when the file has the same
     /// length and time and is not among `edited` (files and folders the
     /// watcher saw change), else read again.
-    fn parse(&self, config: &Config, entry: &Entry, edited: &[PathBuf]) -> Result<Parsed> {
+    ///
+    /// With `trusted`, the walk was not made again: the watcher's word
+    /// alone tells what changed, and the files it did not name are not
+    /// looked at.
+    fn parse(
+        &self,
+        config: &Config,
+        entry: &Entry,
+        edited: &[PathBuf],
+        trusted: bool,
+    ) -> Result<Parsed> {
+        let fresh = edited.iter().any(|path| entry.path.starts_with(path));
+        if trusted && !fresh {
+            let reads = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(read) = reads.get(&entry.path) {
+                return Ok(read.parsed.clone());
+            }
+        }
         let stamp = std::fs::metadata(&entry.path)
             .and_then(|m| Ok((m.len(), m.modified()?)))
             .ok();
-        let fresh = edited.iter().any(|path| entry.path.starts_with(path));
         if let Some(stamp) = stamp.filter(|_| !fresh) {
             let reads = self.0.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(read) = reads.get(&entry.path)
@@ -176,6 +194,31 @@ impl Reads {
         Ok(parsed)
     }
 
+    /// The files of the last walk when every path the watcher saw change
+    /// is a file that walk found and that is still there: no file came or
+    /// went. `None` when there was no such walk, or nothing was seen.
+    fn walked(&self, edited: &[PathBuf]) -> Option<Entries> {
+        if edited.is_empty() {
+            return None;
+        }
+        let walked = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        let entries = walked.as_ref()?;
+        let known = |path: &Path| {
+            entries.markdown.iter().any(|e| e.path == path)
+                || entries.yaml.iter().any(|(_, p)| p == path)
+                || entries.files.iter().any(|f| f.source == path)
+        };
+        edited
+            .iter()
+            .all(|path| known(path) && std::fs::metadata(path).is_ok_and(|m| m.is_file()))
+            .then(|| entries.clone())
+    }
+
+    /// Keeps the files a walk found, for the next load.
+    fn keep_walk(&self, entries: Option<Entries>) {
+        *self.1.lock().unwrap_or_else(|p| p.into_inner()) = entries;
+    }
+
     /// Forgets the files the site no longer has.
     fn keep_only(&self, entries: &[Entry]) {
         let now: HashSet<&Path> = entries.iter().map(|e| e.path.as_path()).collect();
@@ -194,17 +237,22 @@ pub fn load_reusing(
     reuse: Option<(&Reads, &[PathBuf])>,
 ) -> std::result::Result<Content, Errors> {
     let mut errors = Errors::default();
-    let entries = walk(config, &mut errors);
+    let walked = reuse.and_then(|(reads, edited)| reads.walked(edited));
+    let trusted = walked.is_some();
+    let entries = walked.unwrap_or_else(|| walk(config, &mut errors));
     let parsed: Vec<std::result::Result<Parsed, Error>> = entries
         .markdown
         .par_iter()
         .map(|entry| match reuse {
-            Some((reads, edited)) => reads.parse(config, entry, edited),
+            Some((reads, edited)) => reads.parse(config, entry, edited, trusted),
             None => parse_file(config, entry),
         })
         .collect();
     if let Some((reads, _)) = reuse {
-        reads.keep_only(&entries.markdown);
+        if !trusted {
+            reads.keep_only(&entries.markdown);
+        }
+        reads.keep_walk((!errors.has_errors()).then(|| entries.clone()));
     }
     let mut data_files = Vec::new();
     for (rel, path) in &entries.yaml {
@@ -279,12 +327,14 @@ pub fn load_reusing(
     Ok(content)
 }
 
+#[derive(Clone)]
 struct Entries {
     markdown: Vec<Entry>,
     yaml: Vec<(String, PathBuf)>,
     files: Vec<ContentFile>,
 }
 
+#[derive(Clone)]
 struct Entry {
     path: PathBuf,
     relative: String,
@@ -1370,5 +1420,46 @@ mod tests {
         std::fs::write(&page, "---\ntitle: Three\n---\nText.\n").unwrap();
         let third = load_reusing(&config, &options, Some((&reads, &[]))).unwrap();
         assert_eq!(title(&third), "Three");
+    }
+
+    #[test]
+    fn a_session_walks_again_only_when_a_file_came_or_went() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("folio.yaml"),
+            "title: T\nbase_url: https://example.com/\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let a = dir.path().join("content/a.md");
+        let b = dir.path().join("content/b.md");
+        std::fs::write(&a, "---\ntitle: One\n---\nText.\n").unwrap();
+        let config = crate::config::load(dir.path(), &crate::config::Overrides::default()).unwrap();
+        let options = LoadOptions::default();
+        let titles = |content: &Content| -> Vec<String> {
+            content
+                .pages
+                .iter()
+                .map(|p| p.meta.title.clone().unwrap())
+                .collect()
+        };
+        let reads = Reads::default();
+        load_reusing(&config, &options, Some((&reads, &[]))).unwrap();
+
+        // A file the watcher names that the last walk found: no walk.
+        std::fs::write(&a, "---\ntitle: Two\n---\nText.\n").unwrap();
+        assert!(reads.walked(std::slice::from_ref(&a)).is_some());
+        let edited = load_reusing(&config, &options, Some((&reads, &[a.clone()]))).unwrap();
+        assert_eq!(titles(&edited), ["Two"]);
+
+        // A new file, then a removed one: walked again.
+        std::fs::write(&b, "---\ntitle: New\n---\nText.\n").unwrap();
+        assert!(reads.walked(std::slice::from_ref(&b)).is_none());
+        let added = load_reusing(&config, &options, Some((&reads, &[b.clone()]))).unwrap();
+        assert_eq!(titles(&added), ["Two", "New"]);
+        std::fs::remove_file(&b).unwrap();
+        assert!(reads.walked(std::slice::from_ref(&b)).is_none());
+        let removed = load_reusing(&config, &options, Some((&reads, &[b.clone()]))).unwrap();
+        assert_eq!(titles(&removed), ["Two"]);
     }
 }
