@@ -300,12 +300,7 @@ impl Session {
                 index.offer(file).map_err(Errors::from)?;
             }
         }
-        let written = self.write(changed)?;
-        let removed =
-            output::remove_files(&self.config.output_dir, &stale).map_err(Errors::from)?;
-        for path in &stale {
-            self.written.remove(path);
-        }
+        let (written, removed) = self.write(changed, &stale)?;
         if reindex {
             self.reindex()?;
         }
@@ -400,17 +395,27 @@ impl Session {
         for file in files {
             fresh.offer(file)?;
         }
-        self.write(fresh.into_changed())
+        self.write(fresh.into_changed(), &[])
+            .map(|(written, _)| written)
     }
 
-    /// Writes files whose bytes differ from what this session last wrote.
-    fn write(&mut self, changed: Vec<(OutputFile, u64)>) -> Result<usize, Errors> {
+    /// Writes files whose bytes differ from what this session last wrote,
+    /// and removes those of `stale`; returns how many of each.
+    fn write(
+        &mut self,
+        changed: Vec<(OutputFile, u64)>,
+        stale: &[String],
+    ) -> Result<(usize, usize), Errors> {
         let planned: Vec<Planned<'_>> = changed.iter().map(|(f, _)| planned(f)).collect();
-        let count = output::write_files(&self.config.output_dir, &planned).map_err(Errors::from)?;
+        let counts =
+            output::update_files(&self.config.output_dir, &planned, stale).map_err(Errors::from)?;
         for (file, print) in changed {
             self.written.insert(file.path, print);
         }
-        Ok(count)
+        for path in stale {
+            self.written.remove(path);
+        }
+        Ok(counts)
     }
 }
 

@@ -1061,6 +1061,12 @@ fn write_manifest(dir: &Path, paths: &HashSet<PathBuf>) -> Result<()> {
 
 /// A path as one manifest line: `/` separators, `\` and line breaks escaped.
 fn escape(path: &Path) -> String {
+    if let Some(text) = path.to_str()
+        && !text.contains(['\\', '\n', '\r'])
+        && !text.split('/').any(|c| c.is_empty() || c == ".")
+    {
+        return text.to_owned();
+    }
     let text: Vec<String> = path
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -1072,6 +1078,9 @@ fn escape(path: &Path) -> String {
 }
 
 fn unescape(line: &str) -> String {
+    if !line.contains('\\') {
+        return line.to_owned();
+    }
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
@@ -1155,16 +1164,38 @@ fn exchange_at_once(a: &Path, b: &Path) -> std::io::Result<()> {
 /// leave empty; returns how many files it removed. A file the manifest
 /// does not list is not folio's and stays.
 pub fn remove_files(dir: &Path, paths: &[String]) -> Result<usize> {
-    if paths.is_empty() {
-        return Ok(0);
+    update_files(dir, &[], paths).map(|(_, removed)| removed)
+}
+
+/// Writes `files` in place, each whole (a temporary file renamed over the
+/// old one), for rebuilds that know what changed. Every temporary file is
+/// written before any is renamed, so a failure (a full disk) changes nothing.
+pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
+    update_files(dir, files, &[]).map(|(written, _)| written)
+}
+
+/// `write_files` then `remove_files`, reading and writing the manifest
+/// once; returns how many files were written and removed.
+pub fn update_files(dir: &Path, files: &[Planned<'_>], stale: &[String]) -> Result<(usize, usize)> {
+    if files.is_empty() && stale.is_empty() {
+        return Ok((0, 0));
     }
     let mut manifest = read_manifest(dir)?.unwrap_or_default();
+    refuse_foreign(dir, files, &manifest)?;
+    let written = replace_files(dir, files)?;
+    let before = manifest.len();
+    for file in files {
+        manifest.insert(relative_path(file.path)?);
+    }
+    let added = manifest.len() != before;
     let mut removed = 0;
-    for path in paths {
+    let mut dropped = false;
+    for path in stale {
         let relative = relative_path(path)?;
         if !manifest.remove(&relative) {
             continue;
         }
+        dropped = true;
         refuse_links(dir, &relative)?;
         match std::fs::remove_file(dir.join(&relative)) {
             Ok(()) => removed += 1,
@@ -1186,29 +1217,26 @@ pub fn remove_files(dir: &Path, paths: &[String]) -> Result<usize> {
             }
         }
     }
+    if added || dropped {
+        replace_manifest(dir, &manifest)?;
+    }
+    Ok((written, removed))
+}
+
+/// Puts a new manifest in place whole: a temporary file renamed over it.
+fn replace_manifest(dir: &Path, manifest: &HashSet<PathBuf>) -> Result<()> {
     let path = dir.join(MANIFEST);
     let mut temporary = path.clone().into_os_string();
     temporary.push(TEMPORARY);
     let temporary = PathBuf::from(temporary);
-    let written = std::fs::write(&temporary, manifest_text(&manifest))
+    let written = std::fs::write(&temporary, manifest_text(manifest))
         .and_then(|()| std::fs::rename(&temporary, &path));
     written.map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
         Error::at(&path, None, "cannot write folio's list of written files")
             .cause(e)
             .help(DISK_HELP)
-    })?;
-    Ok(removed)
-}
-
-/// Writes `files` in place, each whole (a temporary file renamed over the
-/// old one), for rebuilds that know what changed. Every temporary file is
-/// written before any is renamed, so a failure (a full disk) changes nothing.
-pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
-    refuse_foreign(dir, files)?;
-    let count = replace_files(dir, files)?;
-    add_to_manifest(dir, files)?;
-    Ok(count)
+    })
 }
 
 /// Writes `files` in place under `dir`, each whole (a temporary file renamed
@@ -1251,8 +1279,7 @@ pub fn replace_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
 /// Refuses to write in place over a file the manifest does not list, or
 /// one where a folder of the planned path is such a file: it is the
 /// owner's, and folio never replaces what it did not write.
-fn refuse_foreign(dir: &Path, files: &[Planned<'_>]) -> Result<()> {
-    let manifest = read_manifest(dir)?.unwrap_or_default();
+fn refuse_foreign(dir: &Path, files: &[Planned<'_>], manifest: &HashSet<PathBuf>) -> Result<()> {
     for file in files {
         let relative = relative_path(file.path)?;
         let foreign = relative
@@ -1321,30 +1348,6 @@ fn refuse_links(dir: &Path, relative: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Adds the paths of `files` that the manifest lacks, rewriting it whole.
-fn add_to_manifest(dir: &Path, files: &[Planned<'_>]) -> Result<()> {
-    let mut paths = read_manifest(dir)?.unwrap_or_default();
-    let before = paths.len();
-    for file in files {
-        paths.insert(relative_path(file.path)?);
-    }
-    if paths.len() == before {
-        return Ok(());
-    }
-    let path = dir.join(MANIFEST);
-    let mut temporary = path.clone().into_os_string();
-    temporary.push(TEMPORARY);
-    let temporary = PathBuf::from(temporary);
-    let written = std::fs::write(&temporary, manifest_text(&paths))
-        .and_then(|()| std::fs::rename(&temporary, &path));
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        Error::at(&path, None, "cannot write folio's list of written files")
-            .cause(e)
-            .help(DISK_HELP)
-    })
 }
 
 /// Keeps two folio processes from writing into one output folder at once
