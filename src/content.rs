@@ -1449,17 +1449,20 @@ mod tests {
         // A file the watcher names that the last walk found: no walk.
         std::fs::write(&a, "---\ntitle: Two\n---\nText.\n").unwrap();
         assert!(reads.walked(std::slice::from_ref(&a)).is_some());
-        let edited = load_reusing(&config, &options, Some((&reads, &[a.clone()]))).unwrap();
+        let edited =
+            load_reusing(&config, &options, Some((&reads, std::slice::from_ref(&a)))).unwrap();
         assert_eq!(titles(&edited), ["Two"]);
 
         // A new file, then a removed one: walked again.
         std::fs::write(&b, "---\ntitle: New\n---\nText.\n").unwrap();
         assert!(reads.walked(std::slice::from_ref(&b)).is_none());
-        let added = load_reusing(&config, &options, Some((&reads, &[b.clone()]))).unwrap();
+        let added =
+            load_reusing(&config, &options, Some((&reads, std::slice::from_ref(&b)))).unwrap();
         assert_eq!(titles(&added), ["Two", "New"]);
         std::fs::remove_file(&b).unwrap();
         assert!(reads.walked(std::slice::from_ref(&b)).is_none());
-        let removed = load_reusing(&config, &options, Some((&reads, &[b.clone()]))).unwrap();
+        let removed =
+            load_reusing(&config, &options, Some((&reads, std::slice::from_ref(&b)))).unwrap();
         assert_eq!(titles(&removed), ["Two"]);
     }
 }
