@@ -50,7 +50,9 @@ pub use values::{Taxonomy, Term, reading_time, taxonomies};
 
 use bodies::{Facts, Resolver};
 use jobs::{Job, JobKind};
-use memory::{Body, Changes, JobMemory, Key, Memory, PageMemory, Record, SectionMemory, Values};
+use memory::{
+    Body, Changes, JobMemory, Key, Memory, PageChanges, PageMemory, Record, SectionMemory, Values,
+};
 use metrics::Metrics;
 use shortcodes::TeraShortcodes;
 use statics::StaticFile;
@@ -404,7 +406,12 @@ impl Renderer {
                 continue;
             }
             let template = jobs::page_template(content, i);
-            let changed = pages_changed.contains(&page.relative_path);
+            let changed = if self.templates.reads_neighbours(template) {
+                &pages_changed.any
+            } else {
+                &pages_changed.beyond
+            }
+            .contains(&page.relative_path);
             if !pass.due && !self.job_affected(&scene, &changes, &path, template, changed) {
                 if let Some(job) = old.and_then(|m| m.jobs.get(&path)) {
                     kept.insert(path, Arc::clone(job));
@@ -430,8 +437,20 @@ impl Renderer {
         for job in jobs::list_jobs(config, content, &scene.model, &scene.taxonomies, &keep) {
             let path = output_path(&job.url);
             let old_job = old.and_then(|m| m.jobs.get(&path));
-            let handed_changed =
-                old_job.is_none_or(|j| j.handed.as_deref() != Some(&handed(&job)[..]));
+            let neighbours = self.templates.reads_neighbours(&job.template);
+            let handed_changed = old_job.is_none_or(|j| {
+                let now = handed(&job);
+                j.handed.as_deref().is_none_or(|before| {
+                    before.len() != now.len()
+                        || before.iter().zip(&now).any(|(a, b)| {
+                            if neighbours {
+                                a != b
+                            } else {
+                                !memory::same_but_neighbours(a, b)
+                            }
+                        })
+                })
+            });
             if self.job_affected(&scene, &changes, &path, &job.template, handed_changed) {
                 jobs.push(job);
             } else if let Some(job) = old_job {
@@ -897,10 +916,9 @@ impl Renderer {
         if handed_changed || self.job_affected_by_itself(scene, path, template) {
             return true;
         }
-        scene
-            .old
-            .and_then(|m| m.jobs.get(path))
-            .is_none_or(|old| changes.shows_any(&old.record))
+        scene.old.and_then(|m| m.jobs.get(path)).is_none_or(|old| {
+            changes.shows_any(&old.record, self.templates.reads_neighbours(template))
+        })
     }
 
     /// Makes any page's whole value when a template asks for it by name:
@@ -1187,32 +1205,36 @@ fn listing_kept(scene: &Scene<'_>, i: usize, old: &PageMemory) -> bool {
 }
 
 /// The pages whose whole value changed, by source path: new and removed
-/// pages, and those whose body or listing changed.
-fn page_changes(content: &Content, passes: &[PagePass], old: Option<&Memory>) -> HashSet<String> {
-    let mut pages: HashSet<String> = content
-        .pages
-        .iter()
-        .zip(passes)
-        .filter(|(page, pass)| {
-            old.and_then(|m| m.pages.get(&page.relative_path))
-                .is_none_or(|b| b.listing != pass.listing || b.body.print != pass.body.print)
-        })
-        .map(|(page, _)| page.relative_path.clone())
-        .collect();
+/// pages, and those whose body or listing changed; and of those, the ones
+/// that changed beyond their neighbours.
+fn page_changes(content: &Content, passes: &[PagePass], old: Option<&Memory>) -> PageChanges {
+    let mut changes = PageChanges::default();
+    for (page, pass) in content.pages.iter().zip(passes) {
+        let before = old.and_then(|m| m.pages.get(&page.relative_path));
+        let Some(before) = before.filter(|b| b.body.print == pass.body.print) else {
+            changes.any.insert(page.relative_path.clone());
+            changes.beyond.insert(page.relative_path.clone());
+            continue;
+        };
+        if before.listing != pass.listing {
+            changes.any.insert(page.relative_path.clone());
+            if !memory::same_but_neighbours(&before.listing, &pass.listing) {
+                changes.beyond.insert(page.relative_path.clone());
+            }
+        }
+    }
     if let Some(old) = old {
         let now: HashSet<&str> = content
             .pages
             .iter()
             .map(|p| p.relative_path.as_str())
             .collect();
-        pages.extend(
-            old.pages
-                .keys()
-                .filter(|p| !now.contains(p.as_str()))
-                .cloned(),
-        );
+        for gone in old.pages.keys().filter(|p| !now.contains(p.as_str())) {
+            changes.any.insert(gone.clone());
+            changes.beyond.insert(gone.clone());
+        }
     }
-    pages
+    changes
 }
 
 /// The last render's listing of a page when it equals the new one, so that

@@ -208,60 +208,118 @@ impl Values {
 pub struct Changes<'a> {
     /// Pages whose whole value differs, by source path (new, removed,
     /// their body or their listing changed).
-    pages: &'a HashSet<String>,
+    pages: &'a PageChanges,
     /// Static files whose fingerprint differs, by output path.
     assets: &'a HashSet<String>,
     /// Image files that changed.
     files: &'a HashSet<PathBuf>,
     /// Sections whose value with their pages differs.
     sections: HashSet<String>,
+    /// Those that differ beyond their pages' neighbours.
+    sections_beyond: HashSet<String>,
     /// Sections whose own fields differ.
     section_meta: HashSet<String>,
     /// Whether `site` differs.
     site: bool,
+    /// Whether it differs beyond its pages' neighbours.
+    site_beyond: bool,
 }
 
 impl<'a> Changes<'a> {
-    /// Compares the last render's values, `old`, with this one's.
+    /// Compares the last render's values, `old`, with this one's. `pages`
+    /// holds both views of the pages that changed: any change, and a change
+    /// beyond their neighbours.
     pub fn new(
         old: &Values,
         new: &Values,
-        pages: &'a HashSet<String>,
+        pages: &'a PageChanges,
         assets: &'a HashSet<String>,
         files: &'a HashSet<PathBuf>,
     ) -> Changes<'a> {
-        fn differ(old: &HashMap<String, Value>, new: &HashMap<String, Value>) -> HashSet<String> {
-            old.keys()
-                .chain(new.keys())
-                .filter(|k| old.get(*k) != new.get(*k))
-                .cloned()
-                .collect()
-        }
+        let sections: HashSet<String> = old
+            .sections
+            .keys()
+            .chain(new.sections.keys())
+            .filter(|k| old.sections.get(*k) != new.sections.get(*k))
+            .cloned()
+            .collect();
+        let sections_beyond = sections
+            .iter()
+            .filter(|k| match (old.sections.get(*k), new.sections.get(*k)) {
+                (Some(a), Some(b)) => !same_but_neighbours(a, b),
+                _ => true,
+            })
+            .cloned()
+            .collect();
+        let site = old.site != new.site;
         Changes {
             pages,
             assets,
             files,
-            sections: differ(&old.sections, &new.sections),
-            section_meta: differ(&old.section_meta, &new.section_meta),
-            site: old.site != new.site,
+            sections,
+            sections_beyond,
+            section_meta: old
+                .section_meta
+                .keys()
+                .chain(new.section_meta.keys())
+                .filter(|k| old.section_meta.get(*k) != new.section_meta.get(*k))
+                .cloned()
+                .collect(),
+            site,
+            site_beyond: site && !same_but_neighbours(&old.site, &new.site),
         }
     }
 
-    /// Whether a file that read `key` may show something else now.
-    pub fn shows(&self, key: &Key) -> bool {
+    /// Whether a file that read `key` may show something else now; one
+    /// whose templates never name `previous` or `next` (`neighbours`
+    /// false) cannot show a change of pages' neighbours alone.
+    pub fn shows(&self, key: &Key, neighbours: bool) -> bool {
         match key {
-            Key::Page(p) => self.pages.contains(p),
-            Key::Section(s) => self.sections.contains(s),
+            Key::Page(p) if neighbours => self.pages.any.contains(p),
+            Key::Page(p) => self.pages.beyond.contains(p),
+            Key::Section(s) if neighbours => self.sections.contains(s),
+            Key::Section(s) => self.sections_beyond.contains(s),
             Key::SectionMeta(s) => self.section_meta.contains(s),
-            Key::Site => self.site,
+            Key::Site if neighbours => self.site,
+            Key::Site => self.site_beyond,
             Key::Asset(path) => self.assets.contains(path),
             Key::File(path) => self.files.contains(path),
         }
     }
 
-    /// Whether any of `record`'s values changed.
-    pub fn shows_any(&self, record: &Record) -> bool {
-        record.keys.iter().any(|k| self.shows(k))
+    /// Whether any of `record`'s values changed, as `shows` tells.
+    pub fn shows_any(&self, record: &Record, neighbours: bool) -> bool {
+        record.keys.iter().any(|k| self.shows(k, neighbours))
+    }
+}
+
+/// The pages whose whole value changed, by source path: any change, and a
+/// change beyond their neighbours (`previous`, `next`).
+#[derive(Debug, Default)]
+pub struct PageChanges {
+    pub any: HashSet<String>,
+    pub beyond: HashSet<String>,
+}
+
+/// Whether two values are equal but for what maps hold under `previous`
+/// and `next`: the same to a template that names neither. Values shared
+/// between the two compare in one step.
+pub fn same_but_neighbours(a: &Value, b: &Value) -> bool {
+    match (a.as_map(), b.as_map(), a.as_array(), b.as_array()) {
+        (Some(x), Some(y), ..) => {
+            std::ptr::eq(x, y)
+                || (x.len() == y.len()
+                    && x.iter().all(|(key, value)| match y.get(key) {
+                        Some(_) if matches!(key.as_str(), Some("previous" | "next")) => true,
+                        Some(other) => same_but_neighbours(value, other),
+                        None => false,
+                    }))
+        }
+        (_, _, Some(x), Some(y)) => {
+            std::ptr::eq(x, y)
+                || (x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_but_neighbours(v, w)))
+        }
+        _ => a == b,
     }
 }
 
@@ -284,11 +342,34 @@ mod tests {
             site: Value::from(vec![Value::from(vec![Value::from("a"), Value::from("c")])]),
             ..Values::default()
         };
+        let pages = PageChanges::default();
         let empty = HashSet::new();
         let files = HashSet::new();
-        let changes = |new| Changes::new(&old, new, &empty, &empty, &files);
-        assert!(!changes(&same).shows(&Key::Site));
-        assert!(changes(&other).shows(&Key::Site));
-        assert!(!changes(&other).shows(&Key::Section("posts/_index.md".into())));
+        let changes = |new| Changes::new(&old, new, &pages, &empty, &files);
+        assert!(!changes(&same).shows(&Key::Site, true));
+        assert!(changes(&other).shows(&Key::Site, true));
+        assert!(!changes(&other).shows(&Key::Section("posts/_index.md".into()), true));
+    }
+
+    #[test]
+    fn values_that_differ_only_in_neighbours_are_the_same_to_a_template_that_names_none() {
+        let page = |title: &str, next: &str| {
+            let mut map = tera::Map::default();
+            map.insert("title".into(), Value::from(title));
+            map.insert("next".into(), Value::from(next));
+            Value::from(map)
+        };
+        let list = |pages: Vec<Value>| Value::from(pages);
+        let before = list(vec![page("A", "B"), page("B", "C")]);
+        assert!(same_but_neighbours(
+            &before,
+            &list(vec![page("A", "X"), page("B", "C")])
+        ));
+        assert!(!same_but_neighbours(
+            &before,
+            &list(vec![page("Z", "B"), page("B", "C")])
+        ));
+        assert!(!same_but_neighbours(&before, &list(vec![page("A", "B")])));
+        assert!(same_but_neighbours(&before, &before.clone()));
     }
 }

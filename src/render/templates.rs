@@ -38,6 +38,8 @@ struct Shape {
     parts: HashSet<String>,
     /// Whether any of those names `data`.
     data: bool,
+    /// Whether any of those may read a page's `previous` or `next`.
+    neighbours: bool,
 }
 
 /// Where a file of the built-in theme would be, for messages.
@@ -183,6 +185,12 @@ impl Templates {
     /// Whether `name`, or anything it is made of, names `data`.
     pub(super) fn reads_data(&self, name: &str) -> bool {
         self.shapes.get(name).is_none_or(|shape| shape.data)
+    }
+
+    /// Whether `name`, or anything it is made of, may read a page's
+    /// `previous` or `next`.
+    pub(super) fn reads_neighbours(&self, name: &str) -> bool {
+        self.shapes.get(name).is_none_or(|shape| shape.neighbours)
     }
 
     /// Whether the template, or one it extends or includes, names `site`.
@@ -634,7 +642,24 @@ fn shapes(sources: &HashMap<String, String>) -> HashMap<String, Shape> {
                 code.get(p.as_str())
                     .is_some_and(|c| c.words.contains("data"))
             });
-            (name.to_string(), Shape { parts, data })
+            let neighbours = parts.iter().any(|p| {
+                code.get(p.as_str()).is_none_or(|c| {
+                    c.neighbours
+                        || c.calls.iter().any(|call| {
+                            defines.get(call.as_str()).is_some_and(|t| {
+                                code[t].component_neighbours.contains(call.as_str())
+                            })
+                        })
+                })
+            });
+            (
+                name.to_string(),
+                Shape {
+                    parts,
+                    data,
+                    neighbours,
+                },
+            )
         })
         .collect()
 }
@@ -650,6 +675,15 @@ struct Code {
     calls: Vec<String>,
     /// Every identifier.
     words: HashSet<String>,
+    /// Whether its code outside components may read a value's `previous`
+    /// or `next`: it names one, as a field or a string, or goes through a
+    /// map's values. A map printed whole (`{{ page }}`, a debugging aid)
+    /// is not seen.
+    neighbours: bool,
+    /// The components it defines whose code may.
+    component_neighbours: HashSet<String>,
+    /// The component whose code is being read.
+    inside: Option<String>,
 }
 
 impl Code {
@@ -718,6 +752,40 @@ impl Code {
             }
             _ => {}
         }
+        // Named as a field or a string, or reached through a map's values:
+        // `values`, `pairs`, `str`, `json_encode`, `for key, value in`.
+        let pairs_loop = idents.first() == Some(&"for")
+            && idents
+                .iter()
+                .position(|w| *w == "in")
+                .is_some_and(|p| p > 2);
+        let neighbours = pairs_loop
+            || idents.iter().any(|w| {
+                matches!(
+                    *w,
+                    "previous"
+                        | "next"
+                        | "json_encode"
+                        | "values"
+                        | "pairs"
+                        | "str"
+                        | "__tera_context"
+                )
+            })
+            || strings
+                .iter()
+                .any(|s| s.contains("previous") || s.contains("next"));
+        match idents.first().copied() {
+            Some("component") => self.inside = idents.get(1).map(|n| n.to_string()),
+            Some("endcomponent") => self.inside = None,
+            _ if neighbours => match &self.inside {
+                Some(component) => {
+                    self.component_neighbours.insert(component.clone());
+                }
+                None => self.neighbours = true,
+            },
+            _ => {}
+        }
         self.words.extend(idents.into_iter().map(str::to_string));
     }
 }
@@ -784,5 +852,44 @@ mod tests {
         let text = "{# a #}\n{%- extends \"base.html\" -%}\n";
         assert_eq!(extends_tag(text), Some((8, "base.html")));
         assert_eq!(extends_tag("{% block a %}{% endblock %}"), None);
+    }
+
+    #[test]
+    fn a_template_reads_neighbours_where_it_names_them_or_prints_values_whole() {
+        let sources: HashMap<String, String> = [
+            (
+                "term.html",
+                "{% extends \"base.html\" %}{% for p in term.pages %}{{ p.title }}{% endfor %}",
+            ),
+            (
+                "base.html",
+                "<p>{{ config.title }}: next week</p>{# previous #}",
+            ),
+            ("post.html", "{% include \"pager.html\" %}"),
+            (
+                "pager.html",
+                "{% if page.previous %}{{ page.previous.title }}{% endif %}",
+            ),
+            ("by_name.html", "{{ page | get(key=\"next\") }}"),
+            ("dump.html", "{{ page | json_encode }}"),
+            ("fields.html", "{% for key, value in page %}{{ value }}{% endfor %}"),
+            ("loop.html", "{% for p in section.pages %}{{ <card p={p} /> }}{% endfor %}"),
+            ("ld.html", "{{ <ld data={page} /> }}"),
+            ("components.html", "{% component card(p) %}{{ p.title }}{% endcomponent card %}{% component ld(data) %}{{ data | json_encode }}{% endcomponent ld %}"),
+        ]
+        .into_iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+        let shapes = shapes(&sources);
+        // Text and comments are not code.
+        assert!(!shapes["term.html"].neighbours);
+        assert!(!shapes["base.html"].neighbours);
+        assert!(shapes["post.html"].neighbours);
+        assert!(shapes["by_name.html"].neighbours);
+        assert!(shapes["dump.html"].neighbours);
+        assert!(shapes["fields.html"].neighbours);
+        // Per component: a file's other components do not count.
+        assert!(!shapes["loop.html"].neighbours);
+        assert!(shapes["ld.html"].neighbours);
     }
 }
