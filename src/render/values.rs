@@ -55,6 +55,8 @@ pub fn taxonomies(config: &Config, content: &Content) -> Vec<Taxonomy> {
 fn language_taxonomy(config: &Config, content: &Content, lang: usize, name: &str) -> Taxonomy {
     let url = format!("{}/{}/", config.language_prefix(lang), slugify(name));
     let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+    // Pages name few terms many times: each is slugified once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     for (i, page) in content.pages.iter().enumerate() {
         if page.lang != lang {
             continue;
@@ -63,7 +65,10 @@ fn language_taxonomy(config: &Config, content: &Content, lang: usize, name: &str
             continue;
         };
         for written in names {
-            let slug = slugify(written);
+            let slug = slugs
+                .entry(written.as_str())
+                .or_insert_with(|| slugify(written))
+                .clone();
             let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
                 name: written.clone(),
                 url: format!("{url}{slug}/"),
