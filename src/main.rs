@@ -22,7 +22,21 @@ use std::time::Duration;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay`, by its place in `mi_option_t`
+/// (`mimalloc.h`); the Rust bindings do not name it.
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Keeps the memory a render frees for the next one instead of giving it
+/// back to the system after a second: in `serve`, an edit then renders into
+/// memory the last edit freed, not into fresh pages the system must zero
+/// (a title edit on 10,000 posts spent 10% of its time there).
+fn keep_freed_memory() {
+    // SAFETY: sets a plain integer option; mimalloc reads options at each use.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
+}
+
 fn main() -> ExitCode {
+    keep_freed_memory();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -203,4 +217,15 @@ fn with_progress<T>(reporter: &Reporter, work: impl FnOnce() -> T) -> T {
     drop(done);
     let _ = ticker.join();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        // mimalloc's default purge delay is 1000 ms (10 in version 2):
+        // another option at that place would not read so.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(super::PURGE_DELAY) };
+        assert!(delay == 1000 || delay == 10, "option 15 reads {delay}");
+    }
 }
