@@ -151,24 +151,8 @@ impl Reads {
     /// `entry` parsed: as the last load left it when the file has the same
     /// length and time and is not among `edited` (files and folders the
     /// watcher saw change), else read again.
-    ///
-    /// With `trusted`, the walk was not made again: the watcher's word
-    /// alone tells what changed, and the files it did not name are not
-    /// looked at.
-    fn parse(
-        &self,
-        config: &Config,
-        entry: &Entry,
-        edited: &[PathBuf],
-        trusted: bool,
-    ) -> Result<Parsed> {
+    fn parse(&self, config: &Config, entry: &Entry, edited: &[PathBuf]) -> Result<Parsed> {
         let fresh = edited.iter().any(|path| entry.path.starts_with(path));
-        if trusted && !fresh {
-            let reads = self.0.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(read) = reads.get(&entry.path) {
-                return Ok(read.parsed.clone());
-            }
-        }
         let stamp = std::fs::metadata(&entry.path)
             .and_then(|m| Ok((m.len(), m.modified()?)))
             .ok();
@@ -214,6 +198,38 @@ impl Reads {
             .then(|| entries.clone())
     }
 
+    /// Every entry parsed when the walk was not made again: the files the
+    /// watcher named are read again, the others taken as the last load
+    /// left them, under one lock.
+    fn parse_named(
+        &self,
+        config: &Config,
+        entries: &[Entry],
+        edited: &[PathBuf],
+    ) -> Vec<Result<Parsed>> {
+        let fresh = |entry: &Entry| edited.iter().any(|path| entry.path.starts_with(path));
+        let kept: Vec<Option<Parsed>> = {
+            let reads = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            let reads = &*reads;
+            entries
+                .par_iter()
+                .map(|entry| {
+                    (!fresh(entry))
+                        .then(|| reads.get(&entry.path).map(|read| read.parsed.clone()))
+                        .flatten()
+                })
+                .collect()
+        };
+        entries
+            .iter()
+            .zip(kept)
+            .map(|(entry, kept)| match kept {
+                Some(parsed) => Ok(parsed),
+                None => self.parse(config, entry, edited),
+            })
+            .collect()
+    }
+
     /// Keeps the files a walk found, for the next load.
     fn keep_walk(&self, entries: Option<Entries>) {
         *self.1.lock().unwrap_or_else(|p| p.into_inner()) = entries;
@@ -240,14 +256,17 @@ pub fn load_reusing(
     let walked = reuse.and_then(|(reads, edited)| reads.walked(edited));
     let trusted = walked.is_some();
     let entries = walked.unwrap_or_else(|| walk(config, &mut errors));
-    let parsed: Vec<std::result::Result<Parsed, Error>> = entries
-        .markdown
-        .par_iter()
-        .map(|entry| match reuse {
-            Some((reads, edited)) => reads.parse(config, entry, edited, trusted),
-            None => parse_file(config, entry),
-        })
-        .collect();
+    let parsed: Vec<std::result::Result<Parsed, Error>> = match reuse {
+        Some((reads, edited)) if trusted => reads.parse_named(config, &entries.markdown, edited),
+        _ => entries
+            .markdown
+            .par_iter()
+            .map(|entry| match reuse {
+                Some((reads, edited)) => reads.parse(config, entry, edited),
+                None => parse_file(config, entry),
+            })
+            .collect(),
+    };
     if let Some((reads, _)) = reuse {
         if !trusted {
             reads.keep_only(&entries.markdown);
