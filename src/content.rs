@@ -152,7 +152,7 @@ impl Reads {
     /// length and time and is not among `edited` (files and folders the
     /// watcher saw change), else read again.
     fn parse(&self, config: &Config, entry: &Entry, edited: &[PathBuf]) -> Result<Parsed> {
-        let fresh = edited.iter().any(|path| entry.path.starts_with(path));
+        let fresh = entry.named_in(edited);
         let stamp = std::fs::metadata(&entry.path)
             .and_then(|m| Ok((m.len(), m.modified()?)))
             .ok();
@@ -207,14 +207,13 @@ impl Reads {
         entries: &[Entry],
         edited: &[PathBuf],
     ) -> Vec<Result<Parsed>> {
-        let fresh = |entry: &Entry| edited.iter().any(|path| entry.path.starts_with(path));
         let kept: Vec<Option<Parsed>> = {
             let reads = self.0.lock().unwrap_or_else(|p| p.into_inner());
             let reads = &*reads;
             entries
                 .par_iter()
                 .map(|entry| {
-                    (!fresh(entry))
+                    (!entry.named_in(edited))
                         .then(|| reads.get(&entry.path).map(|read| read.parsed.clone()))
                         .flatten()
                 })
@@ -267,10 +266,9 @@ pub fn load_reusing(
             })
             .collect(),
     };
-    if let Some((reads, _)) = reuse {
-        if !trusted {
-            reads.keep_only(&entries.markdown);
-        }
+    // A load that took the last walk leaves it as it was.
+    if let Some((reads, _)) = reuse.filter(|_| !trusted) {
+        reads.keep_only(&entries.markdown);
         reads.keep_walk((!errors.has_errors()).then(|| entries.clone()));
     }
     let mut data_files = Vec::new();
@@ -359,6 +357,13 @@ struct Entry {
     relative: String,
     /// Set for `index.md`: the other files of its folder.
     bundle_assets: Option<Vec<String>>,
+}
+
+impl Entry {
+    /// Whether the watcher named the file or a folder holding it.
+    fn named_in(&self, edited: &[PathBuf]) -> bool {
+        edited.iter().any(|path| self.path.starts_with(path))
+    }
 }
 
 /// Returns true for files editors and systems leave behind.
@@ -1402,8 +1407,8 @@ mod tests {
         assert_eq!(tree["home"]["stats"], Json::from(2));
     }
 
-    #[test]
-    fn a_session_reads_again_only_the_files_that_changed() {
+    /// A site with one page, `content/a.md` titled "One", and its config.
+    fn site_with_a_page() -> (tempfile::TempDir, Config) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("folio.yaml"),
@@ -1411,9 +1416,19 @@ mod tests {
         )
         .unwrap();
         std::fs::create_dir(dir.path().join("content")).unwrap();
-        let page = dir.path().join("content/a.md");
-        std::fs::write(&page, "---\ntitle: One\n---\nText.\n").unwrap();
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "---\ntitle: One\n---\nText.\n",
+        )
+        .unwrap();
         let config = crate::config::load(dir.path(), &crate::config::Overrides::default()).unwrap();
+        (dir, config)
+    }
+
+    #[test]
+    fn a_session_reads_again_only_the_files_that_changed() {
+        let (dir, config) = site_with_a_page();
+        let page = dir.path().join("content/a.md");
         let options = LoadOptions::default();
         let title = |content: &Content| content.pages[0].meta.title.clone().unwrap();
         let reads = Reads::default();
@@ -1443,17 +1458,9 @@ mod tests {
 
     #[test]
     fn a_session_walks_again_only_when_a_file_came_or_went() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("folio.yaml"),
-            "title: T\nbase_url: https://example.com/\n",
-        )
-        .unwrap();
-        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let (dir, config) = site_with_a_page();
         let a = dir.path().join("content/a.md");
         let b = dir.path().join("content/b.md");
-        std::fs::write(&a, "---\ntitle: One\n---\nText.\n").unwrap();
-        let config = crate::config::load(dir.path(), &crate::config::Overrides::default()).unwrap();
         let options = LoadOptions::default();
         let titles = |content: &Content| -> Vec<String> {
             content
