@@ -1159,23 +1159,14 @@ fn exchange_at_once(a: &Path, b: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Removes in place the files at `paths` that the manifest lists, for
-/// rebuilds that know what the site no longer has, and the folders they
-/// leave empty; returns how many files it removed. A file the manifest
-/// does not list is not folio's and stays.
-pub fn remove_files(dir: &Path, paths: &[String]) -> Result<usize> {
-    update_files(dir, &[], paths).map(|(_, removed)| removed)
-}
-
 /// Writes `files` in place, each whole (a temporary file renamed over the
-/// old one), for rebuilds that know what changed. Every temporary file is
-/// written before any is renamed, so a failure (a full disk) changes nothing.
-pub fn write_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
-    update_files(dir, files, &[]).map(|(written, _)| written)
-}
-
-/// `write_files` then `remove_files`, reading and writing the manifest
-/// once; returns how many files were written and removed.
+/// old one), then removes the files of `stale` that the manifest lists and
+/// the folders they leave empty, for rebuilds that know what changed and
+/// what the site no longer has; reads the manifest once and writes it only
+/// when its paths change. Returns how many files were written and removed.
+/// Every temporary file is written before any is renamed, so a failure (a
+/// full disk) changes nothing; a file the manifest does not list is not
+/// folio's: it is neither replaced nor removed.
 pub fn update_files(dir: &Path, files: &[Planned<'_>], stale: &[String]) -> Result<(usize, usize)> {
     if files.is_empty() && stale.is_empty() {
         return Ok((0, 0));
@@ -1651,13 +1642,13 @@ mod tests {
         let out = dir.path().join("public");
         write_all(&out, &[bytes("index.html", "1")]).unwrap();
         std::fs::write(out.join("custom.css"), "mine").unwrap();
-        let error = write_files(&out, &[bytes("custom.css", "the site's")]).unwrap_err();
+        let error = update_files(&out, &[bytes("custom.css", "the site's")], &[]).unwrap_err();
         assert!(error.message.ends_with("its own: custom.css"), "{error}");
         assert_eq!(
             std::fs::read_to_string(out.join("custom.css")).unwrap(),
             "mine"
         );
-        write_files(&out, &[bytes("index.html", "2")]).unwrap();
+        update_files(&out, &[bytes("index.html", "2")], &[]).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "2"
@@ -1684,7 +1675,7 @@ mod tests {
                 .unwrap()
                 .is_symlink()
         );
-        let error = write_files(&out, &[bytes("projects/x.html", "y")]).unwrap_err();
+        let error = update_files(&out, &[bytes("projects/x.html", "y")], &[]).unwrap_err();
         assert!(error.message.ends_with(": projects"), "{error}");
         assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
     }
@@ -1694,9 +1685,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write_all(&out, &[bytes("index.html", "1")]).unwrap();
-        write_files(
+        update_files(
             &out,
             &[bytes("index.html", "2"), bytes("new/index.html", "n")],
+            &[],
         )
         .unwrap();
         assert_eq!(
