@@ -406,12 +406,9 @@ impl Renderer {
                 continue;
             }
             let template = jobs::page_template(content, i);
-            let changed = if self.templates.reads_neighbours(template) {
-                &pages_changed.any
-            } else {
-                &pages_changed.beyond
-            }
-            .contains(&page.relative_path);
+            let changed = pages_changed
+                .seen(self.templates.reads_neighbours(template))
+                .contains(&page.relative_path);
             if !pass.due && !self.job_affected(&scene, &changes, &path, template, changed) {
                 if let Some(job) = old.and_then(|m| m.jobs.get(&path)) {
                     kept.insert(path, Arc::clone(job));
@@ -439,17 +436,9 @@ impl Renderer {
             let old_job = old.and_then(|m| m.jobs.get(&path));
             let neighbours = self.templates.reads_neighbours(&job.template);
             let handed_changed = old_job.is_none_or(|j| {
-                let now = handed(&job);
-                j.handed.as_deref().is_none_or(|before| {
-                    before.len() != now.len()
-                        || before.iter().zip(&now).any(|(a, b)| {
-                            if neighbours {
-                                a != b
-                            } else {
-                                !memory::same_but_neighbours(a, b)
-                            }
-                        })
-                })
+                j.handed
+                    .as_deref()
+                    .is_none_or(|before| memory::differ(before, &handed(&job), neighbours))
             });
             if self.job_affected(&scene, &changes, &path, &job.template, handed_changed) {
                 jobs.push(job);
@@ -1211,16 +1200,13 @@ fn page_changes(content: &Content, passes: &[PagePass], old: Option<&Memory>) ->
     let mut changes = PageChanges::default();
     for (page, pass) in content.pages.iter().zip(passes) {
         let before = old.and_then(|m| m.pages.get(&page.relative_path));
-        let Some(before) = before.filter(|b| b.body.print == pass.body.print) else {
-            changes.any.insert(page.relative_path.clone());
-            changes.beyond.insert(page.relative_path.clone());
-            continue;
-        };
-        if before.listing != pass.listing {
-            changes.any.insert(page.relative_path.clone());
-            if !memory::same_but_neighbours(&before.listing, &pass.listing) {
-                changes.beyond.insert(page.relative_path.clone());
-            }
+        match before.filter(|b| b.body.print == pass.body.print) {
+            None => changes.add(&page.relative_path, true),
+            Some(b) if b.listing != pass.listing => changes.add(
+                &page.relative_path,
+                !memory::same_but_neighbours(&b.listing, &pass.listing),
+            ),
+            Some(_) => {}
         }
     }
     if let Some(old) = old {
@@ -1230,8 +1216,7 @@ fn page_changes(content: &Content, passes: &[PagePass], old: Option<&Memory>) ->
             .map(|p| p.relative_path.as_str())
             .collect();
         for gone in old.pages.keys().filter(|p| !now.contains(p.as_str())) {
-            changes.any.insert(gone.clone());
-            changes.beyond.insert(gone.clone());
+            changes.add(gone, true);
         }
     }
     changes

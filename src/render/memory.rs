@@ -275,8 +275,7 @@ impl<'a> Changes<'a> {
     /// false) cannot show a change of pages' neighbours alone.
     pub fn shows(&self, key: &Key, neighbours: bool) -> bool {
         match key {
-            Key::Page(p) if neighbours => self.pages.any.contains(p),
-            Key::Page(p) => self.pages.beyond.contains(p),
+            Key::Page(p) => self.pages.seen(neighbours).contains(p),
             Key::Section(s) if neighbours => self.sections.contains(s),
             Key::Section(s) => self.sections_beyond.contains(s),
             Key::SectionMeta(s) => self.section_meta.contains(s),
@@ -299,6 +298,32 @@ impl<'a> Changes<'a> {
 pub struct PageChanges {
     pub any: HashSet<String>,
     pub beyond: HashSet<String>,
+}
+
+impl PageChanges {
+    /// Counts page `path` as changed, beyond its neighbours or not.
+    pub fn add(&mut self, path: &str, beyond: bool) {
+        self.any.insert(path.to_string());
+        if beyond {
+            self.beyond.insert(path.to_string());
+        }
+    }
+
+    /// The pages changed as a file whose templates do (`neighbours`) or do
+    /// not name `previous`/`next` can tell.
+    pub fn seen(&self, neighbours: bool) -> &HashSet<String> {
+        if neighbours { &self.any } else { &self.beyond }
+    }
+}
+
+/// Whether `a` and `b` differ to a file whose templates do (`neighbours`)
+/// or do not name `previous`/`next`.
+pub fn differ(a: &[Value], b: &[Value], neighbours: bool) -> bool {
+    if neighbours {
+        a != b
+    } else {
+        a.len() != b.len() || a.iter().zip(b).any(|(a, b)| !same_but_neighbours(a, b))
+    }
 }
 
 /// Whether two values are equal but for what maps hold under `previous`
