@@ -814,18 +814,38 @@ fn split_tag<'a>(body: &'a str, close: &str) -> (&'a str, &'a str) {
 mod tests {
     use super::*;
 
+    /// Template sources by name.
+    fn sources(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect()
+    }
+
     #[test]
     fn a_template_is_made_of_what_it_extends_includes_and_calls() {
-        let sources: HashMap<String, String> = [
-            ("base.html", "{# extends \"no.html\" #}<a>{{ config.title }}</a>{% block b %}{% endblock b %}"),
-            ("page.html", "{% extends \"base.html\" %}{% block b %}{% include \"pager.html\" %}{{ <chip t={page} /> }}{% endblock b %}"),
-            ("pager.html", "{% if a < b %}<a href=\"x\">data</a>{% endif %}"),
-            ("components.html", "{% component chip(t) %}{{ data.x }}{% endcomponent chip %}"),
-            ("list.html", "{% include [\"missing.html\", \"pager.html\"] ignore missing %}"),
-        ]
-        .into_iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
+        let sources = sources(&[
+            (
+                "base.html",
+                "{# extends \"no.html\" #}<a>{{ config.title }}</a>{% block b %}{% endblock b %}",
+            ),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% block b %}{% include \"pager.html\" %}{{ <chip t={page} /> }}{% endblock b %}",
+            ),
+            (
+                "pager.html",
+                "{% if a < b %}<a href=\"x\">data</a>{% endif %}",
+            ),
+            (
+                "components.html",
+                "{% component chip(t) %}{{ data.x }}{% endcomponent chip %}",
+            ),
+            (
+                "list.html",
+                "{% include [\"missing.html\", \"pager.html\"] ignore missing %}",
+            ),
+        ]);
         let shapes = shapes(&sources);
         let parts = |name: &str| {
             let mut parts: Vec<String> = shapes[name].parts.iter().cloned().collect();
@@ -856,7 +876,7 @@ mod tests {
 
     #[test]
     fn a_template_reads_neighbours_where_it_names_them_or_prints_values_whole() {
-        let sources: HashMap<String, String> = [
+        let sources = sources(&[
             (
                 "term.html",
                 "{% extends \"base.html\" %}{% for p in term.pages %}{{ p.title }}{% endfor %}",
@@ -872,14 +892,20 @@ mod tests {
             ),
             ("by_name.html", "{{ page | get(key=\"next\") }}"),
             ("dump.html", "{{ page | json_encode }}"),
-            ("fields.html", "{% for key, value in page %}{{ value }}{% endfor %}"),
-            ("loop.html", "{% for p in section.pages %}{{ <card p={p} /> }}{% endfor %}"),
+            (
+                "fields.html",
+                "{% for key, value in page %}{{ value }}{% endfor %}",
+            ),
+            (
+                "loop.html",
+                "{% for p in section.pages %}{{ <card p={p} /> }}{% endfor %}",
+            ),
             ("ld.html", "{{ <ld data={page} /> }}"),
-            ("components.html", "{% component card(p) %}{{ p.title }}{% endcomponent card %}{% component ld(data) %}{{ data | json_encode }}{% endcomponent ld %}"),
-        ]
-        .into_iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
+            (
+                "components.html",
+                "{% component card(p) %}{{ p.title }}{% endcomponent card %}{% component ld(data) %}{{ data | json_encode }}{% endcomponent ld %}",
+            ),
+        ]);
         let shapes = shapes(&sources);
         // Text and comments are not code.
         assert!(!shapes["term.html"].neighbours);
