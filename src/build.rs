@@ -174,6 +174,8 @@ pub struct Session {
     written: HashMap<String, u64>,
     /// The sources the last load read, for the next one.
     reads: content::Reads,
+    /// The output folder's manifest as the last rebuild left it.
+    manifest: output::KeptManifest,
 }
 
 /// What a rebuild did.
@@ -223,6 +225,7 @@ impl Session {
             search: stages.search,
             building: None,
             reads: stages.reads,
+            manifest: output::KeptManifest::default(),
         };
         Ok((session, report))
     }
@@ -408,7 +411,8 @@ impl Session {
     ) -> Result<(usize, usize), Errors> {
         let planned: Vec<Planned<'_>> = changed.iter().map(|(f, _)| planned(f)).collect();
         let counts =
-            output::update_files(&self.config.output_dir, &planned, stale).map_err(Errors::from)?;
+            output::update_files(&self.config.output_dir, &planned, stale, &mut self.manifest)
+                .map_err(Errors::from)?;
         for (file, print) in changed {
             self.written.insert(file.path, print);
         }

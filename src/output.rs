@@ -1167,11 +1167,23 @@ fn exchange_at_once(a: &Path, b: &Path) -> std::io::Result<()> {
 /// Every temporary file is written before any is renamed, so a failure (a
 /// full disk) changes nothing; a file the manifest does not list is not
 /// folio's: it is neither replaced nor removed.
-pub fn update_files(dir: &Path, files: &[Planned<'_>], stale: &[String]) -> Result<(usize, usize)> {
+///
+/// `kept` is the manifest as the last call left it, for a writer that
+/// holds the folder's lock: it is read from disk only when empty, and is
+/// emptied by a failure.
+pub fn update_files(
+    dir: &Path,
+    files: &[Planned<'_>],
+    stale: &[String],
+    kept: &mut KeptManifest,
+) -> Result<(usize, usize)> {
     if files.is_empty() && stale.is_empty() {
         return Ok((0, 0));
     }
-    let mut manifest = read_manifest(dir)?.unwrap_or_default();
+    let mut manifest = match kept.0.take() {
+        Some(manifest) => manifest,
+        None => read_manifest(dir)?.unwrap_or_default(),
+    };
     refuse_foreign(dir, files, &manifest)?;
     let written = replace_files(dir, files)?;
     let before = manifest.len();
@@ -1211,8 +1223,13 @@ pub fn update_files(dir: &Path, files: &[Planned<'_>], stale: &[String]) -> Resu
     if added || dropped {
         replace_manifest(dir, &manifest)?;
     }
+    kept.0 = Some(manifest);
     Ok((written, removed))
 }
+
+/// The manifest of an output folder as `update_files` last left it.
+#[derive(Debug, Default)]
+pub struct KeptManifest(Option<HashSet<PathBuf>>);
 
 /// Puts a new manifest in place whole: a temporary file renamed over it.
 fn replace_manifest(dir: &Path, manifest: &HashSet<PathBuf>) -> Result<()> {
@@ -1642,13 +1659,25 @@ mod tests {
         let out = dir.path().join("public");
         write_all(&out, &[bytes("index.html", "1")]).unwrap();
         std::fs::write(out.join("custom.css"), "mine").unwrap();
-        let error = update_files(&out, &[bytes("custom.css", "the site's")], &[]).unwrap_err();
+        let error = update_files(
+            &out,
+            &[bytes("custom.css", "the site's")],
+            &[],
+            &mut KeptManifest::default(),
+        )
+        .unwrap_err();
         assert!(error.message.ends_with("its own: custom.css"), "{error}");
         assert_eq!(
             std::fs::read_to_string(out.join("custom.css")).unwrap(),
             "mine"
         );
-        update_files(&out, &[bytes("index.html", "2")], &[]).unwrap();
+        update_files(
+            &out,
+            &[bytes("index.html", "2")],
+            &[],
+            &mut KeptManifest::default(),
+        )
+        .unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "2"
@@ -1675,7 +1704,13 @@ mod tests {
                 .unwrap()
                 .is_symlink()
         );
-        let error = update_files(&out, &[bytes("projects/x.html", "y")], &[]).unwrap_err();
+        let error = update_files(
+            &out,
+            &[bytes("projects/x.html", "y")],
+            &[],
+            &mut KeptManifest::default(),
+        )
+        .unwrap_err();
         assert!(error.message.ends_with(": projects"), "{error}");
         assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
     }
@@ -1685,10 +1720,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write_all(&out, &[bytes("index.html", "1")]).unwrap();
+        let mut kept = KeptManifest::default();
         update_files(
             &out,
             &[bytes("index.html", "2"), bytes("new/index.html", "n")],
             &[],
+            &mut kept,
         )
         .unwrap();
         assert_eq!(
@@ -1698,6 +1735,26 @@ mod tests {
         assert!(!out.join("index.html.folio-new").exists());
         let listed = read_manifest(&out).unwrap().unwrap();
         assert!(listed.contains(Path::new("new/index.html")), "{listed:?}");
+        // The next call works from the manifest it kept, not from disk.
+        std::fs::write(out.join(MANIFEST), format!("{MANIFEST_HEADER}\n")).unwrap();
+        let stale = ["new/index.html".to_string()];
+        assert_eq!(update_files(&out, &[], &stale, &mut kept).unwrap(), (0, 1));
+        assert!(!out.join("new").exists());
+        let listed = read_manifest(&out).unwrap().unwrap();
+        assert!(listed.contains(Path::new("index.html")), "{listed:?}");
+    }
+
+    #[test]
+    fn a_failed_write_in_place_forgets_the_kept_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_all(&out, &[bytes("index.html", "1")]).unwrap();
+        std::fs::write(out.join("custom.css"), "mine").unwrap();
+        let mut kept = KeptManifest::default();
+        update_files(&out, &[bytes("index.html", "2")], &[], &mut kept).unwrap();
+        assert!(kept.0.is_some());
+        update_files(&out, &[bytes("custom.css", "x")], &[], &mut kept).unwrap_err();
+        assert!(kept.0.is_none());
     }
 
     #[test]
