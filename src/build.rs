@@ -17,7 +17,7 @@ use crate::fingerprint::fingerprint;
 use crate::links;
 use crate::output::{self, Guard, Planned, Source};
 use crate::render::{
-    Contents, Edit, Hint, OutputFile, RenderOptions, Renderer, Sink, TemplateMetric,
+    Contents, Edit, Hint, OutputFile, RenderOptions, Renderer, Sink, TemplateMetric, drop_aside,
 };
 use crate::search;
 
@@ -292,7 +292,7 @@ impl Session {
             .cloned()
             .collect();
         if let Some(content) = content {
-            self.content = content;
+            drop_aside(std::mem::replace(&mut self.content, content));
         }
         let reindex =
             searched_before.is_some_and(|before| before != search::searched_pages(&self.content));

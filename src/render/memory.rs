@@ -150,7 +150,7 @@ pub struct Memory {
     /// palette yet.
     pub palette: Option<bool>,
     /// Every file the site has, by output path.
-    pub outputs: HashSet<String>,
+    pub outputs: Arc<HashSet<String>>,
     /// The terms as pages list them.
     pub term_refs: TermRefs,
 }
