@@ -1653,31 +1653,24 @@ mod tests {
         assert!(!old.exists());
     }
 
+    /// `update_files` with nothing kept from an earlier call.
+    fn update_once(out: &Path, files: &[Planned<'_>]) -> Result<(usize, usize)> {
+        update_files(out, files, &[], &mut KeptManifest::default())
+    }
+
     #[test]
     fn a_rebuild_in_place_never_writes_over_a_file_of_the_owner_s() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write_all(&out, &[bytes("index.html", "1")]).unwrap();
         std::fs::write(out.join("custom.css"), "mine").unwrap();
-        let error = update_files(
-            &out,
-            &[bytes("custom.css", "the site's")],
-            &[],
-            &mut KeptManifest::default(),
-        )
-        .unwrap_err();
+        let error = update_once(&out, &[bytes("custom.css", "the site's")]).unwrap_err();
         assert!(error.message.ends_with("its own: custom.css"), "{error}");
         assert_eq!(
             std::fs::read_to_string(out.join("custom.css")).unwrap(),
             "mine"
         );
-        update_files(
-            &out,
-            &[bytes("index.html", "2")],
-            &[],
-            &mut KeptManifest::default(),
-        )
-        .unwrap();
+        update_once(&out, &[bytes("index.html", "2")]).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "2"
@@ -1704,13 +1697,7 @@ mod tests {
                 .unwrap()
                 .is_symlink()
         );
-        let error = update_files(
-            &out,
-            &[bytes("projects/x.html", "y")],
-            &[],
-            &mut KeptManifest::default(),
-        )
-        .unwrap_err();
+        let error = update_once(&out, &[bytes("projects/x.html", "y")]).unwrap_err();
         assert!(error.message.ends_with(": projects"), "{error}");
         assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
     }
