@@ -313,7 +313,7 @@ impl Renderer {
             Ok((report, memory)) => {
                 self.memory = memory;
                 self.changed_templates.clear();
-                if self.memory.is_some() {
+                if let Some(old) = old {
                     drop_aside(old);
                 }
                 Ok(report)
