@@ -249,11 +249,33 @@ impl Session {
             self.renderer.forget();
             self.reads = content::Reads::default();
         }
+        let searched_before = self
+            .config
+            .site
+            .search
+            .then(|| search::searched_pages(&self.content));
+        let load = load_options(&self.options);
+        let mut patched = None;
         let content = if changes.content.is_empty() && !changes.everything {
+            None
+        } else if let Some(done) = (!changes.everything)
+            .then(|| {
+                content::patch(
+                    &self.config,
+                    &load,
+                    &mut self.content,
+                    &self.reads,
+                    &changes.content,
+                )
+            })
+            .flatten()
+        {
+            // Pages' own files changed, and nothing else: the site is
+            // the last one with those pages read again.
+            patched = Some(done);
             None
         } else {
             let reuse = (&self.reads, changes.content.as_slice());
-            let load = load_options(&self.options);
             Some(content::load_reusing(&self.config, &load, Some(reuse))?)
         };
         for path in &changes.content {
@@ -277,14 +299,19 @@ impl Session {
                     &render_options(&self.options, true),
                     &sink,
                 )
-                .map_err(|e| with_warnings(e, content))?
+                .map_err(|e| with_warnings(e, content))
+        };
+        let rendered = match rendered {
+            Ok(rendered) => rendered,
+            Err(errors) => {
+                // The next edit compares with the site as it was.
+                if let Some(patched) = patched {
+                    content::unpatch(&mut self.content, patched);
+                }
+                return Err(errors);
+            }
         };
         let changed = fresh.into_changed();
-        let searched_before = self
-            .config
-            .site
-            .search
-            .then(|| search::searched_pages(&self.content));
         let stale: Vec<String> = self
             .written
             .keys()

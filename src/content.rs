@@ -45,6 +45,8 @@ pub struct Content {
     pub left_out: usize,
     /// Problems that do not stop the build.
     pub warnings: Vec<Error>,
+    /// Sections by language and folder, to place a page read again.
+    by_dir: ByDir,
 }
 
 /// A Markdown page.
@@ -198,6 +200,26 @@ impl Reads {
             .then(|| entries.clone())
     }
 
+    /// The last walk's Markdown entries of the files the watcher named,
+    /// when it named Markdown files alone, each one that walk found and
+    /// that is still there. `None` otherwise.
+    fn markdown_entries(&self, edited: &[PathBuf]) -> Option<Vec<Entry>> {
+        let walked = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        let entries = walked.as_ref()?;
+        if edited.is_empty() {
+            return None;
+        }
+        edited
+            .iter()
+            .map(|path| {
+                let entry = entries.markdown.iter().find(|e| e.path == *path)?;
+                std::fs::metadata(path)
+                    .is_ok_and(|m| m.is_file())
+                    .then(|| entry.clone())
+            })
+            .collect()
+    }
+
     /// Every entry parsed when the walk was not made again: the files the
     /// watcher named are read again, the others taken as the last load
     /// left them, under one lock.
@@ -342,6 +364,93 @@ pub fn load_reusing(
         return Err(errors);
     }
     Ok(content)
+}
+
+/// What `patch` replaced in a loaded site, for `unpatch` to put back.
+#[derive(Debug)]
+pub struct Patched {
+    /// The pages replaced, by index.
+    pages: Vec<(usize, Page)>,
+    /// The order of the sections that holds them, by index.
+    sections: Vec<(usize, Vec<usize>)>,
+}
+
+/// Applies an edit of pages' own files to `content` in place, when that
+/// is all the edit did: every file the watcher named is a page of the
+/// last load, read again without a problem or a warning, still in the
+/// site and at the same URL in the same section. Its section is sorted
+/// again. `None`, with `content` as it was, when the edit did more: the
+/// site is then loaded again (`load_reusing`), which says why.
+pub fn patch(
+    config: &Config,
+    options: &LoadOptions,
+    content: &mut Content,
+    reads: &Reads,
+    edited: &[PathBuf],
+) -> Option<Patched> {
+    let mut fresh = Vec::new();
+    for entry in reads.markdown_entries(edited)? {
+        let i = content
+            .pages
+            .iter()
+            .position(|p| p.relative_path == entry.relative)?;
+        let old = &content.pages[i];
+        let warned = |source: &Path| {
+            content
+                .warnings
+                .iter()
+                .any(|w| w.path.as_deref() == Some(source))
+        };
+        if !old.meta.undeclared.is_empty() || warned(&old.source) {
+            return None;
+        }
+        let mut parsed = reads.parse(config, &entry, edited).ok()?;
+        let plain = matches!(parsed.kind, Kind::Page)
+            && parsed.warnings.is_empty()
+            && parsed.file.meta.undeclared.is_empty()
+            && set_language(config, &mut parsed.file).is_ok()
+            && !left_out(&parsed.file.meta, options);
+        if !plain {
+            return None;
+        }
+        let mut page = make_page(parsed.file, &content.by_dir, config, &config.timezone);
+        let same_place = (&page.url, &page.slug, page.section, page.lang)
+            == (&old.url, &old.slug, old.section, old.lang);
+        if !same_place || fresh.iter().any(|(j, _)| *j == i) {
+            return None;
+        }
+        page.translations = old.translations.clone();
+        fresh.push((i, page));
+    }
+    let mut patched = Patched {
+        pages: Vec::with_capacity(fresh.len()),
+        sections: Vec::new(),
+    };
+    for (i, page) in fresh {
+        let s = page.section;
+        if !patched.sections.iter().any(|(t, _)| *t == s) {
+            patched
+                .sections
+                .push((s, content.sections[s].pages.clone()));
+        }
+        patched
+            .pages
+            .push((i, std::mem::replace(&mut content.pages[i], page)));
+    }
+    for (s, _) in &patched.sections {
+        sort_section(content, *s);
+    }
+    Some(patched)
+}
+
+/// Puts back what `patch` replaced.
+pub fn unpatch(content: &mut Content, patched: Patched) {
+    for (i, page) in patched.pages {
+        content.pages[i] = page;
+    }
+    for (s, pages) in patched.sections {
+        content.sections[s].pages = pages;
+    }
 }
 
 #[derive(Clone)]
@@ -947,7 +1056,7 @@ fn assemble(
     // Each section's and page's translation key, in their order.
     let mut keys: Vec<String> = Vec::new();
     let mut page_keys: Vec<String> = Vec::new();
-    let mut by_dir: HashMap<(usize, String), usize> = HashMap::new();
+    let mut by_dir: ByDir = HashMap::new();
     let mut sections = sections;
     // Every language has a home page, written or implied.
     for (lang, code) in config.languages.iter().enumerate() {
@@ -1012,17 +1121,7 @@ fn assemble(
         }
     }
     for file in pages {
-        if file.meta.draft && !options.include_drafts {
-            content.left_out += 1;
-            continue;
-        }
-        if !options.include_future
-            && file
-                .meta
-                .date
-                .as_ref()
-                .is_some_and(|d| d.seconds > options.now)
-        {
+        if left_out(&file.meta, options) {
             content.left_out += 1;
             continue;
         }
@@ -1043,8 +1142,16 @@ fn assemble(
             content.pages[p].translations = group;
         }
     }
+    content.by_dir = by_dir;
     sort_sections(content);
     check_duplicate_urls(content, errors);
+}
+
+/// Whether a page with this front matter is left out: a draft, or dated
+/// after now, unless the options keep those.
+fn left_out(meta: &FrontMatter, options: &LoadOptions) -> bool {
+    meta.draft && !options.include_drafts
+        || !options.include_future && meta.date.as_ref().is_some_and(|d| d.seconds > options.now)
 }
 
 /// Groups items by translation key: each item with every item of its key
@@ -1257,39 +1364,8 @@ fn section_data(files: &[(String, Json)], dir: &str) -> Json {
 }
 
 fn sort_sections(content: &mut Content) {
-    let pages = &content.pages;
-    for section in &mut content.sections {
-        let sort_by = section.meta.sort_by;
-        section.pages.sort_by(|&a, &b| {
-            let (a, b) = (&pages[a], &pages[b]);
-            let primary = match sort_by {
-                SortBy::Date => b
-                    .meta
-                    .date
-                    .as_ref()
-                    .map(|d| d.seconds)
-                    .cmp(&a.meta.date.as_ref().map(|d| d.seconds)),
-                SortBy::Weight => a
-                    .meta
-                    .weight
-                    .unwrap_or(i64::MAX)
-                    .cmp(&b.meta.weight.unwrap_or(i64::MAX)),
-                SortBy::Updated => {
-                    let latest = |p: &Page| {
-                        p.meta
-                            .updated
-                            .as_ref()
-                            .or(p.meta.date.as_ref())
-                            .map(|d| d.seconds)
-                    };
-                    latest(b).cmp(&latest(a))
-                }
-                SortBy::Title => a.meta.title.cmp(&b.meta.title),
-                SortBy::Slug => a.slug.cmp(&b.slug),
-                SortBy::None => std::cmp::Ordering::Equal,
-            };
-            primary.then_with(|| a.relative_path.cmp(&b.relative_path))
-        });
+    for s in 0..content.sections.len() {
+        sort_section(content, s);
     }
     let keys: Vec<(i64, String)> = content
         .sections
@@ -1299,6 +1375,43 @@ fn sort_sections(content: &mut Content) {
     for section in &mut content.sections {
         section.subsections.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
     }
+}
+
+/// Puts section `s`'s pages in the order its `sort_by` asks for.
+fn sort_section(content: &mut Content, s: usize) {
+    let pages = &content.pages;
+    let section = &mut content.sections[s];
+    let sort_by = section.meta.sort_by;
+    section.pages.sort_by(|&a, &b| {
+        let (a, b) = (&pages[a], &pages[b]);
+        let primary = match sort_by {
+            SortBy::Date => b
+                .meta
+                .date
+                .as_ref()
+                .map(|d| d.seconds)
+                .cmp(&a.meta.date.as_ref().map(|d| d.seconds)),
+            SortBy::Weight => a
+                .meta
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.meta.weight.unwrap_or(i64::MAX)),
+            SortBy::Updated => {
+                let latest = |p: &Page| {
+                    p.meta
+                        .updated
+                        .as_ref()
+                        .or(p.meta.date.as_ref())
+                        .map(|d| d.seconds)
+                };
+                latest(b).cmp(&latest(a))
+            }
+            SortBy::Title => a.meta.title.cmp(&b.meta.title),
+            SortBy::Slug => a.slug.cmp(&b.slug),
+            SortBy::None => std::cmp::Ordering::Equal,
+        };
+        primary.then_with(|| a.relative_path.cmp(&b.relative_path))
+    });
 }
 
 fn check_duplicate_urls(content: &Content, errors: &mut Errors) {
@@ -1490,5 +1603,88 @@ mod tests {
         let removed =
             load_reusing(&config, &options, Some((&reads, std::slice::from_ref(&b)))).unwrap();
         assert_eq!(titles(&removed), ["Two"]);
+    }
+
+    /// The pages of each section, by title, in their order.
+    fn orders(content: &Content) -> Vec<Vec<String>> {
+        content
+            .sections
+            .iter()
+            .map(|s| {
+                s.pages
+                    .iter()
+                    .map(|&i| content.pages[i].meta.title.clone().unwrap())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_page_edit_is_patched_in_place_as_a_load_would_read_it() {
+        let (dir, config) = site_with_a_page();
+        let b = dir.path().join("content/b.md");
+        std::fs::write(&b, "---\ntitle: Bee\ndate: 2024-01-01\n---\nText.\n").unwrap();
+        // Now is 2096: the pages' dates are past, 2999 is future.
+        let options = LoadOptions {
+            now: 4_000_000_000,
+            ..LoadOptions::default()
+        };
+        let reads = Reads::default();
+        let mut content = load_reusing(&config, &options, Some((&reads, &[]))).unwrap();
+        assert_eq!(orders(&content), [["Bee", "One"]]);
+
+        // A new title and a newer date: read again, and sorted first.
+        std::fs::write(&b, "---\ntitle: Zed\ndate: 2020-01-01\n---\nText.\n").unwrap();
+        let a = dir.path().join("content/a.md");
+        std::fs::write(&a, "---\ntitle: Ay\ndate: 2025-01-01\n---\nText.\n").unwrap();
+        let edited = [a.clone(), b.clone()];
+        let patched = patch(&config, &options, &mut content, &reads, &edited).unwrap();
+        let loaded = load(&config, &options).unwrap();
+        assert_eq!(orders(&content), orders(&loaded));
+        assert_eq!(orders(&content), [["Ay", "Zed"]]);
+        let hashes =
+            |c: &Content| -> Vec<u64> { c.pages.iter().map(|p| p.front_matter_hash).collect() };
+        assert_eq!(hashes(&content), hashes(&loaded));
+
+        // Put back, the site is the one before the edit.
+        unpatch(&mut content, patched);
+        assert_eq!(orders(&content), [["Bee", "One"]]);
+    }
+
+    #[test]
+    fn an_edit_that_moves_or_drops_a_page_is_loaded_again() {
+        let (dir, config) = site_with_a_page();
+        let a = dir.path().join("content/a.md");
+        // Now is 2096: the pages' dates are past, 2999 is future.
+        let options = LoadOptions {
+            now: 4_000_000_000,
+            ..LoadOptions::default()
+        };
+        let reads = Reads::default();
+        let mut content = load_reusing(&config, &options, Some((&reads, &[]))).unwrap();
+        let edited = std::slice::from_ref(&a);
+        for text in [
+            "---\ntitle: One\nslug: other\n---\nText.\n",
+            "---\ntitle: One\ndraft: true\n---\nText.\n",
+            "---\ntitle: One\ndate: 2999-01-01\n---\nText.\n",
+            "---\ntitle: [unclosed\n---\nText.\n",
+            "---\ntitle: One\ntags: [x]\n---\nText.\n",
+        ] {
+            std::fs::write(&a, text).unwrap();
+            assert!(
+                patch(&config, &options, &mut content, &reads, edited).is_none(),
+                "{text}"
+            );
+            assert_eq!(orders(&content), [["One"]], "{text}");
+        }
+        // A file the last walk did not find, and a section's file.
+        let b = dir.path().join("content/b.md");
+        std::fs::write(&b, "---\ntitle: New\n---\n").unwrap();
+        assert!(patch(&config, &options, &mut content, &reads, &[b]).is_none());
+        std::fs::write(&a, "---\ntitle: Two\n---\nText.\n").unwrap();
+        let home = dir.path().join("content/_index.md");
+        std::fs::write(&home, "---\ntitle: Home\n---\n").unwrap();
+        assert!(patch(&config, &options, &mut content, &reads, &[a, home]).is_none());
+        assert_eq!(orders(&content), [["One"]]);
     }
 }
