@@ -22,7 +22,7 @@
 
 pub mod cache;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -1018,7 +1018,7 @@ fn scan(dir: &Path) -> Result<Previous> {
 }
 
 /// The paths the manifest in `dir` lists, or none when it has no manifest.
-fn read_manifest(dir: &Path) -> Result<Option<HashSet<PathBuf>>> {
+fn read_manifest<S: FromIterator<PathBuf>>(dir: &Path) -> Result<Option<S>> {
     let path = dir.join(MANIFEST);
     if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
         return Ok(None);
@@ -1036,15 +1036,14 @@ fn read_manifest(dir: &Path) -> Result<Option<HashSet<PathBuf>>> {
     ))
 }
 
-/// The manifest's text for these paths: a header, then one path a line, sorted.
-fn manifest_text(paths: &HashSet<PathBuf>) -> String {
-    let mut lines: Vec<String> = paths.iter().map(|p| escape(p)).collect();
-    lines.sort();
-    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + 64);
+/// The manifest's text for these paths, given in order: a header, then
+/// one path a line.
+fn manifest_text<'p>(paths: impl ExactSizeIterator<Item = &'p PathBuf>) -> String {
+    let mut text = String::with_capacity(paths.len() * 48 + 64);
     text.push_str(MANIFEST_HEADER);
     text.push('\n');
-    for line in lines {
-        text.push_str(&line);
+    for path in paths {
+        text.push_str(&escape(path));
         text.push('\n');
     }
     text
@@ -1052,7 +1051,9 @@ fn manifest_text(paths: &HashSet<PathBuf>) -> String {
 
 fn write_manifest(dir: &Path, paths: &HashSet<PathBuf>) -> Result<()> {
     let path = dir.join(MANIFEST);
-    std::fs::write(&path, manifest_text(paths)).map_err(|e| {
+    let mut sorted: Vec<&PathBuf> = paths.iter().collect();
+    sorted.sort_unstable();
+    std::fs::write(&path, manifest_text(sorted.into_iter())).map_err(|e| {
         Error::at(&path, None, "cannot write folio's list of written files")
             .cause(e)
             .help(DISK_HELP)
@@ -1229,15 +1230,15 @@ pub fn update_files(
 
 /// The manifest of an output folder as `update_files` last left it.
 #[derive(Debug, Default)]
-pub struct KeptManifest(Option<HashSet<PathBuf>>);
+pub struct KeptManifest(Option<BTreeSet<PathBuf>>);
 
 /// Puts a new manifest in place whole: a temporary file renamed over it.
-fn replace_manifest(dir: &Path, manifest: &HashSet<PathBuf>) -> Result<()> {
+fn replace_manifest(dir: &Path, manifest: &BTreeSet<PathBuf>) -> Result<()> {
     let path = dir.join(MANIFEST);
     let mut temporary = path.clone().into_os_string();
     temporary.push(TEMPORARY);
     let temporary = PathBuf::from(temporary);
-    let written = std::fs::write(&temporary, manifest_text(manifest))
+    let written = std::fs::write(&temporary, manifest_text(manifest.iter()))
         .and_then(|()| std::fs::rename(&temporary, &path));
     written.map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
@@ -1287,7 +1288,7 @@ pub fn replace_files(dir: &Path, files: &[Planned<'_>]) -> Result<usize> {
 /// Refuses to write in place over a file the manifest does not list, or
 /// one where a folder of the planned path is such a file: it is the
 /// owner's, and folio never replaces what it did not write.
-fn refuse_foreign(dir: &Path, files: &[Planned<'_>], manifest: &HashSet<PathBuf>) -> Result<()> {
+fn refuse_foreign(dir: &Path, files: &[Planned<'_>], manifest: &BTreeSet<PathBuf>) -> Result<()> {
     for file in files {
         let relative = relative_path(file.path)?;
         let foreign = relative
@@ -1720,14 +1721,14 @@ mod tests {
             "2"
         );
         assert!(!out.join("index.html.folio-new").exists());
-        let listed = read_manifest(&out).unwrap().unwrap();
+        let listed: HashSet<PathBuf> = read_manifest(&out).unwrap().unwrap();
         assert!(listed.contains(Path::new("new/index.html")), "{listed:?}");
         // The next call works from the manifest it kept, not from disk.
         std::fs::write(out.join(MANIFEST), format!("{MANIFEST_HEADER}\n")).unwrap();
         let stale = ["new/index.html".to_string()];
         assert_eq!(update_files(&out, &[], &stale, &mut kept).unwrap(), (0, 1));
         assert!(!out.join("new").exists());
-        let listed = read_manifest(&out).unwrap().unwrap();
+        let listed: HashSet<PathBuf> = read_manifest(&out).unwrap().unwrap();
         assert!(listed.contains(Path::new("index.html")), "{listed:?}");
     }
 
