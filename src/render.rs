@@ -625,7 +625,7 @@ impl Renderer {
         lookup.set_stable_assets(options.stable_assets);
         let strings = Arc::new(strings::Strings::load(config).map_err(Errors::from)?);
         lookup.set_strings(Arc::clone(&strings));
-        let resolver = Resolver::new(config, content).with_images(
+        let resolver = Resolver::new(config, lookup.urls()).with_images(
             config,
             Arc::clone(&media.images),
             lookup.sources(),

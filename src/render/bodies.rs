@@ -272,7 +272,7 @@ pub fn url_map(config: &Config, content: &Content) -> HashMap<String, String> {
 
 /// Resolves `@/` links and images of one build.
 pub struct Resolver {
-    urls: HashMap<String, String>,
+    urls: Arc<HashMap<String, String>>,
     /// The site's language codes, the default first.
     languages: Vec<String>,
     options: markdown::Options,
@@ -283,9 +283,8 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    /// Indexes the URLs of `content`, with no images.
-    pub fn new(config: &Config, content: &Content) -> Resolver {
-        let urls = url_map(config, content);
+    /// Resolves with `urls` (`url_map`'s), with no images.
+    pub fn new(config: &Config, urls: Arc<HashMap<String, String>>) -> Resolver {
         let mut options = body_options(config);
         if config.base_path != "/" {
             let base = config.base_path.trim_end_matches('/');

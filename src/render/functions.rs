@@ -49,7 +49,7 @@ pub struct Lookup {
     sections: Vec<Value>,
     /// Sections without their pages, for `metadata_only`.
     section_meta: Vec<Value>,
-    urls: HashMap<String, String>,
+    urls: Arc<HashMap<String, String>>,
     statics: BTreeMap<String, StaticFile>,
     markdown: Option<markdown::Options>,
     /// The images of this build, and where their files are.
@@ -86,7 +86,7 @@ impl Lookup {
             section_index: index(&mut content.sections.iter().map(|s| &s.relative_path)),
             sections: Vec::new(),
             section_meta: model.section_meta.clone(),
-            urls: bodies::url_map(config, content),
+            urls: Arc::new(bodies::url_map(config, content)),
             sources: Arc::new(Sources::new(config, content, &statics)),
             statics,
             markdown: Some(bodies::outside_options(config)),
@@ -131,6 +131,11 @@ impl Lookup {
     /// Where this build's image files are.
     pub fn sources(&self) -> Arc<Sources> {
         Arc::clone(&self.sources)
+    }
+
+    /// Every page's and section's URL, by source path (`bodies::url_map`).
+    pub fn urls(&self) -> Arc<HashMap<String, String>> {
+        Arc::clone(&self.urls)
     }
 
     /// Makes the lists readable: every section with its pages.
@@ -579,10 +584,10 @@ mod tests {
             base_url: "https://me.github.io/portfolio/".to_string(),
             ..Lookup::default()
         };
-        lookup.urls.insert(
+        lookup.urls = Arc::new(HashMap::from([(
             "projects/x.md".to_string(),
             "/portfolio/projects/x/".to_string(),
-        );
+        )]));
         assert_eq!(url_for(&lookup, "/stack/").unwrap(), "/portfolio/stack/");
         assert_eq!(url_for(&lookup, "stack/").unwrap(), "/portfolio/stack/");
         assert_eq!(
