@@ -3,7 +3,7 @@
 //! so a section, a term page and `site.pages` all point at the same data
 //! instead of copying it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use tera::{Map, Value};
@@ -54,9 +54,10 @@ pub fn taxonomies(config: &Config, content: &Content) -> Vec<Taxonomy> {
 /// Taxonomy `name` of the pages in language `lang`.
 fn language_taxonomy(config: &Config, content: &Content, lang: usize, name: &str) -> Taxonomy {
     let url = format!("{}/{}/", config.language_prefix(lang), slugify(name));
-    let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
-    // Pages name few terms many times: each is slugified once.
-    let mut slugs: HashMap<&str, String> = HashMap::new();
+    let mut terms: Vec<Term> = Vec::new();
+    let mut by_slug: HashMap<String, usize> = HashMap::new();
+    // Pages name few terms many times: each spelling is slugified once.
+    let mut by_written: HashMap<&str, usize> = HashMap::new();
     for (i, page) in content.pages.iter().enumerate() {
         if page.lang != lang {
             continue;
@@ -65,31 +66,40 @@ fn language_taxonomy(config: &Config, content: &Content, lang: usize, name: &str
             continue;
         };
         for written in names {
-            let slug = slugs
-                .entry(written.as_str())
-                .or_insert_with(|| slugify(written))
-                .clone();
-            let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
-                name: written.clone(),
-                url: format!("{url}{slug}/"),
-                slug,
-                pages: Vec::new(),
-            });
+            let t = match by_written.get(written.as_str()) {
+                Some(&t) => t,
+                None => {
+                    let slug = slugify(written);
+                    let t = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                        terms.push(Term {
+                            name: written.clone(),
+                            url: format!("{url}{slug}/"),
+                            slug,
+                            pages: Vec::new(),
+                        });
+                        terms.len() - 1
+                    });
+                    by_written.insert(written, t);
+                    t
+                }
+            };
+            let term = &mut terms[t];
             if term.pages.last() != Some(&i) {
                 term.pages.push(i);
             }
         }
     }
-    let mut terms: Vec<Term> = by_slug.into_values().collect();
-    for term in &mut terms {
-        term.pages.sort_by(|&a, &b| {
+    terms.sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
+    terms.par_iter_mut().for_each(|term| {
+        // Ties end at the source path: the order is total.
+        term.pages.sort_unstable_by(|&a, &b| {
             let (a, b) = (&content.pages[a], &content.pages[b]);
             date_seconds(&b.meta.date)
                 .cmp(&date_seconds(&a.meta.date))
                 .then_with(|| a.meta.title.cmp(&b.meta.title))
                 .then_with(|| a.relative_path.cmp(&b.relative_path))
         });
-    }
+    });
     Taxonomy {
         name: name.to_string(),
         lang,
