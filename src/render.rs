@@ -566,6 +566,8 @@ impl Renderer {
                     url: page.url.clone(),
                     listing: pass.listing,
                     body: pass.body,
+                    front_matter_hash: page.front_matter_hash,
+                    light: scene.model.light(i),
                     index: i,
                     around: scene.model.around(i),
                 };
@@ -608,7 +610,15 @@ impl Renderer {
         options: &RenderOptions,
     ) -> std::result::Result<Scene<'a>, Errors> {
         let taxonomies = values::taxonomies(config, content);
-        let model = Model::new(config, content, &taxonomies);
+        // A page read from the same front matter at the same URL shows
+        // its neighbours what it showed them last time.
+        let kept = |i: usize| {
+            let page = &content.pages[i];
+            let before = old?.pages.get(&page.relative_path)?;
+            (before.front_matter_hash == page.front_matter_hash && before.url == page.url)
+                .then(|| before.light.clone())
+        };
+        let model = Model::new(config, content, &taxonomies, &kept);
         self.templates.set_global("config", model.config.clone());
         self.templates.set_global("data", model.data.clone());
         self.templates.set_global("site", Value::none());

@@ -105,6 +105,10 @@ pub struct PageMemory {
     pub listing: Value,
     /// What its body left.
     pub body: Arc<Body>,
+    /// The hash of its front matter when it was read.
+    pub front_matter_hash: u64,
+    /// Its value as its neighbours show it (`previous`, `next`).
+    pub light: Value,
     /// Its place among the pages, and its neighbours' places.
     pub index: usize,
     pub around: (Option<usize>, Option<usize>),

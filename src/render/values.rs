@@ -165,8 +165,14 @@ pub struct PageHtml {
 }
 
 impl Model {
-    /// The values front matter alone gives.
-    pub fn new(config: &Config, content: &Content, taxonomies: &[Taxonomy]) -> Model {
+    /// The values front matter alone gives. `kept(i)` is page `i`'s light
+    /// value as the last render made it, when that still holds.
+    pub fn new(
+        config: &Config,
+        content: &Content,
+        taxonomies: &[Taxonomy],
+        kept: &(dyn Fn(usize) -> Option<Value> + Sync),
+    ) -> Model {
         let mut around: Vec<(Option<usize>, Option<usize>)> =
             vec![(None, None); content.pages.len()];
         for section in &content.sections {
@@ -213,13 +219,19 @@ impl Model {
             light: content
                 .pages
                 .par_iter()
-                .map(|p| neighbour(config, p))
+                .enumerate()
+                .map(|(i, p)| kept(i).unwrap_or_else(|| neighbour(config, p)))
                 .collect(),
             around,
             by_date,
             term_refs: term_refs(config, taxonomies),
             section_html: Vec::new(),
         }
+    }
+
+    /// Page `i`'s value as its neighbours show it.
+    pub fn light(&self, i: usize) -> Value {
+        self.light[i].clone()
     }
 
     /// Page `i`'s neighbours in its section.
