@@ -405,7 +405,8 @@ impl Renderer {
         );
 
         // Every file new or showing what changed.
-        let mut kept: HashMap<String, Arc<JobMemory>> = HashMap::new();
+        let mut kept: HashMap<String, Arc<JobMemory>> =
+            HashMap::with_capacity(old.map_or(0, |m| m.jobs.len()));
         let mut jobs = Vec::new();
         for (i, pass) in passes.iter().enumerate() {
             let page = &content.pages[i];
@@ -421,8 +422,13 @@ impl Renderer {
             let changed = pages_changed
                 .seen(self.templates.reads_neighbours(template))
                 .contains(&page.relative_path);
-            if !pass.due && !self.job_affected(&scene, &changes, &path, template, changed) {
-                if let Some(job) = old.and_then(|m| m.jobs.get(&path)) {
+            let old_job = old.and_then(|m| m.jobs.get(&path));
+            let affected = || {
+                let old_job = old_job.map(Arc::as_ref);
+                self.job_affected(&scene, &changes, old_job, template, changed)
+            };
+            if !pass.due && !affected() {
+                if let Some(job) = old_job {
                     kept.insert(path, Arc::clone(job));
                 }
                 continue;
@@ -452,7 +458,8 @@ impl Renderer {
                     .as_deref()
                     .is_none_or(|before| memory::differ(before, &handed(&job), neighbours))
             });
-            if self.job_affected(&scene, &changes, &path, &job.template, handed_changed) {
+            let old_memory = old_job.map(Arc::as_ref);
+            if self.job_affected(&scene, &changes, old_memory, &job.template, handed_changed) {
                 jobs.push(job);
             } else if let Some(job) = old_job {
                 kept.insert(path, Arc::clone(job));
@@ -517,7 +524,8 @@ impl Renderer {
         }
         others.extend(copy_files(config, content));
         let statics_to_send = static_files(config, &statics, old.map(|m| &m.statics));
-        let mut outputs: HashSet<String> = HashSet::new();
+        let mut outputs: HashSet<String> =
+            HashSet::with_capacity(old.map_or(0, |m| m.outputs.len()));
         for file in others.into_iter().chain(statics_to_send) {
             outputs.insert(file.path.clone());
             if let Err(e) = run.send(file) {
@@ -767,7 +775,8 @@ impl Renderer {
         }
         let job = jobs::page_job(content, i, full);
         let path = output_path(&page.url);
-        let due = changed || self.job_affected_by_itself(scene, &path, &job.template);
+        let old_job = scene.old.and_then(|m| m.jobs.get(&path)).map(Arc::as_ref);
+        let due = changed || self.job_affected_by_itself(scene, old_job, &job.template);
         if !due || self.templates.reads_site(&job.template) {
             pass.due = due;
             pass.value = job.context.first().map(|(_, v)| v.clone());
@@ -906,8 +915,13 @@ impl Renderer {
     /// Whether a file's template, or what the template reads besides what it
     /// is handed, changed: its template is another, or one it is made of
     /// changed, or `data` changed and it reads it; or the file is new.
-    fn job_affected_by_itself(&self, scene: &Scene<'_>, path: &str, template: &str) -> bool {
-        let Some(old) = scene.old.and_then(|m| m.jobs.get(path)) else {
+    fn job_affected_by_itself(
+        &self,
+        scene: &Scene<'_>,
+        old: Option<&JobMemory>,
+        template: &str,
+    ) -> bool {
+        let Some(old) = old else {
             return true;
         };
         old.template != template
@@ -915,20 +929,21 @@ impl Renderer {
             || (scene.data_changed && self.templates.reads_data(template))
     }
 
-    /// Whether a file must be rendered again: it is new, its template
-    /// changed, what it was handed changed, or a value it read did.
+    /// Whether a file must be rendered again: it is new (`old`, what the
+    /// last render left of it, is `None`), its template changed, what it
+    /// was handed changed, or a value it read did.
     fn job_affected(
         &self,
         scene: &Scene<'_>,
         changes: &Changes<'_>,
-        path: &str,
+        old: Option<&JobMemory>,
         template: &str,
         handed_changed: bool,
     ) -> bool {
-        if handed_changed || self.job_affected_by_itself(scene, path, template) {
+        if handed_changed || self.job_affected_by_itself(scene, old, template) {
             return true;
         }
-        scene.old.and_then(|m| m.jobs.get(path)).is_none_or(|old| {
+        old.is_none_or(|old| {
             changes.shows_any(&old.record, self.templates.reads_neighbours(template))
         })
     }
