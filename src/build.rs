@@ -10,6 +10,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::{self, Content, LoadOptions};
 use crate::error::{Error, Errors};
@@ -314,7 +316,8 @@ impl Session {
         let changed = fresh.into_changed();
         let stale: Vec<String> = self
             .written
-            .keys()
+            .par_iter()
+            .map(|(path, _)| path)
             .filter(|path| !rendered.outputs.contains(*path) && !search::is_index_file(path))
             .cloned()
             .collect();

@@ -557,40 +557,50 @@ impl Renderer {
         if !options.keep {
             return Ok((report, None));
         }
-        // What the next render compares with.
-        outputs.extend(statics.keys().cloned());
-        outputs.extend(kept.keys().cloned());
-        for job in kept.values() {
-            outputs.extend(job.record.made.iter().cloned());
-        }
-        let pages: HashMap<String, PageMemory> = content
-            .pages
+        // What the next render compares with: every output, and the
+        // pages by source path, made side by side.
+        let made = passes
             .iter()
-            .zip(passes)
-            .enumerate()
-            .map(|(i, (page, pass))| {
-                outputs.extend(pass.body.record.made.iter().cloned());
-                let memory = PageMemory {
-                    url: page.url.clone(),
-                    listing: pass.listing,
-                    body: pass.body,
-                    front_matter_hash: page.front_matter_hash,
-                    light: scene.model.light(i),
-                    index: i,
-                    around: scene.model.around(i),
-                };
-                (page.relative_path.clone(), memory)
-            })
-            .collect();
+            .map(|p| &p.body.record.made)
+            .chain(sections.iter().map(|s| &s.memory.body.record.made))
+            .chain(kept.values().map(|job| &job.record.made));
+        let (outputs, pages) = rayon::join(
+            || {
+                outputs.extend(statics.keys().cloned());
+                outputs.extend(kept.keys().cloned());
+                for paths in made {
+                    outputs.extend(paths.iter().cloned());
+                }
+                outputs
+            },
+            || {
+                content
+                    .pages
+                    .iter()
+                    .zip(&passes)
+                    .enumerate()
+                    .map(|(i, (page, pass))| {
+                        let memory = PageMemory {
+                            url: page.url.clone(),
+                            listing: pass.listing.clone(),
+                            body: Arc::clone(&pass.body),
+                            front_matter_hash: page.front_matter_hash,
+                            light: scene.model.light(i),
+                            index: i,
+                            around: scene.model.around(i),
+                        };
+                        (page.relative_path.clone(), memory)
+                    })
+                    .collect::<HashMap<String, PageMemory>>()
+            },
+        );
         let sections: HashMap<String, SectionMemory> = content
             .sections
             .iter()
             .zip(sections)
-            .map(|(section, pass)| {
-                outputs.extend(pass.memory.body.record.made.iter().cloned());
-                (section.relative_path.clone(), pass.memory)
-            })
+            .map(|(section, pass)| (section.relative_path.clone(), pass.memory))
             .collect();
+        drop_aside(passes);
         report.outputs = Arc::new(outputs);
         let memory = Memory {
             pages,
