@@ -147,6 +147,40 @@ fn a_body_edit_that_breaks_a_link_fails_and_keeps_the_output() {
     assert_eq!(site.tree("public"), before);
 }
 
+/// A page edit is patched into the session's site; when its render fails,
+/// the site is put back as it was, so the next edit starts from it.
+#[test]
+fn a_failed_page_edit_leaves_the_session_s_site_as_it_was() {
+    let site = Fixture::new("minimal");
+    let original = std::fs::read_to_string(site.root.join("content/posts/first.md")).unwrap();
+    site.write(
+        "content/posts/second.md",
+        "---\ntitle: Second\ndate: 2024-06-01\n---\nText.\n",
+    );
+    let config = config::load(&site.root, &Overrides::default()).unwrap();
+    let (mut session, _) = Session::start(config, BuildOptions::default()).unwrap();
+    let first = site.root.join("content/posts/first.md");
+    let second = site.root.join("content/posts/second.md");
+
+    // A new title and date that would sort it first, and a broken link.
+    site.write(
+        "content/posts/first.md",
+        "---\ntitle: Renamed\ndate: 2025-01-01\n---\nNo heading any more.\n",
+    );
+    session
+        .apply(&edited(std::slice::from_ref(&first)))
+        .unwrap_err();
+
+    // The file is put back; the next edit, of another page, sees the old one.
+    site.write("content/posts/first.md", &original);
+    site.write(
+        "content/posts/second.md",
+        "---\ntitle: Second, edited\ndate: 2024-06-01\n---\nText.\n",
+    );
+    session.apply(&edited(&[second])).unwrap();
+    assert_same_as_full(&site, "after a failed edit of another page");
+}
+
 /// A `folio init` site (the slate theme) with a few dated, tagged posts.
 fn slate_site(name: &str) -> Fixture {
     let site = Fixture::empty(name);
