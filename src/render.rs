@@ -423,11 +423,8 @@ impl Renderer {
                 .seen(self.templates.reads_neighbours(template))
                 .contains(&page.relative_path);
             let old_job = old.and_then(|m| m.jobs.get(&path));
-            let affected = || {
-                let old_job = old_job.map(Arc::as_ref);
-                self.job_affected(&scene, &changes, old_job, template, changed)
-            };
-            if !pass.due && !affected() {
+            let last = old_job.map(Arc::as_ref);
+            if !pass.due && !self.job_affected(&scene, &changes, last, template, changed) {
                 if let Some(job) = old_job {
                     kept.insert(path, Arc::clone(job));
                 }
@@ -458,8 +455,8 @@ impl Renderer {
                     .as_deref()
                     .is_none_or(|before| memory::differ(before, &handed(&job), neighbours))
             });
-            let old_memory = old_job.map(Arc::as_ref);
-            if self.job_affected(&scene, &changes, old_memory, &job.template, handed_changed) {
+            let last = old_job.map(Arc::as_ref);
+            if self.job_affected(&scene, &changes, last, &job.template, handed_changed) {
                 jobs.push(job);
             } else if let Some(job) = old_job {
                 kept.insert(path, Arc::clone(job));
