@@ -23,6 +23,8 @@ use crate::render::{
 };
 use crate::search;
 
+mod stamp;
+
 /// What to build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -62,6 +64,9 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Problems that did not stop it.
     pub warnings: Vec<Error>,
+    /// Whether the build found everything as the last one left it, and
+    /// rendered nothing.
+    pub unchanged: bool,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
     /// Renders and time by template, when asked for.
@@ -84,6 +89,12 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Err
     output::check_output_dir(&config.output_dir, &guard(config, options)).map_err(Errors::from)?;
     let _lock = output::OutputLock::acquire(&config.output_dir, output::Writer::Build)
         .map_err(Errors::from)?;
+    if !options.template_metrics
+        && let Some(counts) = stamp::unchanged(config, options)
+    {
+        return Ok(unchanged_report(counts, started));
+    }
+    let starting = std::time::SystemTime::now();
     // Files are written as they are rendered (rendering and writing overlap,
     // and the site is never held in memory whole); the stager keeps the old
     // output intact until everything succeeded.
@@ -105,8 +116,39 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport, Err
     let mut report = stages.report;
     report.timings.push(("put in place", committing.elapsed()));
     report.record(config, written);
+    if report.warnings.is_empty() {
+        let counts = stamp::Counts {
+            pages: report.pages,
+            sections: report.sections,
+            files: report.files,
+            left_out: report.left_out,
+        };
+        let recording = Instant::now();
+        stamp::record(
+            config,
+            options,
+            starting,
+            stages.content.next_publish,
+            counts,
+        );
+        report.timings.push(("stamp", recording.elapsed()));
+    }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// The report of a build that found nothing changed since the last one.
+fn unchanged_report(counts: stamp::Counts, started: Instant) -> BuildReport {
+    BuildReport {
+        pages: counts.pages,
+        sections: counts.sections,
+        files: counts.files,
+        left_out: counts.left_out,
+        unchanged: true,
+        timings: vec![("nothing changed since the last build", started.elapsed())],
+        elapsed: started.elapsed(),
+        ..BuildReport::default()
+    }
 }
 
 /// The warnings of a build that `--deny-warnings` fails, and why it failed.

@@ -43,6 +43,9 @@ pub struct Content {
     pub files: Vec<ContentFile>,
     /// How many drafts and future pages were left out.
     pub left_out: usize,
+    /// The date, in seconds since the epoch, of the first page left out
+    /// for being dated in the future.
+    pub next_publish: Option<i64>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Error>,
     /// Sections by language and folder, to place a page read again.
@@ -1123,6 +1126,13 @@ fn assemble(
     for file in pages {
         if left_out(&file.meta, options) {
             content.left_out += 1;
+            if let Some(date) = (file.meta.date.as_ref()).filter(|d| d.seconds > options.now) {
+                content.next_publish = Some(
+                    content
+                        .next_publish
+                        .map_or(date.seconds, |n| n.min(date.seconds)),
+                );
+            }
             continue;
         }
         page_keys.push(file.key.clone());

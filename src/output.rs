@@ -1017,6 +1017,12 @@ fn scan(dir: &Path) -> Result<Previous> {
     Ok(previous)
 }
 
+/// The paths the manifest in `dir` lists, in its order, or none when it
+/// has no manifest.
+pub fn manifest(dir: &Path) -> Result<Option<Vec<PathBuf>>> {
+    read_manifest(dir)
+}
+
 /// The paths the manifest in `dir` lists, or none when it has no manifest.
 fn read_manifest<S: FromIterator<PathBuf>>(dir: &Path) -> Result<Option<S>> {
     let path = dir.join(MANIFEST);

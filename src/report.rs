@@ -255,6 +255,9 @@ pub fn summary(report: &BuildReport, verb: &str) -> String {
             report.left_out
         ));
     }
+    if report.unchanged {
+        line.push_str("; nothing changed since the last build");
+    }
     let warnings = report.warnings.len();
     if warnings > 0 {
         line.push_str(&format!(

@@ -28,4 +28,5 @@ mod search;
 mod serve;
 mod shortcodes;
 mod support;
+mod unchanged;
 mod writing;
